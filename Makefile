@@ -1,0 +1,56 @@
+# Two commands on a fresh Debian machine: `make demo` and `make test`.
+# Every step is idempotent and skipped quickly when already done, so a second run
+# starts working within seconds. CI (.ci/run) calls `make test` in a fresh clone.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Debian packages: pango and cairo headers to build ManimPango and pycairo from source,
+# LaTeX for manim's MathTex and for the LaTeX/TikZ outputs (standalone.cls is in -extra).
+APT_PACKAGES := pkg-config libpango1.0-dev libcairo2-dev \
+	texlive-latex-base texlive-latex-recommended texlive-latex-extra \
+	texlive-fonts-recommended dvisvgm
+# The CPU wheel on this machine's disk; an unpinned torch pulls a multi-GB CUDA build.
+TORCH := torch==2.13.0
+
+.PHONY: demo test bench setup system-deps clean
+
+demo: setup
+	@mkdir -p renders
+	$(VENV)/bin/explain --net 2-3-1
+	$(VENV)/bin/explain --net 2-3-1 --format json -o renders/2-3-1.trace.json
+	@echo "wrote renders/2-3-1.trace.json"
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) benchmarks/engine_step.py
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		echo "Installing Debian packages:" $$missing; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(PY):
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "backprop needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.torch: | $(PY)
+	$(PY) -m pip install -q $(TORCH)
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.torch
+	$(PY) -m pip install -q -e '.[all]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) renders/* .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""backprop: a backpropagation visualizer and explainer."""

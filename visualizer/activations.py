@@ -1,0 +1,98 @@
+"""Activation functions: what a neuron does with its weighted sum z = Σ wᵢxᵢ + b.
+
+Each activation is defined once, here, with everything the rest of the tool needs: the
+function a = f(z), its derivative f'(z) (the local factor backpropagation multiplies by),
+the formulas as LaTeX and as plain text for explain, diagrams and scenes, and its torch
+counterpart for verification. The engine op comes from `engine.elementwise(z, f, f')`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .engine import Node, elementwise
+from .errors import unknown_name
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Activation:
+    name: str
+    function: Callable[[Array], Array]  # a = f(z)
+    derivative: Callable[[Array, Array], Array]  # f'(z), given z and a = f(z)
+    latex: str
+    text: str
+    derivative_latex: str
+    derivative_text: str
+    torch: Callable  # (torch module, z tensor) -> a tensor
+
+    def __call__(self, z: Node) -> Node:
+        return elementwise(z, self.function, self.derivative, self.name)
+
+
+def _sigmoid(z: Array) -> Array:
+    # 1/(1+e^-z) overflows in exp for z ≪ 0; e^z/(1+e^z) for z < 0 is the same number without it.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+SIGMOID = Activation(
+    name="sigmoid",
+    function=_sigmoid,
+    # σ'(z) = σ(z)(1 − σ(z)): the derivative from the value the forward pass already has
+    derivative=lambda z, a: a * (1.0 - a),
+    latex=r"\sigma(z) = \frac{1}{1 + e^{-z}}",
+    text="σ(z) = 1 / (1 + e^(−z))",
+    derivative_latex=r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))",
+    derivative_text="σ'(z) = σ(z)·(1 − σ(z))",
+    torch=lambda torch, z: torch.sigmoid(z),
+)
+
+TANH = Activation(
+    name="tanh",
+    function=np.tanh,
+    derivative=lambda z, a: 1.0 - a * a,  # tanh'(z) = 1 − tanh²(z)
+    latex=r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}",
+    text="tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))",
+    derivative_latex=r"\tanh'(z) = 1 - \tanh^2(z)",
+    derivative_text="tanh'(z) = 1 − tanh²(z)",
+    torch=lambda torch, z: torch.tanh(z),
+)
+
+RELU = Activation(
+    name="relu",
+    function=lambda z: np.maximum(z, 0.0),
+    # The kink at 0 gets derivative 0, as in torch.
+    derivative=lambda z, a: (z > 0).astype(np.float64),
+    latex=r"\mathrm{ReLU}(z) = \max(0, z)",
+    text="ReLU(z) = max(0, z)",
+    derivative_latex=r"\mathrm{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
+    derivative_text="ReLU'(z) = 1 if z > 0 else 0",
+    torch=lambda torch, z: torch.relu(z),
+)
+
+IDENTITY = Activation(
+    name="identity",
+    function=lambda z: z.copy(),
+    derivative=lambda z, a: np.ones_like(z),
+    latex=r"f(z) = z",
+    text="f(z) = z",
+    derivative_latex=r"f'(z) = 1",
+    derivative_text="f'(z) = 1",
+    torch=lambda torch, z: z,
+)
+
+ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, IDENTITY)}
+# Other names people use for the same function.
+ALIASES = {"linear": "identity", "none": "identity", "logistic": "sigmoid"}
+
+
+def get_activation(name: str) -> Activation:
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in ACTIVATIONS:
+        raise unknown_name("activation", name, list(ACTIVATIONS) + list(ALIASES))
+    return ACTIVATIONS[key]

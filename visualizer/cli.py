@@ -1,0 +1,180 @@
+"""The command line: `explain` on its own, and `backprop <command>` as the umbrella.
+
+Bad input never shows a traceback: every problem the user can fix becomes one line on stderr
+(what is wrong, how to fix it) and exit status 2. torch is imported only when verification
+runs, so `explain --no-verify` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .errors import UsageError
+from .spec import NetSpec, load_spec
+
+MAX_STEPS = 100_000
+
+
+class NetParam(click.ParamType):
+    """`--net`: a shape (2-3-1), a preset name (mazur) or a TOML file, checked on the spot."""
+
+    name = "NET"
+
+    def convert(self, value, param, ctx) -> NetSpec:
+        if isinstance(value, NetSpec):
+            return value
+        try:
+            return load_spec(value)
+        except UsageError as err:
+            self.fail(str(err), param, ctx)
+
+
+class BatchParam(click.ParamType):
+    """Numbers separated by commas; samples of a batch separated by semicolons ("0,1;1,0")."""
+
+    name = "NUMBERS"
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        try:
+            return [[float(v) for v in sample.split(",")] for sample in value.split(";") if sample.strip()]
+        except ValueError:
+            self.fail(f"{value!r} is not a list of numbers; write e.g. 0.05,0.10 (and ';' between samples)", param, ctx)
+
+
+def net_options(command):
+    """The options every command that builds a network shares."""
+    options = [
+        click.option("--net", "spec", type=NetParam(), default="2-3-1", show_default=True,
+                     help="A shape (2-3-1), a preset in networks/ (mazur, xor) or a TOML spec file."),
+        click.option("--seed", type=click.IntRange(min=0), help="Seed for starting weights and drawn data."),
+        click.option("--input", "input_", type=BatchParam(), help="Input sample(s): 0.05,0.10 or 0,0;0,1 for a batch."),
+        click.option("--target", type=BatchParam(), help="Target(s), like --input."),
+        click.option("--activation", help="Hidden-layer activation: sigmoid, tanh, relu, identity."),
+        click.option("--output-activation", help="Output-layer activation."),
+        click.option("--loss", help="Loss: mse, sse, half_sse."),
+        click.option("--optimizer", help="Optimizer: sgd."),
+        click.option("--lr", type=float, help="Learning rate η."),
+        click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=1, show_default=True,
+                     help="Training steps on the same batch."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def build_spec(spec: NetSpec, seed, input_, target, activation, output_activation, loss, optimizer, lr) -> NetSpec:
+    if seed is not None and spec.weights is not None:
+        click.echo(f"note: {spec.name} gives its own weights; --seed changes only what the spec does not give", err=True)
+    return spec.with_overrides(
+        seed=seed, input=input_, target=target, activation=activation,
+        output_activation=output_activation, loss=loss, optimizer=optimizer, lr=lr,
+    )
+
+
+@click.command("explain")
+@net_options
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for reading; json is the Trace (schema backprop-trace/1).")
+@click.option("-o", "--output", type=click.Path(), help="Write to this file instead of the terminal.")
+@click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
+def explain(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr, steps,
+            format_, output, no_verify):
+    """Show one training step of a small network, every number written out, verified against torch."""
+    from .files import writable_path, write_text_atomic
+    from .network import run
+
+    spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
+    if output:
+        writable_path(output)
+    trace = run(spec, steps)
+    if format_ == "text":
+        from .explain import summary, verification_line
+
+        text = summary(trace)
+        if not output:
+            click.echo(text)  # on screen before torch has loaded
+        if not no_verify:
+            line = verification_line(_verified(trace).verification)
+            text += "\n" + line
+            if not output:
+                click.echo(line)
+    else:
+        if not no_verify:
+            trace = _verified(trace)
+        text = trace.to_json()
+        if not output:
+            click.echo(text)
+    if output:
+        write_text_atomic(output, text + "\n")
+        click.echo(f"wrote {output}", err=True)
+
+
+@click.command("verify")
+@net_options
+def verify_command(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr, steps):
+    """Check every number of a training run against torch autograd and finite differences.
+
+    Exits 1 if any number differs beyond tolerance.
+    """
+    from .explain import header, verification_line
+    from .network import run
+
+    spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
+    trace = _verified(run(spec, steps))
+    v = trace.verification
+    click.echo(header(trace))
+    for name, check in (("torch autograd", v.torch), ("finite differences", v.finite_difference)):
+        extra = f", {check.skipped} at a kink skipped" if check.skipped else ""
+        click.echo(f"  {name}: {check.compared} numbers, max |Δ| {check.max_abs_diff:.2e} "
+                   f"(tolerance {check.tolerance:g}), worst at {check.worst}{extra}: "
+                   f"{'passed' if check.passed else 'FAILED'}")
+    click.echo(verification_line(v))
+    sys.exit(0 if v.passed else 1)
+
+
+def _verified(trace):
+    from .verify import verify
+
+    return trace.with_verification(verify(trace))
+
+
+@click.group()
+@click.version_option(package_name="backprop")
+def backprop():
+    """backprop: see every number of backpropagation in a small neural network, verified."""
+
+
+backprop.add_command(explain)
+backprop.add_command(verify_command)
+
+
+def _run(command, prog_name: str) -> None:
+    """Run a click command; user errors become one line on stderr and exit status 2."""
+    try:
+        command.main(prog_name=prog_name, standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        click.echo(f"{prog_name}: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        click.echo(f"{prog_name}: error: {err.format_message()}", err=True)
+        sys.exit(2)
+    except UsageError as err:
+        click.echo(f"{prog_name}: error: {err}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo(f"{prog_name}: interrupted", err=True)
+        sys.exit(130)
+
+
+def explain_main() -> None:
+    _run(explain, "explain")
+
+
+def backprop_main() -> None:
+    _run(backprop, "backprop")

@@ -1,0 +1,140 @@
+"""The multi-layer perceptron, built from engine ops, and the training step that fills a Trace.
+
+Each layer l computes, for every sample in the batch at once,
+    z⁽ˡ⁾ = a⁽ˡ⁻¹⁾ @ W⁽ˡ⁾ᵀ + b⁽ˡ⁾      (neuron j: zⱼ = Σₖ wⱼₖ aₖ + bⱼ, the lecture's Σ wᵢxᵢ + b)
+    a⁽ˡ⁾ = f⁽ˡ⁾(z⁽ˡ⁾)                (a⁽⁰⁾ is the input x)
+and the loss E compares the last a with the target y.
+
+One training step: forward, loss, backward (every gradient from the old weights), then the
+optimizer's update, then the loss again on the same batch with the new weights. The engine
+does the calculus; the δ of each layer is simply the gradient its z node received.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import Activation, get_activation
+from .engine import Node
+from .losses import Loss, get_loss
+from .optimizers import Optimizer, get_optimizer
+from .spec import NetSpec
+from .trace import LayerStep, NetworkInfo, Step, Trace
+
+
+@dataclass(frozen=True)
+class Model:
+    """The definitions one network uses, looked up once."""
+
+    activations: tuple[Activation, ...]
+    loss: Loss
+    optimizer: Optimizer
+    hyper: dict
+    train_biases: bool
+
+    @classmethod
+    def from_info(cls, info: NetworkInfo) -> Model:
+        hyper = {k: v for k, v in info.optimizer.items() if k != "name"}
+        return cls(
+            activations=tuple(get_activation(a) for a in info.activations),
+            loss=get_loss(info.loss),
+            optimizer=get_optimizer(info.optimizer["name"]),
+            hyper=hyper,
+            train_biases=info.train_biases,
+        )
+
+
+@dataclass(frozen=True)
+class Forward:
+    """The named nodes of one forward pass, for reading values and gradients."""
+
+    weights: list[Node]
+    biases: list[Node]
+    z: list[Node]
+    a: list[Node]
+    loss: Node
+
+
+def network_info(spec: NetSpec) -> NetworkInfo:
+    return NetworkInfo(
+        name=spec.name, sizes=spec.sizes, activations=spec.activations, loss=spec.loss,
+        optimizer=dict(spec.optimizer), seed=spec.seed, train_biases=spec.train_biases,
+    )
+
+
+def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarray] | None = None) -> Forward:
+    """Build the graph of one forward pass and the loss.
+
+    `replace_z = (l, z)` uses z as layer l's weighted sum (0-based), so finite differences can
+    nudge one z and see how E changes.
+    """
+    a = Node(x, name="x")
+    target = Node(y, name="y")
+    w_nodes, b_nodes, zs, activations = [], [], [], []
+    for l, (W, b, f) in enumerate(zip(weights, biases, model.activations)):
+        W_node = Node(W, name=f"L{l + 1}.W")
+        b_node = Node(b, name=f"L{l + 1}.b")
+        if replace_z is not None and replace_z[0] == l:
+            z = Node(replace_z[1])
+        else:
+            z = a @ W_node.T + b_node
+        z.named(f"L{l + 1}.z")
+        a = f(z).named(f"L{l + 1}.a")
+        w_nodes.append(W_node)
+        b_nodes.append(b_node)
+        zs.append(z)
+        activations.append(a)
+    return Forward(w_nodes, b_nodes, zs, activations, model.loss.build(a, target))
+
+
+def loss_value(model: Model, weights, biases, x, y, replace_z=None) -> float:
+    return float(forward(model, weights, biases, x, y, replace_z).loss.value)
+
+
+def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
+    """One step; returns (Step record, new weights, new biases, new optimizer state)."""
+    f = forward(model, weights, biases, x, y)
+    f.loss.backward()
+    grad_W = [n.grad for n in f.weights]
+    grad_b = [n.grad for n in f.biases]
+    # Biases that are not trained stay as they are; they still get a gradient, for display.
+    params = list(weights) + (list(biases) if model.train_biases else [])
+    grads = grad_W + (grad_b if model.train_biases else [])
+    new_params, new_state = model.optimizer.update(params, grads, state, model.hyper)
+    n = len(weights)
+    new_W = new_params[:n]
+    new_b = new_params[n:] if model.train_biases else [b.copy() for b in biases]
+    layers = tuple(
+        LayerStep(
+            W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value, delta=f.z[l].grad,
+            grad_W=grad_W[l], grad_b=grad_b[l], W_new=new_W[l], b_new=new_b[l],
+        )
+        for l in range(n)
+    )
+    step = Step(
+        index=index,
+        loss=float(f.loss.value),
+        loss_after=loss_value(model, new_W, new_b, x, y),
+        layers=layers,
+        optimizer_state=new_state,
+    )
+    return step, new_W, new_b, new_state
+
+
+def run(spec: NetSpec, steps: int = 1) -> Trace:
+    """Train `steps` steps on the spec's batch and record every one of them."""
+    if steps < 1:
+        raise ValueError("steps must be at least 1")
+    info = network_info(spec)
+    model = Model.from_info(info)
+    weights, biases = spec.parameters()
+    x, y = spec.data()
+    state: dict = {}
+    records = []
+    for index in range(1, steps + 1):
+        step, weights, biases, state = train_step(model, weights, biases, x, y, state, index)
+        records.append(step)
+    history = (records[0].loss,) + tuple(s.loss_after for s in records)
+    return Trace(network=info, input=x, target=y, steps=tuple(records), loss_history=history)

@@ -1,0 +1,291 @@
+"""Network specs: which network, which data, which loss and optimizer, from where.
+
+A `NetSpec` is what the user asked for, checked: it comes from a shape string (`2-3-1`), a
+preset name (a TOML file in `networks/`) or a path to a TOML file, plus command-line
+overrides. A spec is always valid: every check runs when it is made, and each failure is a
+`UsageError` saying what is wrong and how to fix it. The format is in docs/network-spec.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .activations import get_activation
+from .errors import UsageError
+from .initializers import check_init, initialize, sample_data
+from .losses import get_loss
+from .optimizers import get_optimizer
+
+# Limits that keep a typo (784-16000-10) from filling memory; the point is small networks.
+MAX_LAYER_WIDTH = 4096
+MAX_PARAMETERS = 2_000_000
+
+FIELDS = (
+    "name description sizes activation output_activation loss seed init train_biases "
+    "input target optimizer weights biases"
+).split()
+
+
+@dataclass(frozen=True)
+class NetSpec:
+    name: str
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]  # one per non-input layer; the last is the output's
+    loss: str = "mse"
+    optimizer: dict = dataclasses.field(default_factory=lambda: {"name": "sgd"})
+    seed: int = 0
+    init: str = "xavier"
+    train_biases: bool = True
+    input: np.ndarray | None = None  # batch × sizes[0]; None: drawn from the seed
+    target: np.ndarray | None = None  # batch × sizes[-1]
+    weights: tuple[np.ndarray, ...] | None = None  # weights[l] is out × in; None: from init
+    biases: tuple[np.ndarray, ...] | None = None
+    description: str = ""
+
+    def __post_init__(self):
+        _check(self)
+
+    @property
+    def n_layers(self) -> int:
+        """Layers with weights (the input layer has none)."""
+        return len(self.sizes) - 1
+
+    def parameters(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Starting weights and biases: the explicit ones, else seeded from `init`."""
+        weights, biases = initialize(self.init, self.sizes, self.seed)
+        if self.weights is not None:
+            weights = [w.copy() for w in self.weights]
+        if self.biases is not None:
+            biases = [b.copy() for b in self.biases]
+        return weights, biases
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The batch (input, target), each batch × features; drawn from the seed if not given."""
+        x, y = sample_data(self.sizes, self.seed)
+        return (x if self.input is None else self.input), (y if self.target is None else self.target)
+
+    def with_overrides(self, **changes) -> NetSpec:
+        """A new spec with command-line overrides (None means 'keep')."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        activations = list(self.activations)
+        if "activation" in changes:
+            hidden = _per_hidden_layer(changes.pop("activation"), self.n_layers - 1)
+            activations[:-1] = hidden
+        if "output_activation" in changes:
+            activations[-1] = changes.pop("output_activation")
+        optimizer = dict(self.optimizer)
+        if "optimizer" in changes:
+            optimizer = {"name": changes.pop("optimizer")}  # another optimizer: its own defaults
+        if "lr" in changes:
+            optimizer["lr"] = changes.pop("lr")
+        for key in ("input", "target"):
+            if key in changes:
+                changes[key] = _batch(changes[key], key)
+        return dataclasses.replace(self, activations=tuple(activations), optimizer=optimizer, **changes)
+
+
+# ----- where specs come from -----------------------------------------------------------------
+
+def presets_dir() -> Path:
+    """networks/ beside the package (a checkout), or inside it (an installed wheel)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "networks", here.parent / "networks"):
+        if candidate.is_dir():
+            return candidate
+    return here.parent / "networks"
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in presets_dir().glob("*.toml"))
+
+
+def load_spec(net: str) -> NetSpec:
+    """A spec from what `--net` says: a TOML path, a preset name, or a shape like 2-3-1."""
+    net = net.strip()
+    path = Path(net)
+    if net.endswith(".toml") or "/" in net or path.is_file():
+        if not path.is_file():
+            what = "is a directory, not a TOML file" if path.is_dir() else "does not exist"
+            raise UsageError(f"{net} {what}; give a TOML spec file, a preset ({_presets()}) or a shape like 2-3-1")
+        return spec_from_toml(path)
+    preset = presets_dir() / f"{net}.toml"
+    if preset.is_file():
+        return spec_from_toml(preset)
+    if re.fullmatch(r"[\d\s-]+", net) or (re.search(r"\d", net) and "-" in net):
+        return spec_from_shape(net)
+    close = difflib.get_close_matches(net, preset_names(), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise UsageError(f"{net!r} is not a preset, a file or a shape; {hint}use a shape like 2-3-1 or a preset: {_presets()}")
+
+
+def _presets() -> str:
+    return ", ".join(preset_names())
+
+
+def spec_from_shape(shape: str) -> NetSpec:
+    """`2-3-1`: sigmoid everywhere, MSE, SGD, seeded weights and data."""
+    parts = shape.split("-")
+    for part in parts:
+        if not part.strip().isdigit():
+            shown = f"{part!r} in {shape!r}" if part.strip() else f"{shape!r} has an empty size, which"
+            raise UsageError(f"{shown} is not a layer size; write whole numbers joined by '-', e.g. 2-3-1")
+    sizes = tuple(int(p) for p in parts)
+    if len(sizes) < 2:
+        raise UsageError(
+            f"{shape!r} has one layer; a network needs an input and an output layer, e.g. {sizes[0]}-1"
+        )
+    return NetSpec(name=shape, sizes=sizes, activations=("sigmoid",) * (len(sizes) - 1))
+
+
+def spec_from_toml(path: Path) -> NetSpec:
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{path}: not valid TOML ({err}); see docs/network-spec.md") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path}: cannot be read ({err})") from None
+    try:
+        return spec_from_table(table, default_name=path.stem)
+    except UsageError as err:
+        raise UsageError(f"{path}: {err}") from None
+
+
+def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
+    """A spec from a parsed TOML table (the fields of docs/network-spec.md)."""
+    for key in table:
+        if key not in FIELDS:
+            close = difflib.get_close_matches(key, FIELDS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UsageError(f"unknown field {key!r}{hint}; the fields are: {', '.join(FIELDS)}")
+    if "sizes" not in table:
+        raise UsageError("the spec needs 'sizes', e.g. sizes = [2, 3, 1]")
+    sizes = table["sizes"]
+    if not isinstance(sizes, list) or not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
+        raise UsageError(f"'sizes' must be a list of whole numbers, e.g. [2, 3, 1]; got {sizes!r}")
+    n_layers = len(sizes) - 1
+    hidden = _per_hidden_layer(table.get("activation", "sigmoid"), max(n_layers - 1, 0))
+    optimizer = table.get("optimizer", {"name": "sgd"})
+    if isinstance(optimizer, str):
+        optimizer = {"name": optimizer}
+    fields = dict(
+        name=table.get("name", default_name),
+        description=table.get("description", ""),
+        sizes=tuple(sizes),
+        activations=tuple(hidden) + (table.get("output_activation", "sigmoid"),),
+        loss=table.get("loss", "mse"),
+        optimizer=optimizer,
+        seed=table.get("seed", 0),
+        init=table.get("init", "xavier"),
+        train_biases=table.get("train_biases", True),
+    )
+    for key in ("input", "target"):
+        if key in table:
+            fields[key] = _batch(table[key], key)
+    for key in ("weights", "biases"):
+        if key in table:
+            if not isinstance(table[key], list):
+                raise UsageError(f"'{key}' must be a list with one entry per layer")
+            fields[key] = tuple(_array(v, f"{key}[{i}]") for i, v in enumerate(table[key]))
+    return NetSpec(**fields)
+
+
+# ----- checks ----------------------------------------------------------------------------------
+
+def _per_hidden_layer(activation, n_hidden: int) -> list[str]:
+    if isinstance(activation, str):
+        return [activation] * n_hidden
+    if isinstance(activation, list) and len(activation) == n_hidden and all(isinstance(a, str) for a in activation):
+        return list(activation)
+    raise UsageError(
+        f"'activation' must be one name or a list of {n_hidden} names (one per hidden layer); got {activation!r}"
+    )
+
+
+def _array(value, what: str) -> np.ndarray:
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise UsageError(f"{what} must be numbers in a regular (rectangular) list; got {value!r}") from None
+    if not np.all(np.isfinite(array)):
+        raise UsageError(f"{what} contains a non-finite number (nan or inf); use finite numbers")
+    return array
+
+
+def _batch(value, what: str) -> np.ndarray:
+    """One sample `[x1, x2]` or a batch `[[x1, x2], ...]`, as a batch × features array."""
+    array = _array(value, what)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.size == 0:
+        raise UsageError(f"{what} must be one sample [x1, x2, ...] or a list of samples; got shape {array.shape}")
+    return array
+
+
+def _check(spec: NetSpec) -> None:
+    """Every rule a spec must satisfy; normalises names and the optimizer in place."""
+    sizes = spec.sizes
+    if len(sizes) < 2:
+        raise UsageError("a network needs at least an input and an output layer, e.g. sizes = [2, 1]")
+    if any(s < 1 for s in sizes):
+        raise UsageError(f"layer sizes must be at least 1; got {'-'.join(map(str, sizes))}")
+    if max(sizes) > MAX_LAYER_WIDTH:
+        raise UsageError(f"layer size {max(sizes)} is over the limit of {MAX_LAYER_WIDTH}; this tool is for small networks")
+    n_params = sum(i * o + o for i, o in zip(sizes[:-1], sizes[1:]))
+    if n_params > MAX_PARAMETERS:
+        raise UsageError(f"{n_params:,} parameters is over the limit of {MAX_PARAMETERS:,}; this tool is for small networks")
+    if len(spec.activations) != len(sizes) - 1:
+        raise UsageError(f"need {len(sizes) - 1} activations (one per non-input layer); got {len(spec.activations)}")
+    _set(spec, "activations", tuple(get_activation(a).name for a in spec.activations))
+    _set(spec, "loss", get_loss(spec.loss).name)
+    check_init(spec.init)
+    if isinstance(spec.seed, bool) or not isinstance(spec.seed, int) or spec.seed < 0:
+        raise UsageError(f"seed must be a whole number ≥ 0; got {spec.seed!r}")
+    if not isinstance(spec.train_biases, bool):
+        raise UsageError(f"train_biases must be true or false; got {spec.train_biases!r}")
+    opt = dict(spec.optimizer)
+    if not isinstance(opt.get("name"), str):
+        raise UsageError("optimizer needs a name, e.g. optimizer = { name = \"sgd\", lr = 0.5 }")
+    optimizer = get_optimizer(opt.pop("name"))
+    _set(spec, "optimizer", {"name": optimizer.name, **optimizer.hyper(opt)})
+    _check_data(spec)
+    _check_parameters(spec)
+
+
+def _check_data(spec: NetSpec) -> None:
+    for key, width in (("input", spec.sizes[0]), ("target", spec.sizes[-1])):
+        array = getattr(spec, key)
+        if array is not None and array.shape[1] != width:
+            layer = "input" if key == "input" else "output"
+            raise UsageError(
+                f"{key} has {array.shape[1]} value(s) per sample but the {layer} layer has {width} neuron(s)"
+            )
+    if spec.input is not None and spec.target is not None and len(spec.input) != len(spec.target):
+        raise UsageError(f"{len(spec.input)} input sample(s) but {len(spec.target)} target(s); give one target per input")
+    given = [a for a in (spec.input, spec.target) if a is not None]
+    if len(given) == 1 and len(given[0]) > 1:
+        raise UsageError("a batch of several samples needs both input and target")
+
+
+def _check_parameters(spec: NetSpec) -> None:
+    for key in ("weights", "biases"):
+        arrays = getattr(spec, key)
+        if arrays is None:
+            continue
+        if len(arrays) != spec.n_layers:
+            raise UsageError(f"{key} has {len(arrays)} layer(s) but the network has {spec.n_layers}")
+        for layer, (array, n_in, n_out) in enumerate(zip(arrays, spec.sizes[:-1], spec.sizes[1:]), start=1):
+            expected = (n_out, n_in) if key == "weights" else (n_out,)
+            if array.shape != expected:
+                form = "out × in, like torch.nn.Linear" if key == "weights" else "one per neuron"
+                raise UsageError(f"{key} of layer {layer} has shape {array.shape}; expected {expected} ({form})")
+
+
+def _set(spec: NetSpec, field: str, value) -> None:
+    object.__setattr__(spec, field, value)  # normalising a frozen dataclass during its own checks

@@ -1,0 +1,193 @@
+"""The Trace: the one record of a training run that every renderer reads.
+
+For each step it keeps, per layer, the weights W and biases b the step started from, the
+weighted sums z = a_prev @ Wᵀ + b, the activations a, the error signals δ = ∂E/∂z, the
+gradients ∂E/∂W and ∂E/∂b, and the new W and b; the loss before and after the step; the
+optimizer's state; and how the numbers were verified. Renderers never recompute math: a
+number they need becomes a field here. Arrays are read-only and the records are frozen.
+
+It round-trips through JSON (schema `backprop-trace/1`, see docs/trace-format.md) with full
+float64 precision: Python writes the shortest text that reads back as the same float.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from .errors import UsageError
+
+SCHEMA = "backprop-trace/1"
+
+
+def frozen_array(value) -> np.ndarray:
+    array = np.array(value, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True)
+class LayerStep:
+    """One layer in one step; shapes: W out×in, b out, z/a/delta batch×out."""
+
+    W: np.ndarray
+    b: np.ndarray
+    z: np.ndarray
+    a: np.ndarray
+    delta: np.ndarray  # ∂E/∂z
+    grad_W: np.ndarray  # ∂E/∂W = δᵀ a_prev
+    grad_b: np.ndarray  # ∂E/∂b = Σ_batch δ
+    W_new: np.ndarray
+    b_new: np.ndarray
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, frozen_array(getattr(self, f.name)))
+
+
+ARRAY_FIELDS = tuple(f.name for f in fields(LayerStep))
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int  # 1-based
+    loss: float  # E before the update
+    loss_after: float  # E on the same batch with the new weights
+    layers: tuple[LayerStep, ...]
+    optimizer_state: dict  # after this step's update; empty for plain SGD
+
+
+@dataclass(frozen=True)
+class NetworkInfo:
+    name: str
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]  # one per non-input layer
+    loss: str
+    optimizer: dict  # {"name": ..., hyper-parameters...}
+    seed: int
+    train_biases: bool
+
+
+@dataclass(frozen=True)
+class Check:
+    """One witness's verdict: passed when every |ours − reference| ≤ tolerance·max(1, |reference|)."""
+
+    passed: bool
+    max_abs_diff: float
+    tolerance: float
+    worst: str  # where the largest difference is, e.g. "step 1, layer 2, grad_W"
+    compared: int  # how many numbers were compared
+    skipped: int = 0  # finite differences: entries at a kink (e.g. ReLU at 0), where no derivative exists
+
+
+@dataclass(frozen=True)
+class Verification:
+    torch: Check | None
+    finite_difference: Check | None
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in (self.torch, self.finite_difference) if c is not None)
+
+
+@dataclass(frozen=True)
+class Trace:
+    network: NetworkInfo
+    input: np.ndarray  # batch × inputs
+    target: np.ndarray  # batch × outputs
+    steps: tuple[Step, ...]
+    loss_history: tuple[float, ...]  # before step 1, then after each step
+    verification: Verification | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "input", frozen_array(self.input))
+        object.__setattr__(self, "target", frozen_array(self.target))
+
+    def with_verification(self, verification: Verification) -> Trace:
+        return replace(self, verification=verification)
+
+    # ----- JSON ------------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        v = self.verification
+        return {
+            "schema": SCHEMA,
+            "network": {
+                "name": self.network.name,
+                "sizes": list(self.network.sizes),
+                "activations": list(self.network.activations),
+                "loss": self.network.loss,
+                "optimizer": dict(self.network.optimizer),
+                "seed": self.network.seed,
+                "train_biases": self.network.train_biases,
+            },
+            "input": self.input.tolist(),
+            "target": self.target.tolist(),
+            "steps": [
+                {
+                    "index": s.index,
+                    "loss": s.loss,
+                    "loss_after": s.loss_after,
+                    "layers": [{name: getattr(layer, name).tolist() for name in ARRAY_FIELDS} for layer in s.layers],
+                    "optimizer_state": s.optimizer_state,
+                }
+                for s in self.steps
+            ],
+            "loss_history": list(self.loss_history),
+            "verification": None if v is None else {
+                "torch": None if v.torch is None else v.torch.__dict__.copy(),
+                "finite_difference": None if v.finite_difference is None else v.finite_difference.__dict__.copy(),
+            },
+        }
+
+    def to_json(self) -> str:
+        return _dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Trace:
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+            found = data.get("schema") if isinstance(data, dict) else None
+            raise UsageError(f"not a {SCHEMA} trace (schema: {found!r}); write one with `explain --format json`")
+        try:
+            net = data["network"]
+            v = data["verification"]
+            return cls(
+                network=NetworkInfo(
+                    name=net["name"], sizes=tuple(net["sizes"]), activations=tuple(net["activations"]),
+                    loss=net["loss"], optimizer=dict(net["optimizer"]), seed=net["seed"],
+                    train_biases=net["train_biases"],
+                ),
+                input=data["input"],
+                target=data["target"],
+                steps=tuple(
+                    Step(
+                        index=s["index"], loss=s["loss"], loss_after=s["loss_after"],
+                        layers=tuple(LayerStep(**{k: layer[k] for k in ARRAY_FIELDS}) for layer in s["layers"]),
+                        optimizer_state=s["optimizer_state"],
+                    )
+                    for s in data["steps"]
+                ),
+                loss_history=tuple(data["loss_history"]),
+                verification=None if v is None else Verification(
+                    torch=None if v["torch"] is None else Check(**v["torch"]),
+                    finite_difference=None if v["finite_difference"] is None else Check(**v["finite_difference"]),
+                ),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise UsageError(f"the trace is incomplete or damaged ({type(err).__name__}: {err})") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> Trace:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise UsageError(f"the trace is not valid JSON ({err})") from None
+        return cls.from_dict(data)
+
+
+def _dumps(data: dict) -> str:
+    """Indented JSON, with each innermost list of numbers kept on one line (a matrix row)."""
+    text = json.dumps(data, indent=2)
+    return re.sub(r"\[[^\[\]{}\"]*\]", lambda m: "[" + ", ".join(x.strip() for x in m.group(0)[1:-1].split(",")) + "]", text)

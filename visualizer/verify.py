@@ -1,0 +1,182 @@
+"""Two independent witnesses for every number in a Trace.
+
+1. torch autograd: the same network rebuilt in torch (float64, the same starting weights,
+   each activation's and loss's torch counterpart, the optimizer's torch.optim counterpart)
+   trains the same steps on its own; every field of every step is compared.
+2. Central finite differences: ∂E/∂θ ≈ (E(θ + h) − E(θ − h)) / 2h for every weight, every bias
+   and every z (the δ's), at the weights each step started from. Where the one-sided slopes
+   disagree, θ sits at a kink (ReLU at 0) with no derivative to check, and the entry is skipped.
+
+A number passes when |ours − reference| ≤ tolerance·max(1, |reference|): absolute near zero,
+relative where large. torch is imported here only, and only when a check runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .network import Model, loss_value
+from .trace import ARRAY_FIELDS, Check, Trace, Verification
+
+TORCH_TOLERANCE = 1e-12
+FD_STEP = 1e-6
+# Central differences carry O(h²) truncation and O(ε/h) rounding error (about 1e-10 here).
+FD_TOLERANCE = 1e-6
+# A smooth function's one-sided slopes differ by about h·f''; a kink's by the jump in slope.
+KINK_THRESHOLD = 1e-3
+
+
+class _Worst:
+    """Running maximum of differences, remembering where it was."""
+
+    def __init__(self, tolerance: float):
+        self.tolerance = tolerance
+        self.max_abs = 0.0
+        self.worst = "nothing compared"
+        self.failed_at = ""
+        self.compared = 0
+        self.skipped = 0
+
+    def add(self, where: str, ours, reference) -> None:
+        ours, reference = np.asarray(ours, dtype=np.float64), np.asarray(reference, dtype=np.float64)
+        if ours.shape != reference.shape:
+            self.failed_at = self.failed_at or f"{where} (shape {ours.shape} vs {reference.shape})"
+            return
+        diff = np.abs(ours - reference)
+        self.compared += diff.size
+        # NaN anywhere is a failure, not a silent pass of the comparisons below.
+        bad = ~(diff <= self.tolerance * np.maximum(1.0, np.abs(reference)))
+        if bad.any() and not self.failed_at:
+            self.failed_at = where
+        largest = float(np.max(np.nan_to_num(diff, nan=np.inf), initial=0.0))  # NaN: as bad as it gets
+        if largest > self.max_abs or self.worst == "nothing compared":
+            self.max_abs, self.worst = largest, where
+
+    def check(self) -> Check:
+        return Check(
+            passed=not self.failed_at and self.compared > 0,
+            max_abs_diff=self.max_abs,
+            tolerance=self.tolerance,
+            worst=self.failed_at or self.worst,
+            compared=self.compared,
+            skipped=self.skipped,
+        )
+
+
+def verify(trace: Trace, *, torch: bool = True, finite_differences: bool = True) -> Verification:
+    """Check a trace with the chosen witnesses; returns the report (store it with with_verification)."""
+    return Verification(
+        torch=check_against_torch(trace) if torch else None,
+        finite_difference=check_finite_differences(trace) if finite_differences else None,
+    )
+
+
+# ----- witness 1: torch autograd -----------------------------------------------------------------
+
+def torch_replay(trace: Trace) -> list[dict]:
+    """Train the trace's network in torch from its starting weights; one dict per step.
+
+    Each dict has "loss", "loss_after" and "layers": a list of dicts with the trace's field names.
+    """
+    import torch
+
+    model = Model.from_info(trace.network)
+    first = trace.steps[0].layers
+    W = [torch.tensor(np.array(layer.W), dtype=torch.float64, requires_grad=True) for layer in first]
+    b = [torch.tensor(np.array(layer.b), dtype=torch.float64, requires_grad=True) for layer in first]
+    x = torch.tensor(np.array(trace.input), dtype=torch.float64)
+    y = torch.tensor(np.array(trace.target), dtype=torch.float64)
+    params = W + (b if model.train_biases else [])
+    optimizer = model.optimizer.torch(torch, params, model.hyper)
+
+    def forward():
+        zs, activations, a = [], [], x
+        for W_l, b_l, f in zip(W, b, model.activations):
+            z = a @ W_l.T + b_l
+            if z.requires_grad:  # not under no_grad
+                z.retain_grad()
+            a = f.torch(torch, z)
+            zs.append(z)
+            activations.append(a)
+        return zs, activations, model.loss.torch(torch, a, y)
+
+    steps = []
+    for _ in trace.steps:
+        optimizer.zero_grad()
+        for tensor in b:  # untrained biases are outside the optimizer: clear them here
+            tensor.grad = None
+        old = [(W_l.detach().clone(), b_l.detach().clone()) for W_l, b_l in zip(W, b)]
+        zs, activations, loss = forward()
+        loss.backward()
+        layers = [
+            {"W": o[0], "b": o[1], "z": z.detach(), "a": a.detach(), "delta": z.grad,
+             "grad_W": W_l.grad.clone(), "grad_b": b_l.grad.clone()}
+            for o, z, a, W_l, b_l in zip(old, zs, activations, W, b)
+        ]
+        optimizer.step()
+        with torch.no_grad():
+            loss_after = forward()[2]
+        for layer, W_l, b_l in zip(layers, W, b):
+            layer["W_new"], layer["b_new"] = W_l.detach().clone(), b_l.detach().clone()
+        steps.append({
+            "loss": loss.item(),
+            "loss_after": loss_after.item(),
+            "layers": [{k: np.asarray(v.numpy()) for k, v in layer.items()} for layer in layers],
+        })
+    return steps
+
+
+def check_against_torch(trace: Trace, tolerance: float = TORCH_TOLERANCE) -> Check:
+    worst = _Worst(tolerance)
+    for step, reference in zip(trace.steps, torch_replay(trace)):
+        where = f"step {step.index}"
+        worst.add(f"{where}, loss", step.loss, reference["loss"])
+        worst.add(f"{where}, loss after", step.loss_after, reference["loss_after"])
+        for l, (layer, ref) in enumerate(zip(step.layers, reference["layers"]), start=1):
+            for name in ARRAY_FIELDS:
+                worst.add(f"{where}, layer {l}, {name}", getattr(layer, name), ref[name])
+    return worst.check()
+
+
+# ----- witness 2: central finite differences ---------------------------------------------------------
+
+def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float = FD_TOLERANCE) -> Check:
+    model = Model.from_info(trace.network)
+    x, y = np.array(trace.input), np.array(trace.target)
+    worst = _Worst(tolerance)
+    for step in trace.steps:
+        weights = [np.array(layer.W) for layer in step.layers]
+        biases = [np.array(layer.b) for layer in step.layers]
+        zs = [np.array(layer.z) for layer in step.layers]
+
+        def nudged(arrays, l, index, delta, kind):
+            array = arrays[l]
+            saved = array[index]
+            array[index] = saved + delta
+            if kind == "delta":
+                value = loss_value(model, weights, biases, x, y, replace_z=(l, array))
+            else:
+                value = loss_value(model, weights, biases, x, y)
+            array[index] = saved
+            return value
+
+        for l, layer in enumerate(step.layers):
+            for kind, arrays, ours in (("grad_W", weights, layer.grad_W), ("grad_b", biases, layer.grad_b),
+                                       ("delta", zs, layer.delta)):
+                numeric, at_kink = _central_differences(lambda i, d: nudged(arrays, l, i, d, kind), arrays[l].shape, h, step.loss)
+                worst.skipped += int(at_kink.sum())
+                where = f"step {step.index}, layer {l + 1}, {kind}"
+                worst.add(where, np.asarray(ours)[~at_kink], numeric[~at_kink])
+    return worst.check()
+
+
+def _central_differences(loss_at, shape, h: float, loss0: float):
+    """(E(θᵢ + h) − E(θᵢ − h)) / 2h for every entry i, and which entries sit at a kink."""
+    numeric = np.zeros(shape)
+    at_kink = np.zeros(shape, dtype=bool)
+    for index in np.ndindex(*shape):
+        plus, minus = loss_at(index, h), loss_at(index, -h)
+        numeric[index] = (plus - minus) / (2 * h)
+        right, left = (plus - loss0) / h, (loss0 - minus) / h
+        at_kink[index] = abs(right - left) > KINK_THRESHOLD * max(1.0, abs(numeric[index]))
+    return numeric, at_kink
