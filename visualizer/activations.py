@@ -29,6 +29,7 @@ class Activation:
     derivative_latex: str
     derivative_text: str
     torch: Callable  # (torch module, z tensor) -> a tensor
+    kinks: tuple[float, ...] = ()  # z values where f has no derivative (finite differences skip them)
 
     def __call__(self, z: Node) -> Node:
         return elementwise(z, self.function, self.derivative, self.name)
@@ -73,6 +74,7 @@ RELU = Activation(
     derivative_latex=r"\mathrm{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
     derivative_text="ReLU'(z) = 1 if z > 0 else 0",
     torch=lambda torch, z: torch.relu(z),
+    kinks=(0.0,),
 )
 
 IDENTITY = Activation(

@@ -52,7 +52,7 @@ def _sgd_update(params, grads, state, hyper):
 
 SGD = Optimizer(
     name="sgd",
-    defaults={"lr": 0.1},
+    defaults={"lr": 0.5},  # large for deep learning, right for the tiny sigmoid nets taught here
     update=_sgd_update,
     latex=r"w \leftarrow w - \eta \frac{\partial E}{\partial w}",
     text="w ← w − η·∂E/∂w",

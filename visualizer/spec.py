@@ -200,6 +200,7 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
 
 def _per_hidden_layer(activation, n_hidden: int) -> list[str]:
     if isinstance(activation, str):
+        get_activation(activation)  # a typo is an error even where there is no hidden layer
         return [activation] * n_hidden
     if isinstance(activation, list) and len(activation) == n_hidden and all(isinstance(a, str) for a in activation):
         return list(activation)

@@ -1,0 +1,98 @@
+"""The command line as a user meets it: real processes, exit codes, stderr, files on disk."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from visualizer.trace import Trace
+
+BIN = Path(sys.executable).parent
+
+
+def cli(*args, program="explain"):
+    return subprocess.run([str(BIN / program), *args], capture_output=True, text=True, timeout=120)
+
+
+def test_json_trace_is_valid_and_verified():
+    result = cli("--net", "2-3-1", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["schema"] == "backprop-trace/1"
+    assert data["verification"]["torch"]["passed"] and data["verification"]["finite_difference"]["passed"]
+    assert Trace.from_dict(data).steps[0].loss == pytest.approx(0.6290996190010656, rel=1e-15)
+
+
+def test_text_trace_ends_with_the_check_line():
+    result = cli("--net", "mazur")
+    assert result.returncode == 0, result.stderr
+    assert "E = 0.298371 → 0.291028" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("✓ matches torch autograd (max |Δ| ")
+
+
+def test_python_dash_m_and_the_umbrella_command():
+    result = subprocess.run([sys.executable, "-m", "visualizer", "explain", "--net", "xor", "--no-verify"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "network xor" in result.stdout
+    assert cli("--help", program="backprop").returncode == 0
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--net", "2-x-1"], "'x' in '2-x-1' is not a layer size"),
+    (["--net", "0-3-1"], "at least 1"),
+    (["--net", "2"], "one layer"),
+    (["--net", "missing.toml"], "missing.toml does not exist"),
+    (["--net", "mazurr"], "did you mean 'mazur'"),
+    (["--input", "1,2,3"], "3 value(s) per sample"),
+    (["--input", "a,b"], "not a list of numbers"),
+    (["--lr", "-1"], "learning rate must be a positive number"),
+    (["--loss", "nope"], "unknown loss 'nope'"),
+    (["--activation", "sigmod"], "did you mean 'sigmoid'"),
+    (["--steps", "0"], "--steps"),
+    (["--format", "yaml"], "--format"),
+    (["-o", "no/such/folder/x.json"], "does not exist"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, fragment):
+    result = cli(*args, "--no-verify")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("explain: error: ") and fragment in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_output_file_is_written_whole(tmp_path):
+    target = tmp_path / "trace.json"
+    result = cli("--net", "xor", "--steps", "2", "--format", "json", "-o", str(target), "--no-verify")
+    assert result.returncode == 0, result.stderr
+    assert Trace.from_json(target.read_text()).network.name == "xor"
+    assert [p.name for p in tmp_path.iterdir()] == ["trace.json"]  # no temporary left behind
+
+
+def test_a_failed_run_leaves_the_old_file_alone(tmp_path):
+    target = tmp_path / "trace.json"
+    target.write_text("precious")
+    assert cli("--net", "2-x-1", "-o", str(target)).returncode == 2
+    assert target.read_text() == "precious"
+
+
+def test_verify_command_reports_each_witness():
+    result = cli("verify", "--net", "xor", "--steps", "3", program="backprop")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"torch autograd: \d+ numbers", result.stdout)
+    assert re.search(r"finite differences: \d+ numbers", result.stdout)
+    assert "passed" in result.stdout and "FAILED" not in result.stdout
+
+
+def test_explain_without_verification_imports_neither_torch_nor_manim():
+    code = (
+        "import sys; from visualizer.cli import explain_main; sys.argv = ['explain', '--no-verify'];\n"
+        "try: explain_main()\nexcept SystemExit: pass\n"
+        "print('torch' in sys.modules, 'manim' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "False False"

@@ -1,0 +1,52 @@
+"""Property tests: for random small networks, every Trace field equals torch autograd and
+every gradient agrees with central finite differences."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from visualizer.activations import ACTIVATIONS
+from visualizer.initializers import INITIALIZERS
+from visualizer.losses import LOSSES
+from visualizer.network import run
+from visualizer.spec import spec_from_table
+from visualizer.verify import check_against_torch, check_finite_differences
+
+names = st.sampled_from(sorted(ACTIVATIONS))
+
+
+@st.composite
+def networks(draw):
+    hidden = draw(st.lists(st.integers(1, 6), min_size=1, max_size=3))
+    sizes = [draw(st.integers(1, 6)), *hidden, draw(st.integers(1, 6))]
+    batch = draw(st.integers(1, 4))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    table = {
+        "sizes": sizes,
+        "activation": [draw(names) for _ in hidden],
+        "output_activation": draw(names),
+        "loss": draw(st.sampled_from(sorted(LOSSES))),
+        "init": draw(st.sampled_from(sorted(INITIALIZERS))),
+        "seed": seed,
+        "train_biases": draw(st.booleans()),
+        "input": rng.uniform(-2, 2, (batch, sizes[0])).tolist(),
+        "target": rng.uniform(-1, 1, (batch, sizes[-1])).tolist(),
+        "optimizer": {"name": "sgd", "lr": draw(st.floats(0.01, 1.0))},
+    }
+    return spec_from_table(table), draw(st.integers(1, 3))
+
+
+@given(networks())
+def test_every_field_matches_torch(net):
+    spec, steps = net
+    check = check_against_torch(run(spec, steps), tolerance=1e-12)
+    assert check.passed, check
+
+
+@given(networks())
+def test_gradients_match_finite_differences(net):
+    spec, steps = net
+    check = check_finite_differences(run(spec, steps))
+    assert check.passed, check
+    assert check.compared + check.skipped > 0
