@@ -61,8 +61,10 @@ class Node:
     __array_ufunc__ = None
 
     def __init__(self, value, parents: tuple[Node, ...] = (), op: str = "", name: str = ""):
-        self.value = np.array(value, dtype=np.float64)
-        self.grad = np.zeros_like(self.value)
+        # No copy of a float64 array: the engine never changes a value in place, and a caller
+        # that changes the array it passed in changes the node's value too.
+        self.value = np.asarray(value, dtype=np.float64)
+        self.grad = np.zeros(self.value.shape)  # float64, and faster than zeros_like
         self.parents = parents
         self.op = op
         self.name = name or op or "leaf"

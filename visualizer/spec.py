@@ -59,6 +59,8 @@ class NetSpec:
 
     def parameters(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Starting weights and biases: the explicit ones, else seeded from `init`."""
+        if self.weights is not None and self.biases is not None:
+            return [w.copy() for w in self.weights], [b.copy() for b in self.biases]
         weights, biases = initialize(self.init, self.sizes, self.seed)
         if self.weights is not None:
             weights = [w.copy() for w in self.weights]
@@ -68,6 +70,8 @@ class NetSpec:
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         """The batch (input, target), each batch × features; drawn from the seed if not given."""
+        if self.input is not None and self.target is not None:
+            return self.input, self.target
         x, y = sample_data(self.sizes, self.seed)
         return (x if self.input is None else self.input), (y if self.target is None else self.target)
 

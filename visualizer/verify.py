@@ -156,8 +156,9 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
             saved = arrays[l][index]
             arrays[l][index] = saved + nudge
             f = forward(model, weights, biases, x, y, replace_z=(l, arrays[l]) if kind == "delta" else None)
+            result = float(f.loss.value), _branches(model, f)  # before the restore: nodes share the arrays
             arrays[l][index] = saved
-            return float(f.loss.value), _branches(model, f)
+            return result
 
         for l, layer in enumerate(step.layers):
             for kind, arrays, ours in (("grad_W", weights, layer.grad_W), ("grad_b", biases, layer.grad_b),

@@ -1,0 +1,17 @@
+"""The benchmark scripts still run (a smoke run; speed itself is never asserted in tests)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_engine_step_benchmark_runs_and_its_engines_agree():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "engine_step.py"), "--quick", "--skip-scalar-large"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    for row in ("2-3-1       ours", "2-3-1       torch autograd", "2-3-1       scalar python", "784-16-10   ours"):
+        assert row in result.stdout
