@@ -20,7 +20,6 @@ demo: setup
 	@mkdir -p renders
 	$(VENV)/bin/explain --net 2-3-1
 	$(VENV)/bin/explain --net 2-3-1 --format json -o renders/2-3-1.trace.json
-	@echo "wrote renders/2-3-1.trace.json"
 
 test: setup
 	$(PY) -m pytest

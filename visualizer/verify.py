@@ -42,10 +42,12 @@ class _Worst:
             return
         # Equal infinities (a diverged loss in both) agree; so do NaNs in the same places.
         same = (ours == reference) | (np.isnan(ours) & np.isnan(reference))
-        diff = np.where(same, 0.0, np.abs(ours - reference))
+        with np.errstate(invalid="ignore"):  # inf − inf: already counted as the same
+            diff = np.where(same, 0.0, np.abs(ours - reference))
         self.compared += diff.size
-        # NaN anywhere is a failure, not a silent pass of the comparisons below.
-        bad = ~(diff <= self.tolerance * np.maximum(1.0, np.abs(reference)) + slack)
+        # A NaN or infinite difference fails (an infinite reference must not allow any number).
+        within = np.isfinite(diff) & (diff <= self.tolerance * np.maximum(1.0, np.abs(reference)) + slack)
+        bad = ~same & ~within
         if bad.any() and not self.failed_at:
             self.failed_at = where
         largest = float(np.max(np.nan_to_num(diff, nan=np.inf), initial=0.0))  # NaN: as bad as it gets
