@@ -15,6 +15,9 @@ import numpy as np
 
 from .engine import Node, elementwise
 from .errors import unknown_name
+from .expr import Call, Const, Expr, Square, Sub, mul
+
+ONE = Const("1", "1", 1.0)
 
 Array = np.ndarray
 
@@ -29,10 +32,22 @@ class Activation:
     derivative_latex: str
     derivative_text: str
     torch: Callable  # (torch module, z tensor) -> a tensor
+    symbol: str  # f in a = f(z), as text
+    symbol_latex: str
+    # f'(z) written with the numbers a reader already has: (z, a, value of z) -> formula
+    derivative_formula: Callable[[Expr, Expr, float], Expr]
     kinks: tuple[float, ...] = ()  # z values where f has no derivative (finite differences skip them)
 
     def __call__(self, z: Node) -> Node:
         return elementwise(z, self.function, self.derivative, self.name)
+
+    def formula(self, z: Expr) -> Expr:
+        """f(z) as a formula, e.g. σ(0.3775)."""
+        return Call(self.symbol, self.symbol_latex, self.function, z)
+
+    def derivative_call(self, z: Expr) -> Expr:
+        """f'(z) as a symbol, e.g. σ'(z₁⁽¹⁾)."""
+        return Call(self.symbol + "'", self.symbol_latex + "'", lambda v: self.derivative(v, self.function(v)), z)
 
 
 def _sigmoid(z: Array) -> Array:
@@ -51,6 +66,9 @@ SIGMOID = Activation(
     derivative_latex=r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))",
     derivative_text="σ'(z) = σ(z)·(1 − σ(z))",
     torch=lambda torch, z: torch.sigmoid(z),
+    symbol="σ",
+    symbol_latex=r"\sigma",
+    derivative_formula=lambda z, a, z_value: mul(a, Sub(ONE, a)),
 )
 
 TANH = Activation(
@@ -62,6 +80,9 @@ TANH = Activation(
     derivative_latex=r"\tanh'(z) = 1 - \tanh^2(z)",
     derivative_text="tanh'(z) = 1 − tanh²(z)",
     torch=lambda torch, z: torch.tanh(z),
+    symbol="tanh",
+    symbol_latex=r"\tanh",
+    derivative_formula=lambda z, a, z_value: Sub(ONE, Square(a)),
 )
 
 RELU = Activation(
@@ -74,6 +95,9 @@ RELU = Activation(
     derivative_latex=r"\mathrm{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
     derivative_text="ReLU'(z) = 1 if z > 0 else 0",
     torch=lambda torch, z: torch.relu(z),
+    symbol="ReLU",
+    symbol_latex=r"\mathrm{ReLU}",
+    derivative_formula=lambda z, a, z_value: ONE if z_value > 0 else Const("0", "0", 0.0),
     kinks=(0.0,),
 )
 
@@ -86,6 +110,9 @@ IDENTITY = Activation(
     derivative_latex=r"f'(z) = 1",
     derivative_text="f'(z) = 1",
     torch=lambda torch, z: z,
+    symbol="id",
+    symbol_latex=r"\mathrm{id}",
+    derivative_formula=lambda z, a, z_value: ONE,
 )
 
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, IDENTITY)}

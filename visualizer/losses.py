@@ -1,61 +1,97 @@
 """Loss functions: one number E that says how wrong the network's output a is for target y.
 
-Every loss here is a per-sample loss averaged over the batch, so a batch of one gives the
-textbook number and a larger batch gives the mean over its samples. Each is defined once
-with its engine construction, its formula (LaTeX and plain text) and its torch counterpart.
+Each loss is a term per output, (a − y)² or ½(y − a)², reduced over the n outputs of a sample
+(a sum or a mean), and the per-sample losses are averaged over the batch: a batch of one gives
+the textbook number. Each loss is defined once: its engine construction, its formulas (LaTeX,
+text, and as `expr` trees for explain, including ∂E/∂a), and its torch counterpart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Callable
-
-import numpy as np
 
 from .engine import Node
 from .errors import unknown_name
+from .expr import Const, Expr, Square, Sub, mul
 
 
 @dataclass(frozen=True)
 class Loss:
     name: str
     description: str
-    build: Callable[[Node, np.ndarray], Node]  # (output a: batch×n, target y) -> scalar E
+    term: Callable[[Node, Node], Node]  # per output: (a, y) -> term, element by element
+    term_formula: Callable[[Expr, Expr], Expr]  # the same term as a formula
+    reduction: str  # over the outputs of a sample: "sum" or "mean"
+    grad_factor: Fraction  # ∂E/∂aᵢ = grad_factor · (aᵢ − yᵢ) / (batch · (n if mean else 1))
     latex: str
     text: str
     torch: Callable  # (torch module, output tensor, target tensor) -> scalar tensor
+    torch_terms: Callable  # the same, but the terms before any reduction (batch × n)
+
+    def build(self, a: Node, y: Node) -> tuple[Node, Node]:
+        """(the terms, batch × n; the loss E), both named."""
+        terms = self.term(a, y).named("loss.terms")
+        per_sample = terms.sum(axis=1) if self.reduction == "sum" else terms.mean(axis=1)
+        return terms, per_sample.mean().named("loss")
+
+    def gradient_formula(self, a: Expr, y: Expr, n: int, batch: int) -> Expr:
+        """∂E/∂aᵢ with the numbers in it, e.g. 2/3·(a − y); the engine's value is what is shown."""
+        factor = self.grad_factor / (batch * (n if self.reduction == "mean" else 1))
+        difference = Sub(a, y)
+        if factor == 1:
+            return difference
+        return mul(_fraction(factor), difference)
 
 
-def _squared_error(a: Node, y: np.ndarray) -> Node:
-    return (a - y) ** 2
+def _fraction(value: Fraction) -> Const:
+    if value.denominator == 1:
+        return Const(str(value.numerator), str(value.numerator), float(value))
+    return Const(f"{value.numerator}/{value.denominator}", rf"\tfrac{{{value.numerator}}}{{{value.denominator}}}",
+                 float(value))
 
+
+HALF = Const("½", r"\tfrac{1}{2}", 0.5)
 
 MSE = Loss(
     name="mse",
     description="mean squared error: the mean of (a − y)² over the outputs, then over the batch",
-    build=lambda a, y: _squared_error(a, y).mean(axis=1).mean().named("loss"),
+    term=lambda a, y: (a - y) ** 2,
+    term_formula=lambda a, y: Square(Sub(a, y)),
+    reduction="mean",
+    grad_factor=Fraction(2),
     latex=r"E = \frac{1}{n}\sum_{i=1}^{n} (a_i - y_i)^2",
     text="E = (1/n) Σᵢ (aᵢ − yᵢ)²",
     # mean over all batch×n elements equals the mean over samples of the per-sample means
     torch=lambda torch, a, y: torch.nn.functional.mse_loss(a, y),
+    torch_terms=lambda torch, a, y: torch.nn.functional.mse_loss(a, y, reduction="none"),
 )
 
 SSE = Loss(
     name="sse",
     description="sum of squared errors over the outputs, averaged over the batch",
-    build=lambda a, y: _squared_error(a, y).sum(axis=1).mean().named("loss"),
+    term=lambda a, y: (a - y) ** 2,
+    term_formula=lambda a, y: Square(Sub(a, y)),
+    reduction="sum",
+    grad_factor=Fraction(2),
     latex=r"E = \sum_{i=1}^{n} (a_i - y_i)^2",
     text="E = Σᵢ (aᵢ − yᵢ)²",
     torch=lambda torch, a, y: torch.nn.functional.mse_loss(a, y, reduction="sum") / a.shape[0],
+    torch_terms=lambda torch, a, y: torch.nn.functional.mse_loss(a, y, reduction="none"),
 )
 
 HALF_SSE = Loss(
     name="half_sse",
     description="half the sum of squared errors (the ½ cancels the 2 of the derivative)",
-    build=lambda a, y: (0.5 * _squared_error(a, y).sum(axis=1)).mean().named("loss"),
+    term=lambda a, y: 0.5 * (y - a) ** 2,
+    term_formula=lambda a, y: mul(HALF, Square(Sub(y, a))),
+    reduction="sum",
+    grad_factor=Fraction(1),
     latex=r"E = \frac{1}{2}\sum_{i=1}^{n} (y_i - a_i)^2",
     text="E = ½ Σᵢ (yᵢ − aᵢ)²",
     torch=lambda torch, a, y: 0.5 * torch.nn.functional.mse_loss(a, y, reduction="sum") / a.shape[0],
+    torch_terms=lambda torch, a, y: 0.5 * torch.nn.functional.mse_loss(a, y, reduction="none"),
 )
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE, SSE, HALF_SSE)}

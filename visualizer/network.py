@@ -54,6 +54,7 @@ class Forward:
     biases: list[Node]
     z: list[Node]
     a: list[Node]
+    loss_terms: Node
     loss: Node
 
 
@@ -86,7 +87,7 @@ def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarra
         b_nodes.append(b_node)
         zs.append(z)
         activations.append(a)
-    return Forward(w_nodes, b_nodes, zs, activations, model.loss.build(a, target))
+    return Forward(w_nodes, b_nodes, zs, activations, *model.loss.build(a, target))
 
 
 def loss_value(model: Model, weights, biases, x, y, replace_z=None) -> float:
@@ -108,14 +109,16 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
     new_b = new_params[n:] if model.train_biases else [b.copy() for b in biases]
     layers = tuple(
         LayerStep(
-            W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value, delta=f.z[l].grad,
-            grad_W=grad_W[l], grad_b=grad_b[l], W_new=new_W[l], b_new=new_b[l],
+            W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value,
+            grad_a=f.a[l].grad, d_activation=model.activations[l].derivative(f.z[l].value, f.a[l].value),
+            delta=f.z[l].grad, grad_W=grad_W[l], grad_b=grad_b[l], W_new=new_W[l], b_new=new_b[l],
         )
         for l in range(n)
     )
     step = Step(
         index=index,
         loss=float(f.loss.value),
+        loss_terms=f.loss_terms.value,
         loss_after=loss_value(model, new_W, new_b, x, y),
         layers=layers,
         optimizer_state=new_state,

@@ -16,6 +16,9 @@ from typing import Callable
 import numpy as np
 
 from .errors import UsageError, unknown_name
+from .expr import Expr, Sub, Sym, mul
+
+ETA = Sym("η", latex_base=r"\eta")
 
 Array = np.ndarray
 
@@ -29,6 +32,9 @@ class Optimizer:
     latex: str
     text: str
     torch: Callable  # (torch module, list of parameter tensors, hyper) -> torch.optim.Optimizer
+    # the new value as a formula: (w, ∂E/∂w, {setting: its symbol or number}) -> formula
+    update_formula: Callable[[Expr, Expr, dict], Expr]
+    symbols: dict  # each setting's symbol, e.g. {"lr": η}
 
     def hyper(self, given: dict) -> dict:
         """The full hyper-parameters: defaults, overridden by `given`, checked."""
@@ -57,6 +63,8 @@ SGD = Optimizer(
     latex=r"w \leftarrow w - \eta \frac{\partial E}{\partial w}",
     text="w ← w − η·∂E/∂w",
     torch=lambda torch, params, hyper: torch.optim.SGD(params, lr=hyper["lr"]),
+    update_formula=lambda w, g, h: Sub(w, mul(h["lr"], g)),
+    symbols={"lr": ETA},
 )
 
 OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (SGD,)}

@@ -37,7 +37,9 @@ class LayerStep:
     b: np.ndarray
     z: np.ndarray
     a: np.ndarray
-    delta: np.ndarray  # ∂E/∂z
+    grad_a: np.ndarray  # ∂E/∂a (for a hidden layer: Σᵢ wᵢⱼ δᵢ of the next layer)
+    d_activation: np.ndarray  # f'(z)
+    delta: np.ndarray  # ∂E/∂z = ∂E/∂a · f'(z)
     grad_W: np.ndarray  # ∂E/∂W = δᵀ a_prev
     grad_b: np.ndarray  # ∂E/∂b = Σ_batch δ
     W_new: np.ndarray
@@ -49,6 +51,11 @@ class LayerStep:
 
 
 ARRAY_FIELDS = tuple(f.name for f in fields(LayerStep))
+# The fields by the phase of the step that computes them.
+FORWARD_FIELDS = ("W", "b", "z", "a")
+BACKWARD_FIELDS = ("grad_a", "d_activation", "delta", "grad_W", "grad_b")
+UPDATE_FIELDS = ("W_new", "b_new")
+assert set(ARRAY_FIELDS) == set(FORWARD_FIELDS + BACKWARD_FIELDS + UPDATE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,10 @@ class Step:
     loss_after: float  # E on the same batch with the new weights
     layers: tuple[LayerStep, ...]
     optimizer_state: dict  # after this step's update; empty for plain SGD
+    loss_terms: np.ndarray  # batch × outputs: each output's term of E, before the reduction
+
+    def __post_init__(self):
+        object.__setattr__(self, "loss_terms", frozen_array(self.loss_terms))
 
 
 @dataclass(frozen=True)
@@ -130,6 +141,7 @@ class Trace:
                     "index": s.index,
                     "loss": s.loss,
                     "loss_after": s.loss_after,
+                    "loss_terms": s.loss_terms.tolist(),
                     "layers": [{name: getattr(layer, name).tolist() for name in ARRAY_FIELDS} for layer in s.layers],
                     "optimizer_state": s.optimizer_state,
                 }
@@ -163,7 +175,7 @@ class Trace:
                 target=data["target"],
                 steps=tuple(
                     Step(
-                        index=s["index"], loss=s["loss"], loss_after=s["loss_after"],
+                        index=s["index"], loss=s["loss"], loss_after=s["loss_after"], loss_terms=s["loss_terms"],
                         layers=tuple(LayerStep(**{k: layer[k] for k in ARRAY_FIELDS}) for layer in s["layers"]),
                         optimizer_state=s["optimizer_state"],
                     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .network import Model, forward
-from .trace import ARRAY_FIELDS, Check, Trace, Verification
+from .trace import BACKWARD_FIELDS, FORWARD_FIELDS, UPDATE_FIELDS, Check, Trace, Verification
 
 TORCH_TOLERANCE = 1e-12
 FD_STEP = 1e-6
@@ -99,9 +99,17 @@ def torch_replay(trace: Trace) -> list[dict]:
             if z.requires_grad:  # not under no_grad
                 z.retain_grad()
             a = f.torch(torch, z)
+            if a.requires_grad:
+                a.retain_grad()
             zs.append(z)
             activations.append(a)
-        return zs, activations, model.loss.torch(torch, a, y)
+        return zs, activations, model.loss.torch(torch, a, y), model.loss.torch_terms(torch, a, y)
+
+    def derivative(f, z):
+        """f'(z) from torch autograd: the gradient of Σ f(z), element by element."""
+        z = z.detach().clone().requires_grad_(True)
+        f.torch(torch, z).sum().backward()
+        return z.grad
 
     steps = []
     for _ in trace.steps:
@@ -109,12 +117,13 @@ def torch_replay(trace: Trace) -> list[dict]:
         for tensor in b:  # untrained biases are outside the optimizer: clear them here
             tensor.grad = None
         old = [(W_l.detach().clone(), b_l.detach().clone()) for W_l, b_l in zip(W, b)]
-        zs, activations, loss = forward()
+        zs, activations, loss, terms = forward()
         loss.backward()
         layers = [
-            {"W": o[0], "b": o[1], "z": z.detach(), "a": a.detach(), "delta": z.grad,
+            {"W": o[0], "b": o[1], "z": z.detach(), "a": a.detach(), "grad_a": a.grad,
+             "d_activation": derivative(f, z), "delta": z.grad,
              "grad_W": W_l.grad.clone(), "grad_b": b_l.grad.clone()}
-            for o, z, a, W_l, b_l in zip(old, zs, activations, W, b)
+            for o, z, a, W_l, b_l, f in zip(old, zs, activations, W, b, model.activations)
         ]
         optimizer.step()
         with torch.no_grad():
@@ -123,6 +132,7 @@ def torch_replay(trace: Trace) -> list[dict]:
             layer["W_new"], layer["b_new"] = W_l.detach().clone(), b_l.detach().clone()
         steps.append({
             "loss": loss.item(),
+            "loss_terms": terms.detach().numpy(),
             "loss_after": loss_after.item(),
             "layers": [{k: np.asarray(v.numpy()) for k, v in layer.items()} for layer in layers],
         })
@@ -134,10 +144,13 @@ def check_against_torch(trace: Trace, tolerance: float = TORCH_TOLERANCE) -> Che
     for step, reference in zip(trace.steps, torch_replay(trace)):
         where = f"step {step.index}"
         # In the order the step computes them, so the first failure named is the root cause.
+        worst.add(f"{where}, loss terms", step.loss_terms, reference["loss_terms"])
         worst.add(f"{where}, loss", step.loss, reference["loss"])
-        for l, (layer, ref) in enumerate(zip(step.layers, reference["layers"]), start=1):
-            for name in ARRAY_FIELDS:
-                worst.add(f"{where}, layer {l}, {name}", getattr(layer, name), ref[name])
+        pairs = list(enumerate(zip(step.layers, reference["layers"]), start=1))
+        for names, order in ((FORWARD_FIELDS, pairs), (BACKWARD_FIELDS, pairs[::-1]), (UPDATE_FIELDS, pairs)):
+            for l, (layer, ref) in order:
+                for name in names:
+                    worst.add(f"{where}, layer {l}, {name}", getattr(layer, name), ref[name])
         worst.add(f"{where}, loss after", step.loss_after, reference["loss_after"])
     return worst.check()
 

@@ -1,0 +1,273 @@
+"""A tiny expression language for the formulas the tool writes out.
+
+A formula such as `w₁₁x₁ + w₁₂x₂ + b₁` or `0.15·0.05 + 0.2·0.1 + 0.35` is a small tree of
+`Expr` nodes. The same tree prints as plain text (Unicode sub- and superscripts) or as LaTeX,
+and a tree of numbers can be evaluated *from the numbers as displayed*: that is how explain
+proves that every line it shows can be redone by hand (see `honest_digits`). The activation,
+loss and optimizer definitions build their formulas from these nodes, so each formula is
+written once and printed everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+
+ADD, MUL, ATOM = 1, 2, 3  # precedence: a child binding looser than its parent gets parentheses
+
+
+@dataclass(frozen=True)
+class Style:
+    """How numbers and symbols print: `text` or `latex`, numbers at `digits` significant figures."""
+
+    mode: str = "text"
+    digits: int = 4
+
+    def number(self, value: float) -> str:
+        shown = number_text(value, self.digits)
+        if self.mode == "latex":
+            if "e" in shown:
+                mantissa, exponent = shown.split("e")
+                shown = rf"{mantissa} \times 10^{{{int(exponent)}}}"
+            return shown
+        return shown.replace("-", "−")
+
+
+def number_text(value: float, digits: int) -> str:
+    """`value` at `digits` significant figures, trailing zeros dropped: 0.15, 0.59327, 1.2e-05."""
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"
+    return f"{value:.{digits}g}"
+
+
+def shown_value(value: float, digits: int) -> float:
+    """The number a reader sees when `value` is shown at `digits` significant figures."""
+    return float(number_text(value, digits))
+
+
+class Expr:
+    prec = ATOM
+
+    def render(self, style: Style) -> str:
+        raise NotImplementedError
+
+    def evaluate(self, style: Style) -> float:
+        """The value recomputed from the numbers as `style` shows them."""
+        raise NotImplementedError
+
+    def _child(self, child: Expr, style: Style, prec: int) -> str:
+        shown = child.render(style)
+        if child.prec < prec:
+            return rf"\left({shown}\right)" if style.mode == "latex" else f"({shown})"
+        return shown
+
+    def text(self, digits: int = 4) -> str:
+        return self.render(Style("text", digits))
+
+    def latex(self, digits: int = 4) -> str:
+        return self.render(Style("latex", digits))
+
+
+@dataclass(frozen=True)
+class Num(Expr):
+    value: float
+
+    @property
+    def prec(self):
+        return ADD if self.value < 0 else ATOM  # a negative number gets parentheses inside a product
+
+    def render(self, style):
+        return style.number(self.value)
+
+    def evaluate(self, style):
+        return shown_value(self.value, style.digits)
+
+
+@dataclass(frozen=True)
+class Const(Expr):
+    """An exact constant shown as written (½, 2/3, 1)."""
+
+    shown: str
+    latex_shown: str
+    value: float
+
+    def render(self, style):
+        return self.latex_shown if style.mode == "latex" else self.shown
+
+    def evaluate(self, style):
+        return self.value
+
+
+@dataclass(frozen=True)
+class Sym(Expr):
+    """A named quantity: base, subscript indices and a layer superscript, e.g. w₁₂⁽¹⁾."""
+
+    base: str
+    indices: tuple = ()
+    layer: int | None = None
+    latex_base: str = ""
+
+    def render(self, style):
+        sep = "," if any(i >= 10 for i in self.indices if isinstance(i, int)) else ""
+        idx = sep.join(str(i) for i in self.indices)
+        if style.mode == "latex":
+            base = self.latex_base or self.base
+            sub = f"_{{{idx}}}" if idx else ""
+            sup = f"^{{({self.layer})}}" if self.layer is not None else ""
+            return f"{base}{sup}{sub}" if sup else f"{base}{sub}"
+        sup = f"({self.layer})".translate(SUP) if self.layer is not None else ""
+        return f"{self.base}{idx.translate(SUB)}{sup}"
+
+    def evaluate(self, style):
+        raise ValueError(f"{self.text()} is a symbol, not a number")
+
+
+@dataclass(frozen=True)
+class Add(Expr):
+    terms: tuple
+    prec = ADD
+
+    def render(self, style):
+        return " + ".join(self._child(t, style, MUL if i else ADD) for i, t in enumerate(self.terms))
+
+    def evaluate(self, style):
+        return math.fsum(t.evaluate(style) for t in self.terms)
+
+
+@dataclass(frozen=True)
+class Sub(Expr):
+    left: Expr
+    right: Expr
+    prec = ADD
+
+    def render(self, style):
+        minus = " - " if style.mode == "latex" else " − "
+        return self._child(self.left, style, ADD) + minus + self._child(self.right, style, MUL)
+
+    def evaluate(self, style):
+        return self.left.evaluate(style) - self.right.evaluate(style)
+
+
+@dataclass(frozen=True)
+class Mul(Expr):
+    factors: tuple
+    prec = MUL
+
+    def render(self, style):
+        parts = [self._child(f, style, ATOM if i else MUL) for i, f in enumerate(self.factors)]
+        out = parts[0]
+        for previous, factor, shown in zip(self.factors, self.factors[1:], parts[1:]):
+            out += shown if _juxtaposed(previous, factor, shown) else (r" \cdot " if style.mode == "latex" else "·") + shown
+        return out
+
+    def evaluate(self, style):
+        return math.prod(f.evaluate(style) for f in self.factors)
+
+
+def _juxtaposed(previous: Expr, factor: Expr, shown: str) -> bool:
+    """Written side by side like wx or ½(y − a); everything else gets a dot, numbers always."""
+    if isinstance(previous, Sym) and isinstance(factor, Sym):
+        return len(previous.base) == 1 and len(factor.base) == 1
+    return isinstance(previous, Const) and shown.startswith(("(", r"\left("))
+
+
+@dataclass(frozen=True)
+class Deriv(Expr):
+    """∂E/∂w₁₁⁽²⁾: the derivative of `of` with respect to a symbol."""
+
+    wrt: Sym
+    of: str = "E"
+
+    def render(self, style):
+        if style.mode == "latex":
+            return rf"\frac{{\partial {self.of}}}{{\partial {self.wrt.render(style)}}}"
+        return f"∂{self.of}/∂{self.wrt.render(style)}"
+
+    def evaluate(self, style):
+        raise ValueError("a derivative symbol is not a number")
+
+
+@dataclass(frozen=True)
+class Square(Expr):
+    base: Expr
+
+    def render(self, style):
+        inner = self.base.render(style)
+        if style.mode == "latex":
+            return rf"\left({inner}\right)^2"
+        return f"({inner})²"
+
+    def evaluate(self, style):
+        return self.base.evaluate(style) ** 2
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    """A function applied to an argument, e.g. σ(0.3775); evaluated with the definition's function."""
+
+    name: str
+    latex_name: str
+    function: Callable
+    arg: Expr
+
+    def render(self, style):
+        inner = self.arg.render(style)
+        if style.mode == "latex":
+            return rf"{self.latex_name}\left({inner}\right)"
+        return f"{self.name}({inner})"
+
+    def evaluate(self, style):
+        return float(self.function(np.array(self.arg.evaluate(style))))
+
+
+@dataclass(frozen=True)
+class More(Expr):
+    """Terms left out of a long sum: `… 781 more`; a line with one cannot be redone by hand."""
+
+    count: int
+
+    def render(self, style):
+        return rf"\dots\ ({self.count}\text{{ more}})" if style.mode == "latex" else f"… ({self.count} more)"
+
+    def evaluate(self, style):
+        return math.nan
+
+
+def add(*terms: Expr) -> Expr:
+    return terms[0] if len(terms) == 1 else Add(tuple(terms))
+
+
+def mul(*factors: Expr) -> Expr:
+    return factors[0] if len(factors) == 1 else Mul(tuple(factors))
+
+
+def unit(value: float, digits: int) -> float:
+    """One unit of the last digit `value` shows at `digits` significant figures."""
+    if value == 0 or not math.isfinite(value):
+        return 10.0 ** -digits
+    return 10.0 ** (math.floor(math.log10(abs(shown_value(value, digits)))) - digits + 1)
+
+
+def honest_digits(numeric: list[Expr], result: float, digits: int, most: int = 17) -> int:
+    """The fewest digits, from `digits` up, at which every numeric form of a line, recomputed
+    from its numbers as shown, gives the result as shown to within one unit of its last digit.
+
+    Lines with left-out terms cannot be recomputed and keep `digits`.
+    """
+    for k in range(digits, most + 1):
+        style = Style("text", k)
+        shown = shown_value(result, k)
+        values = [e.evaluate(style) for e in numeric]
+        if any(math.isnan(v) for v in values):
+            return digits
+        if all(abs(v - shown) <= unit(result, k) * (1 + 1e-9) for v in values):
+            return k
+    return most
