@@ -29,14 +29,14 @@ def test_json_trace_is_valid_and_verified():
 def test_text_trace_ends_with_the_check_line():
     result = cli("--net", "mazur")
     assert result.returncode == 0, result.stderr
-    assert "E = 0.298371 → 0.291028" in result.stdout
-    assert result.stdout.splitlines()[-1].startswith("✓ matches torch autograd (max |Δ| ")
+    assert "E = 0.298371109 → 0.291027774" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("✓ verified: torch autograd max |Δ| ")
 
 
 def test_python_dash_m_and_the_umbrella_command():
     result = subprocess.run([sys.executable, "-m", "visualizer", "explain", "--net", "xor", "--no-verify"],
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0 and "network xor" in result.stdout
+    assert result.returncode == 0 and "Network xor" in result.stdout
     assert cli("--help", program="backprop").returncode == 0
 
 
@@ -53,6 +53,10 @@ def test_python_dash_m_and_the_umbrella_command():
     (["--activation", "sigmod"], "did you mean 'sigmoid'"),
     (["--steps", "0"], "--steps"),
     (["--format", "yaml"], "--format"),
+    (["--precision", "0"], "--precision"),
+    (["--show", "some"], "--show"),
+    (["--phase", "sideways"], "--phase"),
+    (["--fragment"], "--fragment goes with --format latex"),
     (["-o", "no/such/folder/x.json"], "does not exist"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, fragment):

@@ -37,7 +37,8 @@ def test_json_has_the_documented_fields(trace):
     assert data["network"]["activations"] == ["sigmoid", "sigmoid"]
     assert np.shape(data["input"]) == (4, 2) and np.shape(data["target"]) == (4, 1)
     step = data["steps"][0]
-    assert set(step) == {"index", "loss", "loss_after", "loss_terms", "layers", "optimizer_state"}
+    assert set(step) == {"index", "loss", "loss_after", "loss_terms", "sample_losses", "layers",
+                         "optimizer_state"}
     assert np.shape(step["loss_terms"]) == (4, 1)
     assert set(step["layers"][0]) == set(ARRAY_FIELDS)
     assert np.shape(step["layers"][0]["W"]) == (2, 2) and np.shape(step["layers"][0]["delta"]) == (4, 2)

@@ -7,11 +7,13 @@ runs, so `explain --no-verify` starts fast.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from .errors import UsageError
+from .explain.document import PHASES
 from .spec import NetSpec, load_spec
 
 MAX_STEPS = 100_000
@@ -77,40 +79,87 @@ def build_spec(spec: NetSpec, seed, input_, target, activation, output_activatio
 
 @click.command("explain")
 @net_options
-@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for reading; json is the Trace (schema backprop-trace/1).")
+@click.option("--show", type=click.Choice(["first", "last", "all"]), default="first", show_default=True,
+              help="With --steps N: which steps are written out in full.")
+@click.option("--phase", type=click.Choice(["all", *PHASES]), default="all", show_default=True,
+              help="Write out only this phase of the step.")
+@click.option("--precision", type=click.IntRange(1, 17), metavar="K",
+              help="Significant digits shown (default 4, or the spec's); lines that need more to add up get more.")
+@click.option("--format", "format_", type=click.Choice(["text", "markdown", "latex", "json"]), default="text",
+              show_default=True, help="markdown renders on GitHub; latex compiles; json is the Trace.")
+@click.option("--fragment", is_flag=True, help="With --format latex: only the body, to paste into slides.")
 @click.option("-o", "--output", type=click.Path(), help="Write to this file instead of the terminal.")
+@click.option("--width", type=click.IntRange(60, 400), help="Text width (default: the terminal's, or 100 in a file).")
+@click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
 @click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
 def explain(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr, steps,
-            format_, output, no_verify):
-    """Show one training step of a small network, every number written out, verified against torch."""
+            show, phase, precision, format_, fragment, output, width, no_color, no_verify):
+    """Write out one training step of a small network, every formula followed by its numbers,
+    then check every number against torch autograd and finite differences.
+
+    \b
+    Examples:
+      explain --net 2-3-1
+      explain --net mazur
+      explain --net xor --steps 100
+      explain --net 2-3-1 --format latex -o step.tex
+    """
+    from .explain import Options, build_document, verification_line
     from .files import writable_path, write_text_atomic
     from .network import run
 
     spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
+    if fragment and format_ != "latex":
+        raise click.UsageError("--fragment goes with --format latex")
     if output:
         writable_path(output)
     trace = run(spec, steps)
-    if format_ == "text":
-        from .explain import summary, verification_line
+    verify = (lambda: verification_line(_verified(trace).verification)) if not no_verify else (lambda: None)
 
-        text = summary(trace)
-        if not output:
-            click.echo(text)  # on screen before torch has loaded
-        if not no_verify:
-            line = verification_line(_verified(trace).verification)
-            text += "\n" + line
-            if not output:
-                click.echo(line)
+    if format_ == "json":
+        text = (trace if no_verify else _verified(trace)).to_json() + "\n"
     else:
-        if not no_verify:
-            trace = _verified(trace)
-        text = trace.to_json()
-        if not output:
-            click.echo(text)
+        document = build_document(trace, Options(precision=precision or spec.precision, phase=phase, show=show))
+        if format_ == "text":
+            text = _text(document, verify, output, width, color=not no_color and "NO_COLOR" not in os.environ)
+        else:
+            # On a terminal the document appears before torch has loaded; the verdict follows.
+            from .explain.latex import render_latex
+            from .explain.markdown import render_markdown
+
+            def render(verdict):
+                if format_ == "markdown":
+                    return render_markdown(document, verdict)
+                return render_latex(document, verdict, fragment=fragment)
+
+            if not output and format_ == "markdown":
+                click.echo(render(None), nl=False)
+                verdict = verify()
+                text = f"\n**{verdict}**\n" if verdict else ""
+                click.echo(text, nl=False)
+                return
+            text = render(verify())
     if output:
-        write_text_atomic(output, text + "\n")
+        write_text_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
+    elif text:
+        click.echo(text, nl=False)
+
+
+def _text(document, verify, output, width, *, color: bool) -> str:
+    """Print the text trace (to the terminal), or return it (for a file)."""
+    import io
+
+    from .explain.text import make_console, print_document, verdict_text
+
+    buffer = io.StringIO() if output else None
+    console = make_console(buffer, width=width or (100 if output else None), color=color and not output)
+    print_document(console, document)
+    verdict = verify()
+    if verdict:
+        console.print()
+        console.print(verdict_text(verdict))
+    return buffer.getvalue() if output else ""
 
 
 @click.command("verify")
@@ -120,13 +169,14 @@ def verify_command(spec, seed, input_, target, activation, output_activation, lo
 
     Exits 1 if any number differs beyond tolerance.
     """
-    from .explain import header, verification_line
+    from .explain import verification_line
     from .network import run
 
     spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
     trace = _verified(run(spec, steps))
     v = trace.verification
-    click.echo(header(trace))
+    net = trace.network
+    click.echo(f"network {net.name} ({'-'.join(map(str, net.sizes))}), {len(trace.steps)} step(s)")
     for name, check in (("torch autograd", v.torch), ("finite differences", v.finite_difference)):
         extra = f", {check.skipped} at a kink skipped" if check.skipped else ""
         click.echo(f"  {name}: {check.compared} numbers, max |Δ| {check.max_abs_diff:.2e} "

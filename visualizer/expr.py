@@ -16,7 +16,9 @@ from typing import Callable
 
 import numpy as np
 
-SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+from .style import format_number
+
+SUB = str.maketrans("0123456789ijks", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₛ")
 SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 
 ADD, MUL, ATOM = 1, 2, 3  # precedence: a child binding looser than its parent gets parentheses
@@ -29,8 +31,8 @@ class Style:
     mode: str = "text"
     digits: int = 4
 
-    def number(self, value: float) -> str:
-        shown = number_text(value, self.digits)
+    def number(self, value: float, *, zeros: bool = False) -> str:
+        shown = format_number(value, self.digits, zeros=zeros)
         if self.mode == "latex":
             if "e" in shown:
                 mantissa, exponent = shown.split("e")
@@ -39,18 +41,9 @@ class Style:
         return shown.replace("-", "−")
 
 
-def number_text(value: float, digits: int) -> str:
-    """`value` at `digits` significant figures, trailing zeros dropped: 0.15, 0.59327, 1.2e-05."""
-    if not math.isfinite(value):
-        return str(value)
-    if value == 0:
-        return "0"
-    return f"{value:.{digits}g}"
-
-
 def shown_value(value: float, digits: int) -> float:
     """The number a reader sees when `value` is shown at `digits` significant figures."""
-    return float(number_text(value, digits))
+    return float(format_number(value, digits))
 
 
 class Expr:
@@ -65,9 +58,11 @@ class Expr:
 
     def _child(self, child: Expr, style: Style, prec: int) -> str:
         shown = child.render(style)
-        if child.prec < prec:
-            return rf"\left({shown}\right)" if style.mode == "latex" else f"({shown})"
-        return shown
+        return self._paren(shown, style) if child.prec < prec else shown
+
+    @staticmethod
+    def _paren(shown: str, style: Style) -> str:
+        return rf"\left({shown}\right)" if style.mode == "latex" else f"({shown})"
 
     def text(self, digits: int = 4) -> str:
         return self.render(Style("text", digits))
@@ -136,7 +131,10 @@ class Add(Expr):
     prec = ADD
 
     def render(self, style):
-        return " + ".join(self._child(t, style, MUL if i else ADD) for i, t in enumerate(self.terms))
+        parts = [self._child(t, style, MUL if i else ADD) for i, t in enumerate(self.terms)]
+        # a later term that starts with a minus sign gets parentheses: 0.2 + (−0.1·0.5)
+        parts = [p if not i or not p.startswith(("−", "-")) else self._paren(p, style) for i, p in enumerate(parts)]
+        return " + ".join(parts)
 
     def evaluate(self, style):
         return math.fsum(t.evaluate(style) for t in self.terms)
@@ -162,7 +160,9 @@ class Mul(Expr):
     prec = MUL
 
     def render(self, style):
-        parts = [self._child(f, style, ATOM if i else MUL) for i, f in enumerate(self.factors)]
+        # a leading negative number needs no parentheses: −0.2·0.5
+        parts = [f.render(style) if not i and isinstance(f, Num) else self._child(f, style, ATOM if i else MUL)
+                 for i, f in enumerate(self.factors)]
         out = parts[0]
         for previous, factor, shown in zip(self.factors, self.factors[1:], parts[1:]):
             out += shown if _juxtaposed(previous, factor, shown) else (r" \cdot " if style.mode == "latex" else "·") + shown
@@ -176,7 +176,7 @@ def _juxtaposed(previous: Expr, factor: Expr, shown: str) -> bool:
     """Written side by side like wx or ½(y − a); everything else gets a dot, numbers always."""
     if isinstance(previous, Sym) and isinstance(factor, Sym):
         return len(previous.base) == 1 and len(factor.base) == 1
-    return isinstance(previous, Const) and shown.startswith(("(", r"\left("))
+    return isinstance(previous, Const) and "/" not in previous.shown and shown.startswith(("(", r"\left("))
 
 
 @dataclass(frozen=True)
@@ -229,6 +229,23 @@ class Call(Expr):
 
 
 @dataclass(frozen=True)
+class SumOver(Expr):
+    """Σₛ of a formula over the samples of a batch (shown symbolically; its numbers are an Add)."""
+
+    inner: Expr
+    index: str = "s"
+    prec = ADD
+
+    def render(self, style):
+        if style.mode == "latex":
+            return rf"\sum_{{{self.index}}} {self._child(self.inner, style, MUL)}"
+        return f"Σ{self.index.translate(SUB)} {self._child(self.inner, style, MUL)}"
+
+    def evaluate(self, style):
+        raise ValueError("a sum over the batch is a symbol, not a number")
+
+
+@dataclass(frozen=True)
 class More(Expr):
     """Terms left out of a long sum: `… 781 more`; a line with one cannot be redone by hand."""
 
@@ -246,7 +263,9 @@ def add(*terms: Expr) -> Expr:
 
 
 def mul(*factors: Expr) -> Expr:
-    return factors[0] if len(factors) == 1 else Mul(tuple(factors))
+    """A product; products inside it are flattened (a·(b·c) is a·b·c)."""
+    flat = tuple(g for f in factors for g in (f.factors if isinstance(f, Mul) else (f,)))
+    return flat[0] if len(flat) == 1 else Mul(flat)
 
 
 def unit(value: float, digits: int) -> float:
@@ -257,17 +276,17 @@ def unit(value: float, digits: int) -> float:
 
 
 def honest_digits(numeric: list[Expr], result: float, digits: int, most: int = 17) -> int:
-    """The fewest digits, from `digits` up, at which every numeric form of a line, recomputed
-    from its numbers as shown, gives the result as shown to within one unit of its last digit.
+    """The fewest digits for a line's numbers, from `digits` up, at which every numeric form,
+    recomputed from its numbers as shown, gives the result as shown (at `digits`, zeros kept)
+    to within one unit of its last digit.
 
     Lines with left-out terms cannot be recomputed and keep `digits`.
     """
+    shown, tolerance = shown_value(result, digits), unit(result, digits) * (1 + 1e-9)
     for k in range(digits, most + 1):
-        style = Style("text", k)
-        shown = shown_value(result, k)
-        values = [e.evaluate(style) for e in numeric]
+        values = [e.evaluate(Style("text", k)) for e in numeric]
         if any(math.isnan(v) for v in values):
             return digits
-        if all(abs(v - shown) <= unit(result, k) * (1 + 1e-9) for v in values):
+        if all(abs(v - shown) <= tolerance for v in values):
             return k
     return most

@@ -30,11 +30,11 @@ class Loss:
     torch: Callable  # (torch module, output tensor, target tensor) -> scalar tensor
     torch_terms: Callable  # the same, but the terms before any reduction (batch × n)
 
-    def build(self, a: Node, y: Node) -> tuple[Node, Node]:
-        """(the terms, batch × n; the loss E), both named."""
+    def build(self, a: Node, y: Node) -> tuple[Node, Node, Node]:
+        """(the terms, batch × n; each sample's loss; the loss E, their mean), all named."""
         terms = self.term(a, y).named("loss.terms")
-        per_sample = terms.sum(axis=1) if self.reduction == "sum" else terms.mean(axis=1)
-        return terms, per_sample.mean().named("loss")
+        per_sample = (terms.sum(axis=1) if self.reduction == "sum" else terms.mean(axis=1)).named("loss.samples")
+        return terms, per_sample, per_sample.mean().named("loss")
 
     def gradient_formula(self, a: Expr, y: Expr, n: int, batch: int) -> Expr:
         """∂E/∂aᵢ with the numbers in it, e.g. 2/3·(a − y); the engine's value is what is shown."""
@@ -56,7 +56,7 @@ HALF = Const("½", r"\tfrac{1}{2}", 0.5)
 
 MSE = Loss(
     name="mse",
-    description="mean squared error: the mean of (a − y)² over the outputs, then over the batch",
+    description="the mean over the outputs, then over the batch",
     term=lambda a, y: (a - y) ** 2,
     term_formula=lambda a, y: Square(Sub(a, y)),
     reduction="mean",
@@ -70,7 +70,7 @@ MSE = Loss(
 
 SSE = Loss(
     name="sse",
-    description="sum of squared errors over the outputs, averaged over the batch",
+    description="the sum over the outputs, averaged over the batch",
     term=lambda a, y: (a - y) ** 2,
     term_formula=lambda a, y: Square(Sub(a, y)),
     reduction="sum",
@@ -83,7 +83,7 @@ SSE = Loss(
 
 HALF_SSE = Loss(
     name="half_sse",
-    description="half the sum of squared errors (the ½ cancels the 2 of the derivative)",
+    description="half the sum over the outputs (the ½ cancels the 2 of the derivative), averaged over the batch",
     term=lambda a, y: 0.5 * (y - a) ** 2,
     term_formula=lambda a, y: mul(HALF, Square(Sub(y, a))),
     reduction="sum",

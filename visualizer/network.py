@@ -55,6 +55,7 @@ class Forward:
     z: list[Node]
     a: list[Node]
     loss_terms: Node
+    sample_losses: Node
     loss: Node
 
 
@@ -119,6 +120,7 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
         index=index,
         loss=float(f.loss.value),
         loss_terms=f.loss_terms.value,
+        sample_losses=f.sample_losses.value,
         loss_after=loss_value(model, new_W, new_b, x, y),
         layers=layers,
         optimizer_state=new_state,

@@ -22,6 +22,7 @@ from .errors import UsageError
 from .initializers import check_init, initialize, sample_data
 from .losses import get_loss
 from .optimizers import get_optimizer
+from .style import DEFAULT_DIGITS
 
 # Limits that keep a typo (784-16000-10) from filling memory; the point is small networks.
 MAX_LAYER_WIDTH = 4096
@@ -29,7 +30,7 @@ MAX_PARAMETERS = 2_000_000
 
 FIELDS = (
     "name description sizes activation output_activation loss seed init train_biases "
-    "input target optimizer weights biases"
+    "input target optimizer weights biases precision"
 ).split()
 
 
@@ -48,6 +49,7 @@ class NetSpec:
     weights: tuple[np.ndarray, ...] | None = None  # weights[l] is out × in; None: from init
     biases: tuple[np.ndarray, ...] | None = None
     description: str = ""
+    precision: int = DEFAULT_DIGITS  # digits explain shows by default (a worked example may want more)
 
     def __post_init__(self):
         _check(self)
@@ -188,6 +190,7 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
         seed=table.get("seed", 0),
         init=table.get("init", "xavier"),
         train_biases=table.get("train_biases", True),
+        precision=table.get("precision", DEFAULT_DIGITS),
     )
     for key in ("input", "target"):
         if key in table:
@@ -252,6 +255,8 @@ def _check(spec: NetSpec) -> None:
     check_init(spec.init)
     if isinstance(spec.seed, bool) or not isinstance(spec.seed, int) or spec.seed < 0:
         raise UsageError(f"seed must be a whole number ≥ 0; got {spec.seed!r}")
+    if isinstance(spec.precision, bool) or not isinstance(spec.precision, int) or not 1 <= spec.precision <= 17:
+        raise UsageError(f"precision must be a whole number of digits from 1 to 17; got {spec.precision!r}")
     if not isinstance(spec.train_biases, bool):
         raise UsageError(f"train_biases must be true or false; got {spec.train_biases!r}")
     opt = dict(spec.optimizer)

@@ -7,12 +7,21 @@ from __future__ import annotations
 
 import math
 
+DEFAULT_DIGITS = 4
 
-def format_number(value: float, digits: int = 6) -> str:
-    """`value` to `digits` significant figures, without trailing zeros (0.29837, 1.2e-05)."""
+
+def format_number(value: float, digits: int = DEFAULT_DIGITS, *, zeros: bool = False) -> str:
+    """`value` at `digits` significant figures: 0.15, 0.59327, 1.2e-05.
+
+    Trailing zeros are dropped, so given numbers look as they were typed, unless `zeros`:
+    a computed result keeps them (0.009700), so its last digit shows how precise it is.
+    """
     if not math.isfinite(value):
         return str(value)
-    return f"{value:.{digits}g}"
+    if value == 0:
+        return "0"
+    shown = f"{value:#.{digits}g}" if zeros else f"{value:.{digits}g}"
+    return shown.replace(".e", "e").removesuffix(".")
 
 
 def format_diff(value: float) -> str:

@@ -49,6 +49,15 @@ class LayerStep:
         for f in fields(self):
             object.__setattr__(self, f.name, frozen_array(getattr(self, f.name)))
 
+    @property
+    def change_W(self) -> np.ndarray:
+        """Δw = w_new − w: what the update did."""
+        return self.W_new - self.W
+
+    @property
+    def change_b(self) -> np.ndarray:
+        return self.b_new - self.b
+
 
 ARRAY_FIELDS = tuple(f.name for f in fields(LayerStep))
 # The fields by the phase of the step that computes them.
@@ -66,9 +75,15 @@ class Step:
     layers: tuple[LayerStep, ...]
     optimizer_state: dict  # after this step's update; empty for plain SGD
     loss_terms: np.ndarray  # batch × outputs: each output's term of E, before the reduction
+    sample_losses: np.ndarray  # batch: each sample's loss; E is their mean
+
+    @property
+    def loss_change(self) -> float:
+        return self.loss_after - self.loss
 
     def __post_init__(self):
         object.__setattr__(self, "loss_terms", frozen_array(self.loss_terms))
+        object.__setattr__(self, "sample_losses", frozen_array(self.sample_losses))
 
 
 @dataclass(frozen=True)
@@ -120,6 +135,14 @@ class Trace:
     def with_verification(self, verification: Verification) -> Trace:
         return replace(self, verification=verification)
 
+    def _repr_markdown_(self) -> str:
+        """In a notebook, a trace shows itself written out."""
+        from .explain import build_document, verification_line
+        from .explain.markdown import render_markdown
+
+        verdict = verification_line(self.verification) if self.verification else None
+        return render_markdown(build_document(self), verdict)
+
     # ----- JSON ------------------------------------------------------------------------------
     def to_dict(self) -> dict:
         v = self.verification
@@ -142,6 +165,7 @@ class Trace:
                     "loss": s.loss,
                     "loss_after": s.loss_after,
                     "loss_terms": s.loss_terms.tolist(),
+                    "sample_losses": s.sample_losses.tolist(),
                     "layers": [{name: getattr(layer, name).tolist() for name in ARRAY_FIELDS} for layer in s.layers],
                     "optimizer_state": s.optimizer_state,
                 }
@@ -176,6 +200,7 @@ class Trace:
                 steps=tuple(
                     Step(
                         index=s["index"], loss=s["loss"], loss_after=s["loss_after"], loss_terms=s["loss_terms"],
+                        sample_losses=s["sample_losses"],
                         layers=tuple(LayerStep(**{k: layer[k] for k in ARRAY_FIELDS}) for layer in s["layers"]),
                         optimizer_state=s["optimizer_state"],
                     )

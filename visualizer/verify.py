@@ -133,6 +133,7 @@ def torch_replay(trace: Trace) -> list[dict]:
         steps.append({
             "loss": loss.item(),
             "loss_terms": terms.detach().numpy(),
+            "sample_losses": (terms.sum(dim=1) if model.loss.reduction == "sum" else terms.mean(dim=1)).detach().numpy(),
             "loss_after": loss_after.item(),
             "layers": [{k: np.asarray(v.numpy()) for k, v in layer.items()} for layer in layers],
         })
@@ -145,6 +146,7 @@ def check_against_torch(trace: Trace, tolerance: float = TORCH_TOLERANCE) -> Che
         where = f"step {step.index}"
         # In the order the step computes them, so the first failure named is the root cause.
         worst.add(f"{where}, loss terms", step.loss_terms, reference["loss_terms"])
+        worst.add(f"{where}, sample losses", step.sample_losses, reference["sample_losses"])
         worst.add(f"{where}, loss", step.loss, reference["loss"])
         pairs = list(enumerate(zip(step.layers, reference["layers"]), start=1))
         for names, order in ((FORWARD_FIELDS, pairs), (BACKWARD_FIELDS, pairs[::-1]), (UPDATE_FIELDS, pairs)):

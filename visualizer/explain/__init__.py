@@ -1,0 +1,10 @@
+"""explain: one training step written out, every formula followed by its numbers.
+
+`build_document` turns a Trace into sections of equations, tables and notes; `text`,
+`markdown` and `latex` print that same document in their formats.
+"""
+
+from .document import PHASES, Options, build_document
+from .verdict import verification_line
+
+__all__ = ["PHASES", "Options", "build_document", "verification_line"]

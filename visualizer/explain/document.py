@@ -1,0 +1,398 @@
+"""From a Trace to a document: every equation of a training step, in the lecture's notation.
+
+The document is a list of sections of equations, tables and notes, independent of the output
+format (text, markdown and LaTeX print the same document). Every number comes from the Trace;
+each equation is written symbolically, then with its numbers, then its result, and is shown at
+the fewest digits (from --precision up) at which a reader who redoes it from the numbers on
+the page gets the result on the page (`expr.honest_digits`). Large layers are elided: a few
+neurons in full, then a note saying how many more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..activations import get_activation
+from ..expr import SUP, Const, Deriv, Expr, More, Num, Style, Sym, SumOver, add, honest_digits, mul
+from ..losses import get_loss
+from ..optimizers import get_optimizer
+from ..style import DEFAULT_DIGITS, format_number
+from ..trace import Step, Trace
+
+PHASES = ("forward", "loss", "backward", "update")
+NEURONS = 4  # neurons per layer written out; beyond that: the first 3, a note, the last
+TERMS = 6  # terms of a sum written out; beyond that: the first 3, "… (n more)", the last
+SAMPLES = 2  # samples of a batch written out in full
+PARAMETERS = 8  # gradient and update lines per layer
+TABLE_ROWS, TABLE_COLUMNS = 8, 5  # 5 columns of numbers keep a table inside 80 columns
+STEP_ROWS = 20  # rows of the per-step loss table before it is condensed
+
+
+@dataclass(frozen=True)
+class Options:
+    precision: int = DEFAULT_DIGITS  # significant digits shown (more where a line needs them)
+    phase: str = "all"  # forward | loss | backward | update | all
+    show: str = "first"  # which steps are written out: first | last | all
+
+
+@dataclass(frozen=True)
+class Equation:
+    lhs: Expr
+    forms: tuple[Expr, ...]  # symbolic forms, then the same with numbers
+    result: float
+    digits: int  # for the numbers in the forms: as many as the line needs to add up
+    result_digits: int  # for the result: the chosen precision, trailing zeros kept
+    symbolic: int  # how many of the forms are symbolic (the rest are numbers)
+    arrow: str = "="  # "←" for an update
+
+    def result_text(self, mode: str) -> str:
+        return Style(mode, self.result_digits).number(self.result, zeros=True)
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple  # str or Expr
+    rows: tuple  # of tuples of str, float or Expr
+    digits: int
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+
+
+@dataclass
+class Section:
+    title: str
+    phase: str  # header, forward, loss, backward, update, training, verify
+    level: int = 1
+    items: list = field(default_factory=list)
+
+
+# ----- symbols, in the lecture's notation -----------------------------------------------------------
+
+def x_(k: int) -> Sym:
+    return Sym("x", (k,))
+
+
+def a_(l: int, j: int) -> Sym:
+    """Activation j of layer l; layer 0 is the input x."""
+    return Sym("a", (j,), l) if l > 0 else x_(j)
+
+
+def z_(l, j):
+    return Sym("z", (j,), l)
+
+
+def w_(l, j, k):
+    return Sym("w", (j, k), l)
+
+
+def b_(l, j):
+    return Sym("b", (j,), l)
+
+
+def d_(l, j):
+    return Sym("δ", (j,), l, latex_base=r"\delta")
+
+
+def y_(i):
+    return Sym("y", (i,))
+
+
+E = Sym("E")
+
+
+def pick(n: int, limit: int) -> list[int | None]:
+    """Indices to write out (0-based), with None where the rest are left out."""
+    if n <= limit:
+        return list(range(n))
+    return list(range(limit - 1)) + [None, n - 1]
+
+
+def shown_sum(n: int, term) -> Expr:
+    """Σ of term(i) for i < n, with the middle left out when long."""
+    if n <= TERMS:
+        return add(*(term(i) for i in range(n)))
+    return add(*(term(i) for i in range(3)), More(n - 4), term(n - 1))
+
+
+# ----- the builder -------------------------------------------------------------------------------
+
+class _Builder:
+    def __init__(self, trace: Trace, options: Options):
+        self.trace, self.options = trace, options
+        net = trace.network
+        self.sizes = net.sizes
+        self.L = len(net.sizes) - 1
+        self.activations = [get_activation(a) for a in net.activations]
+        self.loss = get_loss(net.loss)
+        self.optimizer = get_optimizer(net.optimizer["name"])
+        self.hyper = {k: v for k, v in net.optimizer.items() if k != "name"}
+        self.batch = len(trace.input)
+
+    def equation(self, lhs, symbolic, numeric, result, arrow="=") -> Equation:
+        digits = honest_digits(list(numeric), result, self.options.precision)
+        # a lone number would only repeat the result
+        shown = tuple(f for f in numeric if not isinstance(f, Num))
+        return Equation(lhs, tuple(symbolic) + shown, float(result), digits, self.options.precision, len(symbolic),
+                        arrow)
+
+    def table(self, columns, rows) -> Table:
+        return Table(tuple(columns), tuple(tuple(r) for r in rows), self.options.precision)
+
+    def num(self, value: float) -> str:
+        return format_number(float(value), self.options.precision)
+
+    def activations_of(self, step: Step, l: int):
+        """a⁽ˡ⁾ for every sample; l = 0 is the input."""
+        return self.trace.input if l == 0 else step.layers[l - 1].a
+
+    def samples(self) -> list[int | None]:
+        return pick(self.batch, SAMPLES) if self.batch > SAMPLES else list(range(self.batch))
+
+    def sample_note(self, s, items):
+        if self.batch > 1:
+            items.append(Note(f"sample {s + 1} of {self.batch}" if s is not None
+                              else f"… {self.batch - SAMPLES} more samples, computed the same way"))
+
+    # ----- sections ----------------------------------------------------------------------------
+    def header(self) -> Section:
+        net = self.trace.network
+        layers = [f"{self.sizes[0]} inputs"] + [
+            f"{n} {'output' + ('s' if n > 1 else '') if l == self.L else 'hidden'} ({a.name})"
+            for l, (n, a) in enumerate(zip(self.sizes[1:], self.activations), start=1)
+        ]
+        hyper = ", ".join(f"{self.optimizer.symbols.get(k, Sym(k)).text()} = {self.num(v)}" for k, v in self.hyper.items())
+        section = Section(f"Network {net.name}", "header")
+        section.items += [
+            Note(" → ".join(layers)),
+            Note(f"loss {self.loss.name}: {self.loss.text}; optimizer {self.optimizer.name} ({hyper}); seed {net.seed}"),
+        ]
+        for name, symbol, data in (("input", x_, self.trace.input), ("target", y_, self.trace.target)):
+            columns = pick(data.shape[1], TABLE_COLUMNS)
+            rows = [["…"] * (len(columns) + 1) if s is None else
+                    [str(s + 1)] + [data[s, k] if k is not None else "…" for k in columns]
+                    for s in pick(self.batch, TABLE_ROWS)]
+            header = ["sample"] + [symbol(k + 1) if k is not None else "…" for k in columns]
+            section.items.append(Note(f"{name} {symbol(1).base}:"))
+            section.items.append(self.table(header, rows))
+        step = self.trace.steps[0]
+        for l, layer in enumerate(step.layers, start=1):
+            mark = f"({l})".translate(SUP)
+            section.items.append(Note(f"layer {l}: weights w{mark}ⱼₖ (row j: into neuron j) and biases b{mark}ⱼ"))
+            section.items.append(self.parameter_table(l, layer.W, layer.b))
+        return section
+
+    def parameter_table(self, l, W, b) -> Table:
+        ks = pick(W.shape[1], TABLE_COLUMNS)
+        columns = ["j"] + [w_(l, "j", k + 1) if k is not None else "…" for k in ks] + [b_(l, "j")]
+        rows = []
+        for j in pick(W.shape[0], TABLE_ROWS):
+            if j is None:
+                rows.append(["…"] * len(columns))
+                continue
+            rows.append([str(j + 1)] + [W[j, k] if k is not None else "…" for k in ks] + [b[j]])
+        return self.table(columns, rows)
+
+    def forward(self, step: Step) -> list[Section]:
+        sections = []
+        for l, (layer, f) in enumerate(zip(step.layers, self.activations), start=1):
+            kind = "output" if l == self.L else "hidden"
+            count = f"{self.sizes[l]} neuron{'s' if self.sizes[l] > 1 else ''}"
+            section = Section(f"Forward pass, layer {l} ({kind}, {count}, {f.name})", "forward", 2)
+            a_prev = self.activations_of(step, l - 1)
+            n_in = self.sizes[l - 1]
+            for s in self.samples():
+                self.sample_note(s, section.items)
+                if s is None:
+                    continue
+                for j in pick(self.sizes[l], NEURONS):
+                    if j is None:
+                        section.items.append(Note(f"… {self.sizes[l] - NEURONS + 1} more neurons, computed the same way"))
+                        continue
+                    symbolic = add(shown_sum(n_in, lambda k: mul(w_(l, j + 1, k + 1), a_(l - 1, k + 1))), b_(l, j + 1))
+                    numeric = add(shown_sum(n_in, lambda k: mul(Num(layer.W[j, k]), Num(a_prev[s, k]))), Num(layer.b[j]))
+                    section.items.append(self.equation(z_(l, j + 1), [symbolic], [numeric], layer.z[s, j]))
+                    section.items.append(self.equation(
+                        a_(l, j + 1), [f.formula(z_(l, j + 1))], [f.formula(Num(layer.z[s, j]))], layer.a[s, j]))
+            sections.append(section)
+        return sections
+
+    def loss_section(self, step: Step) -> Section:
+        section = Section(f"Loss ({self.loss.name})", "loss", 2)
+        section.items.append(Note(f"{self.loss.text}: {self.loss.description}"))
+        out = step.layers[-1].a
+        n = self.sizes[-1]
+        factor = Const(f"1/{n}", rf"\tfrac{{1}}{{{n}}}", 1 / n) if self.loss.reduction == "mean" and n > 1 else None
+
+        def reduce(term):
+            total = shown_sum(n, term)
+            return mul(factor, total) if factor else total
+
+        for s in self.samples():
+            self.sample_note(s, section.items)
+            if s is None:
+                continue
+            lhs = E if self.batch == 1 else Sym("E", (s + 1,))
+            section.items.append(self.equation(
+                lhs,
+                [reduce(lambda i: self.loss.term_formula(a_(self.L, i + 1), y_(i + 1)))],
+                [reduce(lambda i: self.loss.term_formula(Num(out[s, i]), Num(self.trace.target[s, i]))),
+                 reduce(lambda i: Num(step.loss_terms[s, i]))],
+                step.sample_losses[s],
+            ))
+        if self.batch > 1:
+            B = self.batch
+            mean = Const(f"1/{B}", rf"\tfrac{{1}}{{{B}}}", 1 / B)
+            section.items.append(self.equation(
+                E, [mul(mean, shown_sum(B, lambda s: Sym("E", (s + 1,))))],
+                [mul(mean, shown_sum(B, lambda s: Num(step.sample_losses[s])))], step.loss))
+        return section
+
+    def backward(self, step: Step) -> list[Section]:
+        sections = []
+        for l in range(self.L, 0, -1):
+            layer, f = step.layers[l - 1], self.activations[l - 1]
+            kind = "output" if l == self.L else "hidden"
+            section = Section(f"Backward pass, layer {l} ({kind})", "backward", 2)
+            if l == self.L:
+                section.items.append(Note("δ = ∂E/∂z = ∂E/∂a · f'(z): how the loss changes with each weighted sum"))
+            else:
+                mark = f"({l + 1})".translate(SUP)
+                section.items.append(Note(f"∂E/∂a sums the error signals of the next layer: Σᵢ wᵢⱼ{mark}δᵢ{mark}; "
+                                          "then δ = ∂E/∂a · f'(z)"))
+            for s in self.samples():
+                self.sample_note(s, section.items)
+                if s is None:
+                    continue
+                for j in pick(self.sizes[l], NEURONS):
+                    if j is None:
+                        section.items.append(Note(f"… {self.sizes[l] - NEURONS + 1} more neurons"))
+                        continue
+                    section.items.append(self.grad_a(step, l, s, j))
+                    symbolic = mul(Deriv(a_(l, j + 1)), f.derivative_call(z_(l, j + 1)))
+                    numeric = mul(Num(layer.grad_a[s, j]),
+                                  f.derivative_formula(Num(layer.z[s, j]), Num(layer.a[s, j]), layer.z[s, j]))
+                    section.items.append(self.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j]))
+            section.items += self.gradients(step, l)
+            sections.append(section)
+        return sections
+
+    def grad_a(self, step: Step, l: int, s: int, j: int) -> Equation:
+        layer = step.layers[l - 1]
+        if l == self.L:
+            n = self.sizes[-1]
+            target = self.trace.target[s, j]
+            symbolic = self.loss.gradient_formula(a_(l, j + 1), y_(j + 1), n, self.batch)
+            numeric = self.loss.gradient_formula(Num(layer.a[s, j]), Num(target), n, self.batch)
+        else:
+            after = step.layers[l]
+            n_next = self.sizes[l + 1]
+            symbolic = shown_sum(n_next, lambda i: mul(w_(l + 1, i + 1, j + 1), d_(l + 1, i + 1)))
+            numeric = shown_sum(n_next, lambda i: mul(Num(after.W[i, j]), Num(after.delta[s, i])))
+        return self.equation(Deriv(a_(l, j + 1)), [symbolic], [numeric], layer.grad_a[s, j])
+
+    def gradients(self, step: Step, l: int) -> list:
+        layer = step.layers[l - 1]
+        a_prev = self.activations_of(step, l - 1)
+        n_out, n_in = layer.W.shape
+        batched = (lambda e: SumOver(e)) if self.batch > 1 else (lambda e: e)
+        items, shown = [], 0
+        for j in range(n_out):
+            for k in range(n_in):
+                if shown == PARAMETERS:
+                    break
+                items.append(self.equation(
+                    Deriv(w_(l, j + 1, k + 1)), [batched(mul(d_(l, j + 1), a_(l - 1, k + 1)))],
+                    [shown_sum(self.batch, lambda s: mul(Num(layer.delta[s, j]), Num(a_prev[s, k])))],
+                    layer.grad_W[j, k]))
+                shown += 1
+        if n_out * n_in > shown:
+            items.append(Note(f"… {n_out * n_in - shown} more weight gradients of layer {l}, each ∂E/∂wⱼₖ = δⱼ·aₖ"))
+        for j in pick(n_out, NEURONS):
+            if j is None:
+                items.append(Note(f"… {n_out - NEURONS + 1} more bias gradients, each ∂E/∂bⱼ = δⱼ"))
+                continue
+            items.append(self.equation(
+                Deriv(b_(l, j + 1)), [batched(d_(l, j + 1))],
+                [shown_sum(self.batch, lambda s: Num(layer.delta[s, j]))], layer.grad_b[j]))
+        return items
+
+    def update(self, step: Step) -> list[Section]:
+        sections = []
+        symbols = self.optimizer.symbols
+        numbers = {k: Num(v) for k, v in self.hyper.items()}
+        trained = self.trace.network.train_biases
+        for l, layer in enumerate(step.layers, start=1):
+            section = Section(f"Update, layer {l}: {self.optimizer.text}", "update", 2)
+            params = [(w_(l, j + 1, k + 1), layer.W[j, k], layer.grad_W[j, k], layer.W_new[j, k], layer.change_W[j, k])
+                      for j in range(layer.W.shape[0]) for k in range(layer.W.shape[1])]
+            biases = [(b_(l, j + 1), layer.b[j], layer.grad_b[j], layer.b_new[j], layer.change_b[j])
+                      for j in range(len(layer.b))]
+            rows = []
+            for group, name in ((params, "weights"), (biases if trained else [], "biases")):
+                for symbol, old, grad, new, _ in group[:PARAMETERS]:
+                    section.items.append(self.equation(
+                        symbol, [self.optimizer.update_formula(symbol, Deriv(symbol), symbols)],
+                        [self.optimizer.update_formula(Num(old), Num(grad), numbers)], new, arrow="←"))
+                if len(group) > PARAMETERS:
+                    section.items.append(Note(f"… {len(group) - PARAMETERS} more {name} of layer {l}, updated the same way"))
+            if not trained:
+                section.items.append(Note("biases stay fixed (train_biases = false)"))
+            for symbol, old, grad, new, change in (params + biases)[:TABLE_ROWS]:
+                rows.append([symbol, old, grad, new, change])
+            section.items.append(self.table(["", "before", "∂E/∂·", "after", "Δ"], rows))
+            sections.append(section)
+        return sections
+
+    def loss_change(self, step: Step) -> Note:
+        return Note(f"loss on the same batch: E = {self.num(step.loss)} → {self.num(step.loss_after)} "
+                    f"(change {self.num(step.loss_change)})".replace("-", "−"))
+
+    def training(self) -> list[Section]:
+        steps = self.trace.steps
+        section = Section(f"Training: {len(steps)} steps", "training")
+        rows = []
+        shown = list(range(len(steps))) if len(steps) <= STEP_ROWS else [*range(10), None, *range(len(steps) - 5, len(steps))]
+        for i in shown:
+            if i is None:
+                rows.append(["…"] * 4)
+                continue
+            rows.append([str(steps[i].index), steps[i].loss, steps[i].loss_after, steps[i].loss_change])
+        section.items.append(self.table(["step", "E before", "E after", "change"], rows))
+        last = steps[-1]
+        section.items.append(Note(f"final weights and biases, after step {last.index}:"))
+        for l, layer in enumerate(last.layers, start=1):
+            section.items.append(Note(f"layer {l}:"))
+            section.items.append(self.parameter_table(l, layer.W_new, layer.b_new))
+        return [section]
+
+    def step(self, step: Step) -> list[Section]:
+        phase = self.options.phase
+        sections = []
+        if len(self.trace.steps) > 1:
+            sections.append(Section(f"Step {step.index} of {len(self.trace.steps)}", "step"))
+        if phase in ("all", "forward"):
+            sections += self.forward(step)
+        if phase in ("all", "loss"):
+            sections.append(self.loss_section(step))
+        if phase in ("all", "backward"):
+            sections += self.backward(step)
+        if phase in ("all", "update"):
+            sections += self.update(step)
+            sections[-1].items.append(self.loss_change(step))
+        return sections
+
+
+def build_document(trace: Trace, options: Options = Options()) -> list[Section]:
+    """The sections of the trace: header, the chosen steps in full, then the training table."""
+    builder = _Builder(trace, options)
+    steps = trace.steps
+    chosen = {"first": steps[:1], "last": steps[-1:], "all": steps}[options.show]
+    sections = [builder.header()]
+    for step in chosen:
+        sections += builder.step(step)
+    if len(steps) > 1:
+        sections += builder.training()
+    return sections
