@@ -18,6 +18,7 @@ from ..losses import get_loss
 from ..optimizers import get_optimizer
 from ..style import DEFAULT_DIGITS, format_number
 from ..trace import Step, Trace
+from .texify import latex_text
 
 PHASES = ("forward", "loss", "backward", "update")
 NEURONS = 4  # neurons per layer written out; beyond that: the first 3, a note, the last
@@ -59,6 +60,7 @@ class Table:
 @dataclass(frozen=True)
 class Note:
     text: str
+    latex: str | None = None  # where the text has math LaTeX cannot take as it is
 
 
 @dataclass
@@ -167,7 +169,8 @@ class _Builder:
         section = Section(f"Network {net.name}", "header")
         section.items += [
             Note(" → ".join(layers)),
-            Note(f"loss {self.loss.name}: {self.loss.text}; optimizer {self.optimizer.name} ({hyper}); seed {net.seed}"),
+            Note(f"loss {self.loss.name}: {self.loss.text}", latex=(f"loss {latex_text(self.loss.name)}: ${self.loss.latex}$")),
+            Note(f"optimizer {self.optimizer.name} ({hyper}); seed {net.seed}"),
         ]
         for name, symbol, data in (("input", x_, self.trace.input), ("target", y_, self.trace.target)):
             columns = pick(data.shape[1], TABLE_COLUMNS)
@@ -220,8 +223,9 @@ class _Builder:
         return sections
 
     def loss_section(self, step: Step) -> Section:
-        section = Section(f"Loss ({self.loss.name})", "loss", 2)
-        section.items.append(Note(f"{self.loss.text}: {self.loss.description}"))
+        section = Section(f"Loss: {self.loss.name}", "loss", 2)
+        section.items.append(Note(f"{self.loss.text}: {self.loss.description}",
+                                  latex=f"${self.loss.latex}$: {latex_text(self.loss.description)}"))
         out = step.layers[-1].a
         n = self.sizes[-1]
         factor = Const(f"1/{n}", rf"\tfrac{{1}}{{{n}}}", 1 / n) if self.loss.reduction == "mean" and n > 1 else None

@@ -7,6 +7,8 @@ from ..expr import Expr
 from ..style import format_number
 from .document import Equation, Note, Section, Table
 from .markdown import arrow_latex, equation_latex
+from .text import equation_parts
+from .texify import latex_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=2cm]{geometry}
@@ -15,24 +17,8 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \setlength{\parindent}{0pt}
 \begin{document}
 """
-# Forms longer than this (in characters of LaTeX) go on their own line of the align.
-LONG = 70
-
-# Unicode in notes and titles, as LaTeX.
-_CHARS = {
-    "→": r"$\to$", "←": r"$\leftarrow$", "…": r"\dots{}", "η": r"$\eta$", "δ": r"$\delta$",
-    "σ": r"$\sigma$", "Σ": r"$\Sigma$", "∂": r"$\partial$", "−": "-", "·": r"$\cdot$",
-    "✓": r"$\checkmark$", "✗": r"$\times$", "Δ": r"$\Delta$", "½": r"$\frac{1}{2}$", "²": r"$^2$",
-    "|": r"$|$", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
-    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
-}
-_CHARS.update({c: f"$_{{{d}}}$" for c, d in zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₛ", "0123456789ijks")})
-_CHARS.update({c: f"$^{{{d}}}$" for c, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")})
-
-
-def latex_text(text: str) -> str:
-    return "".join(_CHARS.get(c, c) for c in text).replace("$$", "")
-
+# A line of an align holds about this many characters of the equation as plain text.
+LONG = 64
 
 def render_latex(sections: list[Section], verdict: str | None = None, *, fragment: bool = False) -> str:
     out: list[str] = []
@@ -43,13 +29,16 @@ def render_latex(sections: list[Section], verdict: str | None = None, *, fragmen
             out.append(r"\begin{align*}")
             for eq in equations:
                 lhs, *forms = equation_latex(eq)
+                widths = [len(part) for part in equation_parts(eq)]  # as plain text
                 joiners = [arrow_latex(eq)] + ["="] * (len(forms) - 1)
-                line = f"{lhs} &{joiners[0]} {forms[0]}"
-                for joiner, form in zip(joiners[1:], forms[1:]):
-                    if len(line.split(r"\\")[-1]) + len(form) > LONG:
+                line, used = f"{lhs} &{joiners[0]} {forms[0]}", widths[0] + widths[1]
+                for joiner, form, width in zip(joiners[1:], forms[1:], widths[2:]):
+                    if used + width > LONG:
                         line += r" \\" + "\n  &" + f"{joiner} {form}"
+                        used = widths[0] + width
                     else:
                         line += f" {joiner} {form}"
+                        used += width + 3
                 out.append(line + r" \\")
             out[-1] = out[-1].removesuffix(r" \\")
             out.append(r"\end{align*}")
@@ -67,7 +56,7 @@ def render_latex(sections: list[Section], verdict: str | None = None, *, fragmen
             if isinstance(item, Table):
                 out += _table(item)
             elif isinstance(item, Note):
-                out.append(latex_text(item.text) + r"\par")
+                out.append((item.latex or latex_text(item.text)) + r"\par")
     flush()
     if verdict:
         out.append(r"\bigskip\textbf{" + latex_text(verdict) + "}")

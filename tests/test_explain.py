@@ -1,0 +1,190 @@
+"""explain: golden text and markdown, LaTeX that compiles, and rounding honesty.
+
+Golden files live in tests/golden/; after a deliberate change, regenerate them with
+UPDATE_GOLDEN=1 and read the diff before committing it.
+"""
+
+import io
+import math
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from visualizer.activations import ACTIVATIONS
+from visualizer.explain import Options, build_document
+from visualizer.explain.document import Equation, Section
+from visualizer.explain.latex import render_latex
+from visualizer.explain.markdown import render_markdown
+from visualizer.explain.text import equation_parts, make_console, print_document
+from visualizer.losses import LOSSES
+from visualizer.network import run
+from visualizer.spec import load_spec, spec_from_table
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def text_of(trace, width=80, **options) -> str:
+    buffer = io.StringIO()
+    print_document(make_console(buffer, width=width, color=False), build_document(trace, Options(**options)))
+    return buffer.getvalue()
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}; run with UPDATE_GOLDEN=1 to create it"
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("net, steps, width", [("mazur", 1, 80), ("2-3-1", 1, 120), ("xor", 30, 80)])
+def test_golden_text(net, steps, width):
+    check_golden(f"{net}-{steps}-{width}.txt", text_of(run(load_spec(net), steps), width,
+                                                       precision=load_spec(net).precision))
+
+
+def test_golden_markdown():
+    check_golden("2-3-1.md", render_markdown(build_document(run(load_spec("2-3-1"))), "✓ verified"))
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+@pytest.mark.parametrize("net", ["mazur", "784-16-10", "3-4-4-2"])
+def test_text_fits_the_width(net, width):
+    lines = text_of(run(load_spec(net)), width).splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert not any("…" in line and re.search(r"\d…", line) for line in lines), "a truncated number"
+
+
+def test_mazur_shows_the_published_numbers():
+    text = text_of(run(load_spec("mazur")), 100, precision=load_spec("mazur").precision)
+    for published in ("0.298371109", "0.08216704", "0.35891648", "0.149780716", "0.593269992", "0.75136507"):
+        assert published in text, published
+
+
+def test_large_networks_are_elided():
+    text = text_of(run(load_spec("784-16-10")), 100)
+    assert "… (780 more)" in text
+    assert "… 13 more neurons, computed the same way" in text
+    assert "… 12536 more weight gradients of layer 1" in text
+    assert len(text.splitlines()) < 300
+
+
+def test_phase_and_show_choose_what_is_written():
+    trace = run(load_spec("xor"), 5)
+    forward_only = text_of(trace, phase="forward")
+    assert "Forward pass" in forward_only and "Backward pass" not in forward_only and "Update" not in forward_only
+    last = text_of(trace, show="last")
+    assert "Step 5 of 5" in last and "Step 1 of 5" not in last
+    assert text_of(trace, show="all").count("Step ") == 5
+    assert "Training: 5 steps" in last
+
+
+def test_notebooks_get_markdown():
+    trace = run(load_spec("2-3-1"))
+    assert trace._repr_markdown_().startswith("## Network 2-3-1")
+
+
+# ----- LaTeX ---------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is installed by `make setup`")
+@pytest.mark.parametrize("net, steps", [("mazur", 1), ("xor", 3), ("784-16-10", 1)])
+def test_latex_compiles(tmp_path, net, steps):
+    document = build_document(run(load_spec(net), steps))
+    (tmp_path / "trace.tex").write_text(render_latex(document, "✓ verified: torch"), encoding="utf-8")
+    fragment = render_latex(document, None, fragment=True)
+    assert r"\documentclass" not in fragment and r"\begin{align*}" in fragment
+    (tmp_path / "slide.tex").write_text(
+        "\\documentclass{beamer}\\usepackage{amsmath,amssymb}\\begin{document}\\begin{frame}[allowframebreaks]\n"
+        + fragment + "\\end{frame}\\end{document}\n", encoding="utf-8")
+    for name in ("trace.tex", "slide.tex"):
+        result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", name],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout[-2000:]
+        assert (tmp_path / name.replace(".tex", ".pdf")).stat().st_size > 1000
+
+
+# ----- rounding honesty ----------------------------------------------------------------------------
+
+FUNCTIONS = {"σ": ACTIVATIONS["sigmoid"].function, "tanh": np.tanh,
+             "ReLU": ACTIVATIONS["relu"].function, "id": lambda v: v}
+
+
+def recompute(form: str) -> float | None:
+    """Redo a printed numeric form as a reader would, from its printed numbers; None if symbolic."""
+    expr = form.replace("−", "-").replace("·", "*").replace("½", "0.5*").replace("²", "**2")
+    for name in FUNCTIONS:
+        expr = expr.replace(f"{name}(", f"F['{name}'](")
+    expr = re.sub(r"(\d)\(", r"\1*(", expr)  # 2(a − y) is a product
+    if not re.fullmatch(r"[\d\s.eE+\-*/()]*", re.sub(r"F\['[^']+'\]", "", expr)):
+        return None  # symbols, or "… (n more)" terms
+    return float(eval(expr, {"F": FUNCTIONS, "__builtins__": {}}))  # our own printed numbers
+
+
+def last_digit_unit(shown: str) -> float:
+    """One unit of the last digit a reader sees in a printed number (0.009700 → 1e-6)."""
+    mantissa, _, exponent = shown.partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return 10.0 ** (int(exponent or 0) - decimals)
+
+
+def equations(sections: list[Section]):
+    for section in sections:
+        yield from (item for item in section.items if isinstance(item, Equation))
+
+
+def assert_honest(sections):
+    """Every numeric form, redone from the printed numbers, gives the printed result to within
+    one unit of its last digit; returns how many forms were checked."""
+    checked = 0
+    for eq in equations(sections):
+        parts = equation_parts(eq)
+        result = parts[-1].replace("−", "-")
+        for form in parts[1 + eq.symbolic:-1]:
+            value = recompute(form)
+            if value is None:
+                continue
+            assert abs(value - float(result)) <= last_digit_unit(result) * (1 + 1e-9), \
+                f"{' = '.join(parts)}: redone gives {value}"
+            checked += 1
+    return checked
+
+
+def test_every_displayed_equation_adds_up_for_the_presets():
+    for net, precision in (("mazur", 9), ("mazur", 3), ("2-3-1", 4), ("xor", 2)):
+        assert assert_honest(build_document(run(load_spec(net), 2), Options(precision=precision))) > 20
+
+
+@st.composite
+def small_networks(draw):
+    sizes = [draw(st.integers(1, 4)) for _ in range(draw(st.integers(2, 4)))]
+    batch = draw(st.integers(1, 3))
+    seed = draw(st.integers(0, 2**31))
+    rng = np.random.default_rng(seed)
+    table = {
+        "sizes": sizes, "seed": seed,
+        "activation": draw(st.sampled_from(sorted(ACTIVATIONS))),
+        "output_activation": draw(st.sampled_from(sorted(ACTIVATIONS))),
+        "loss": draw(st.sampled_from(sorted(LOSSES))),
+        "input": np.round(rng.uniform(-3, 3, (batch, sizes[0])), draw(st.integers(1, 6))).tolist(),
+        "target": np.round(rng.uniform(-1, 1, (batch, sizes[-1])), 2).tolist(),
+        "optimizer": {"name": "sgd", "lr": draw(st.sampled_from([0.01, 0.1, 0.5, 1.0, 3.0]))},
+    }
+    return spec_from_table(table), draw(st.integers(1, 6))
+
+
+@settings(max_examples=40)
+@given(small_networks())
+def test_rounding_honesty_over_random_networks(net):
+    spec, precision = net
+    sections = build_document(run(spec, 2), Options(precision=precision, show="all"))
+    assert assert_honest(sections) > 0
+    for eq in equations(sections):
+        assert math.isfinite(eq.result)
