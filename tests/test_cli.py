@@ -100,3 +100,22 @@ def test_explain_without_verification_imports_neither_torch_nor_manim():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "False False"
+
+
+@pytest.mark.parametrize("fmt, start", [("markdown", "## Network 2-3-1"), ("latex", "\\documentclass"),
+                                        ("text", "\nNetwork 2-3-1")])
+def test_every_format_writes_a_file(tmp_path, fmt, start):
+    target = tmp_path / f"out.{fmt}"
+    result = cli("--net", "2-3-1", "--format", fmt, "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith(start)
+    assert "verified: torch autograd" in text
+    assert "\x1b[" not in text  # no colour codes in files
+
+
+def test_steps_table_and_final_weights():
+    result = cli("--net", "xor", "--steps", "100", "--no-verify", "--width", "100")
+    assert result.returncode == 0, result.stderr
+    assert "Training: 100 steps" in result.stdout and "final weights and biases, after step 100" in result.stdout
+    assert result.stdout.count("Step ") == 1  # only the first step written out
