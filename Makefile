@@ -26,6 +26,7 @@ test: setup
 
 bench: setup
 	$(PY) benchmarks/engine_step.py
+	$(PY) benchmarks/explain_startup.py
 
 setup: system-deps $(VENV)/.installed
 

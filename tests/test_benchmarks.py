@@ -15,3 +15,13 @@ def test_engine_step_benchmark_runs_and_its_engines_agree():
     assert result.returncode == 0, result.stderr
     for row in ("2-3-1       ours", "2-3-1       torch autograd", "2-3-1       scalar python", "784-16-10   ours"):
         assert row in result.stdout
+
+
+def test_explain_startup_benchmark_runs():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "explain_startup.py"), "--repeats", "1"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "explain --net 2-3-1: first output" in result.stdout
+    assert "--no-verify under 0.5 s:" in result.stdout
