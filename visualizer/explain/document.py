@@ -13,16 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..activations import get_activation
-from ..expr import SUP, Const, Deriv, Expr, More, Num, Style, Sym, SumOver, add, honest_digits, mul
+from ..expr import SUP, Const, Deriv, Expr, Num, Style, Sym, SumOver, add, honest_digits, mul
 from ..losses import get_loss
 from ..optimizers import get_optimizer
 from ..style import DEFAULT_DIGITS, format_number
 from ..trace import Step, Trace
+from .notation import E, a_, b_, d_, pick, shown_sum, w_, x_, y_, z_
 from .texify import latex_text
 
 PHASES = ("forward", "loss", "backward", "update")
 NEURONS = 4  # neurons per layer written out; beyond that: the first 3, a note, the last
-TERMS = 6  # terms of a sum written out; beyond that: the first 3, "… (n more)", the last
 SAMPLES = 2  # samples of a batch written out in full
 PARAMETERS = 8  # gradient and update lines per layer
 TABLE_ROWS, TABLE_COLUMNS = 8, 5  # 5 columns of numbers keep a table inside 80 columns
@@ -71,54 +71,6 @@ class Section:
     items: list = field(default_factory=list)
 
 
-# ----- symbols, in the lecture's notation -----------------------------------------------------------
-
-def x_(k: int) -> Sym:
-    return Sym("x", (k,))
-
-
-def a_(l: int, j: int) -> Sym:
-    """Activation j of layer l; layer 0 is the input x."""
-    return Sym("a", (j,), l) if l > 0 else x_(j)
-
-
-def z_(l, j):
-    return Sym("z", (j,), l)
-
-
-def w_(l, j, k):
-    return Sym("w", (j, k), l)
-
-
-def b_(l, j):
-    return Sym("b", (j,), l)
-
-
-def d_(l, j):
-    return Sym("δ", (j,), l, latex_base=r"\delta")
-
-
-def y_(i):
-    return Sym("y", (i,))
-
-
-E = Sym("E")
-
-
-def pick(n: int, limit: int) -> list[int | None]:
-    """Indices to write out (0-based), with None where the rest are left out."""
-    if n <= limit:
-        return list(range(n))
-    return list(range(limit - 1)) + [None, n - 1]
-
-
-def shown_sum(n: int, term) -> Expr:
-    """Σ of term(i) for i < n, with the middle left out when long."""
-    if n <= TERMS:
-        return add(*(term(i) for i in range(n)))
-    return add(*(term(i) for i in range(3)), More(n - 4), term(n - 1))
-
-
 # ----- the builder -------------------------------------------------------------------------------
 
 class _Builder:
@@ -157,6 +109,18 @@ class _Builder:
         if self.batch > 1:
             items.append(Note(f"sample {s + 1} of {self.batch}" if s is not None
                               else f"… {self.batch - SAMPLES} more samples, computed the same way"))
+
+    def per_neuron(self, l: int, items: list, equations) -> None:
+        """equations(s, j) for the samples and neurons of layer l that are written out."""
+        for s in self.samples():
+            self.sample_note(s, items)
+            if s is None:
+                continue
+            for j in pick(self.sizes[l], NEURONS):
+                if j is None:
+                    items.append(Note(f"… {self.sizes[l] - NEURONS + 1} more neurons, computed the same way"))
+                else:
+                    items += equations(s, j)
 
     # ----- sections ----------------------------------------------------------------------------
     def header(self) -> Section:
@@ -206,19 +170,15 @@ class _Builder:
             section = Section(f"Forward pass, layer {l} ({kind}, {count}, {f.name})", "forward", 2)
             a_prev = self.activations_of(step, l - 1)
             n_in = self.sizes[l - 1]
-            for s in self.samples():
-                self.sample_note(s, section.items)
-                if s is None:
-                    continue
-                for j in pick(self.sizes[l], NEURONS):
-                    if j is None:
-                        section.items.append(Note(f"… {self.sizes[l] - NEURONS + 1} more neurons, computed the same way"))
-                        continue
-                    symbolic = add(shown_sum(n_in, lambda k: mul(w_(l, j + 1, k + 1), a_(l - 1, k + 1))), b_(l, j + 1))
-                    numeric = add(shown_sum(n_in, lambda k: mul(Num(layer.W[j, k]), Num(a_prev[s, k]))), Num(layer.b[j]))
-                    section.items.append(self.equation(z_(l, j + 1), [symbolic], [numeric], layer.z[s, j]))
-                    section.items.append(self.equation(
-                        a_(l, j + 1), [f.formula(z_(l, j + 1))], [f.formula(Num(layer.z[s, j]))], layer.a[s, j]))
+
+            def neuron(s, j, layer=layer, f=f, a_prev=a_prev, n_in=n_in, l=l):
+                symbolic = add(shown_sum(n_in, lambda k: mul(w_(l, j + 1, k + 1), a_(l - 1, k + 1))), b_(l, j + 1))
+                numeric = add(shown_sum(n_in, lambda k: mul(Num(layer.W[j, k]), Num(a_prev[s, k]))), Num(layer.b[j]))
+                return [self.equation(z_(l, j + 1), [symbolic], [numeric], layer.z[s, j]),
+                        self.equation(a_(l, j + 1), [f.formula(z_(l, j + 1))], [f.formula(Num(layer.z[s, j]))],
+                                      layer.a[s, j])]
+
+            self.per_neuron(l, section.items, neuron)
             sections.append(section)
         return sections
 
@@ -266,19 +226,14 @@ class _Builder:
                 mark = f"({l + 1})".translate(SUP)
                 section.items.append(Note(f"∂E/∂a sums the error signals of the next layer: Σᵢ wᵢⱼ{mark}δᵢ{mark}; "
                                           "then δ = ∂E/∂a · f'(z)"))
-            for s in self.samples():
-                self.sample_note(s, section.items)
-                if s is None:
-                    continue
-                for j in pick(self.sizes[l], NEURONS):
-                    if j is None:
-                        section.items.append(Note(f"… {self.sizes[l] - NEURONS + 1} more neurons"))
-                        continue
-                    section.items.append(self.grad_a(step, l, s, j))
-                    symbolic = mul(Deriv(a_(l, j + 1)), f.derivative_call(z_(l, j + 1)))
-                    numeric = mul(Num(layer.grad_a[s, j]),
-                                  f.derivative_formula(Num(layer.z[s, j]), Num(layer.a[s, j]), layer.z[s, j]))
-                    section.items.append(self.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j]))
+
+            def neuron(s, j, layer=layer, f=f, l=l):
+                symbolic = mul(Deriv(a_(l, j + 1)), f.derivative_call(z_(l, j + 1)))
+                numeric = mul(Num(layer.grad_a[s, j]),
+                              f.derivative_formula(Num(layer.z[s, j]), Num(layer.a[s, j]), layer.z[s, j]))
+                return [self.grad_a(step, l, s, j), self.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j])]
+
+            self.per_neuron(l, section.items, neuron)
             section.items += self.gradients(step, l)
             sections.append(section)
         return sections
