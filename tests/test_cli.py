@@ -119,3 +119,18 @@ def test_steps_table_and_final_weights():
     assert result.returncode == 0, result.stderr
     assert "Training: 100 steps" in result.stdout and "final weights and biases, after step 100" in result.stdout
     assert result.stdout.count("Step ") == 1  # only the first step written out
+
+
+def test_a_mismatch_is_loud_and_fails():
+    # σ'(z) made wrong inside the explain process: the verdict says ✗ and the exit status is 1
+    code = (
+        "import dataclasses, sys\n"
+        "from visualizer import activations\n"
+        "activations.ACTIVATIONS['sigmoid'] = dataclasses.replace(activations.SIGMOID, derivative=lambda z, a: a)\n"
+        "from visualizer.cli import explain_main\n"
+        "sys.argv = ['explain', '--net', '2-3-1']\n"
+        "explain_main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "✗ MISMATCH: torch autograd differs at step 1, layer 2, d_activation" in result.stdout

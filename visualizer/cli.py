@@ -114,10 +114,19 @@ def explain(spec, seed, input_, target, activation, output_activation, loss, opt
     if output:
         writable_path(output)
     trace = run(spec, steps)
-    verify = (lambda: verification_line(_verified(trace).verification)) if not no_verify else (lambda: None)
+    verdicts = []  # filled by verify(), so the exit status can say whether the numbers held
+
+    def verify():
+        if no_verify:
+            return None
+        verdicts.append(_verified(trace).verification)
+        return verification_line(verdicts[-1])
 
     if format_ == "json":
-        text = (trace if no_verify else _verified(trace)).to_json() + "\n"
+        if not no_verify:
+            trace = _verified(trace)
+            verdicts.append(trace.verification)
+        text = trace.to_json() + "\n"
     else:
         document = build_document(trace, Options(precision=precision or spec.precision, phase=phase, show=show))
         if format_ == "text":
@@ -137,6 +146,7 @@ def explain(spec, seed, input_, target, activation, output_activation, loss, opt
                 verdict = verify()
                 text = f"\n**{verdict}**\n" if verdict else ""
                 click.echo(text, nl=False)
+                _exit_on_mismatch(verdicts)
                 return
             text = render(verify())
     if output:
@@ -144,6 +154,13 @@ def explain(spec, seed, input_, target, activation, output_activation, loss, opt
         click.echo(f"wrote {output}", err=True)
     elif text:
         click.echo(text, nl=False)
+    _exit_on_mismatch(verdicts)
+
+
+def _exit_on_mismatch(verdicts) -> None:
+    """A number that does not match torch is a bug worth a failing exit status (1), not just a line."""
+    if verdicts and not verdicts[-1].passed:
+        sys.exit(1)
 
 
 def _text(document, verify, output, width, *, color: bool) -> str:
