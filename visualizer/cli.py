@@ -122,55 +122,41 @@ def explain(spec, seed, input_, target, activation, output_activation, loss, opt
         verdicts.append(_verified(trace).verification)
         return verification_line(verdicts[-1])
 
+    color = not no_color and "NO_COLOR" not in os.environ and not output
     if format_ == "json":
-        if not no_verify:
-            trace = _verified(trace)
-            verdicts.append(trace.verification)
-        text = trace.to_json() + "\n"
+        verify()
+        text = (trace.with_verification(verdicts[-1]) if verdicts else trace).to_json() + "\n"
     else:
         document = build_document(trace, Options(precision=precision or spec.precision, phase=phase, show=show))
-        if format_ == "text":
-            text = _text(document, verify, output, width, color=not no_color and "NO_COLOR" not in os.environ)
-        else:
-            # On a terminal the document appears before torch has loaded; the verdict follows.
-            from .explain.latex import render_latex
-            from .explain.markdown import render_markdown
-
-            def render(verdict):
-                if format_ == "markdown":
-                    return render_markdown(document, verdict)
-                return render_latex(document, verdict, fragment=fragment)
-
-            if not output and format_ == "markdown":
-                click.echo(render(None), nl=False)
-                verdict = verify()
-                text = f"\n**{verdict}**\n" if verdict else ""
-                click.echo(text, nl=False)
-                _exit_on_mismatch(verdicts)
-                return
-            text = render(verify())
+        text = _render(document, format_, verify, output, width, color=color, fragment=fragment)
     if output:
         write_text_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
     elif text:
         click.echo(text, nl=False)
-    _exit_on_mismatch(verdicts)
-
-
-def _exit_on_mismatch(verdicts) -> None:
-    """A number that does not match torch is a bug worth a failing exit status (1), not just a line."""
     if verdicts and not verdicts[-1].passed:
-        sys.exit(1)
+        sys.exit(1)  # a number that does not match torch is a bug: fail, not just say so
 
 
-def _text(document, verify, output, width, *, color: bool) -> str:
-    """Print the text trace (to the terminal), or return it (for a file)."""
+def _render(document, format_, verify, output, width, *, color: bool, fragment: bool) -> str:
+    """The document in its format. On a terminal, text and markdown are printed at once and the
+    verdict follows when torch has checked the numbers; the rest is returned as one string."""
     import io
 
+    from .explain.latex import render_latex
+    from .explain.markdown import render_markdown
     from .explain.text import make_console, print_document, verdict_text
 
+    if format_ == "latex":
+        return render_latex(document, verify(), fragment=fragment)
+    if format_ == "markdown":
+        if output:
+            return render_markdown(document, verify())
+        click.echo(render_markdown(document), nl=False)
+        verdict = verify()
+        return f"\n**{verdict}**\n" if verdict else ""
     buffer = io.StringIO() if output else None
-    console = make_console(buffer, width=width or (100 if output else None), color=color and not output)
+    console = make_console(buffer, width=width or (100 if output else None), color=color)
     print_document(console, document)
     verdict = verify()
     if verdict:
