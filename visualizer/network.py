@@ -21,7 +21,7 @@ from .engine import Node
 from .losses import Loss, get_loss
 from .optimizers import Optimizer, get_optimizer
 from .spec import NetSpec
-from .trace import LayerStep, NetworkInfo, Step, Trace
+from .trace import GraphNode, LayerStep, NetworkInfo, Step, Trace
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,16 @@ def loss_value(model: Model, weights, biases, x, y, replace_z=None) -> float:
     return float(forward(model, weights, biases, x, y, replace_z).loss.value)
 
 
+def graph_of(loss: Node) -> tuple[GraphNode, ...]:
+    """The computation graph behind `loss`, after backward(), as a record."""
+    order = loss.topological_order()
+    position = {id(node): i for i, node in enumerate(order)}
+    return tuple(GraphNode(node.name, node.op, tuple(position[id(p)] for p in node.parents), node.value, node.grad)
+                 for node in order)
+
+
 def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
-    """One step; returns (Step record, new weights, new biases, new optimizer state)."""
+    """One step; returns (Step record, new weights, new biases, new optimizer state, graph)."""
     f = forward(model, weights, biases, x, y)
     f.loss.backward()
     grad_W = [n.grad for n in f.weights]
@@ -125,7 +133,7 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
         layers=layers,
         optimizer_state=new_state,
     )
-    return step, new_W, new_b, new_state
+    return step, new_W, new_b, new_state, graph_of(f.loss)
 
 
 def run(spec: NetSpec, steps: int = 1) -> Trace:
@@ -137,9 +145,10 @@ def run(spec: NetSpec, steps: int = 1) -> Trace:
     weights, biases = spec.parameters()
     x, y = spec.data()
     state: dict = {}
-    records = []
+    records, graph = [], ()
     for index in range(1, steps + 1):
-        step, weights, biases, state = train_step(model, weights, biases, x, y, state, index)
+        step, weights, biases, state, step_graph = train_step(model, weights, biases, x, y, state, index)
         records.append(step)
+        graph = graph or step_graph
     history = (records[0].loss,) + tuple(s.loss_after for s in records)
-    return Trace(network=info, input=x, target=y, steps=tuple(records), loss_history=history)
+    return Trace(network=info, input=x, target=y, steps=tuple(records), loss_history=history, graph=graph)

@@ -87,6 +87,22 @@ class Step:
 
 
 @dataclass(frozen=True)
+class GraphNode:
+    """One node of the engine's computation graph for the first step (the micrograd picture)."""
+
+    name: str  # L1.z, L1.W, loss, or the op's name for an unnamed intermediate
+    op: str  # the op that made it; "" for an input or parameter, "const" for a constant
+    parents: tuple[int, ...]  # indices of the nodes it was made from, in order
+    value: np.ndarray
+    grad: np.ndarray  # ∂E/∂value
+
+    def __post_init__(self):
+        object.__setattr__(self, "parents", tuple(self.parents))
+        object.__setattr__(self, "value", frozen_array(self.value))
+        object.__setattr__(self, "grad", frozen_array(self.grad))
+
+
+@dataclass(frozen=True)
 class NetworkInfo:
     name: str
     sizes: tuple[int, ...]
@@ -127,6 +143,7 @@ class Trace:
     steps: tuple[Step, ...]
     loss_history: tuple[float, ...]  # before step 1, then after each step
     verification: Verification | None = None
+    graph: tuple[GraphNode, ...] = ()  # the first step's computation graph, parents before children
 
     def __post_init__(self):
         object.__setattr__(self, "input", frozen_array(self.input))
@@ -172,6 +189,8 @@ class Trace:
                 for s in self.steps
             ],
             "loss_history": list(self.loss_history),
+            "graph": [{"name": n.name, "op": n.op, "parents": list(n.parents), "value": n.value.tolist(),
+                       "grad": n.grad.tolist()} for n in self.graph],
             "verification": None if v is None else {
                 "torch": None if v.torch is None else v.torch.__dict__.copy(),
                 "finite_difference": None if v.finite_difference is None else v.finite_difference.__dict__.copy(),
@@ -207,6 +226,7 @@ class Trace:
                     for s in data["steps"]
                 ),
                 loss_history=tuple(data["loss_history"]),
+                graph=tuple(GraphNode(**node) for node in data.get("graph", [])),
                 verification=None if v is None else Verification(
                     torch=None if v["torch"] is None else Check(**v["torch"]),
                     finite_difference=None if v["finite_difference"] is None else Check(**v["finite_difference"]),
