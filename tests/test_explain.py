@@ -72,7 +72,7 @@ def test_mazur_shows_the_published_numbers():
 def test_large_networks_are_elided():
     text = text_of(run(load_spec("784-16-10")), 100)
     assert "… (780 more)" in text
-    assert "… 13 more neurons, computed the same way" in text
+    assert "… 12 more neurons, computed the same way" in text  # 16 neurons: 3, a note, the last
     assert "… 12536 more weight gradients of layer 1" in text
     assert len(text.splitlines()) < 300
 

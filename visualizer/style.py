@@ -24,6 +24,14 @@ def format_number(value: float, digits: int = DEFAULT_DIGITS, *, zeros: bool = F
     return shown.replace(".e", "e").removesuffix(".")
 
 
+def pick(n: int, limit: int) -> list[int | None]:
+    """Which of n items to show, `limit` at most: all of them, or the first limit − 1, None
+    where the other n − limit are left out, and the last. Every renderer shortens this way."""
+    if n <= limit:
+        return list(range(n))
+    return list(range(limit - 1)) + [None, n - 1]
+
+
 def format_diff(value: float) -> str:
     """A verification difference: two significant figures in scientific notation (2.8e-17)."""
     return f"{value:.1e}"

@@ -16,9 +16,9 @@ from ..activations import get_activation
 from ..expr import SUP, Const, Deriv, Expr, Num, Style, Sym, SumOver, add, honest_digits, mul
 from ..losses import get_loss
 from ..optimizers import get_optimizer
-from ..style import DEFAULT_DIGITS, format_number
+from ..style import DEFAULT_DIGITS, format_number, pick
 from ..trace import Step, Trace
-from .notation import E, a_, b_, d_, pick, shown_sum, w_, x_, y_, z_
+from .notation import E, a_, b_, d_, shown_sum, w_, x_, y_, z_
 from .texify import latex_text
 
 PHASES = ("forward", "loss", "backward", "update")
@@ -118,7 +118,7 @@ class _Builder:
                 continue
             for j in pick(self.sizes[l], NEURONS):
                 if j is None:
-                    items.append(Note(f"… {self.sizes[l] - NEURONS + 1} more neurons, computed the same way"))
+                    items.append(Note(f"… {self.sizes[l] - NEURONS} more neurons, computed the same way"))
                 else:
                     items += equations(s, j)
 
@@ -271,7 +271,7 @@ class _Builder:
             items.append(Note(f"… {n_out * n_in - shown} more weight gradients of layer {l}, each ∂E/∂wⱼₖ = δⱼ·aₖ"))
         for j in pick(n_out, NEURONS):
             if j is None:
-                items.append(Note(f"… {n_out - NEURONS + 1} more bias gradients, each ∂E/∂bⱼ = δⱼ"))
+                items.append(Note(f"… {n_out - NEURONS} more bias gradients, each ∂E/∂bⱼ = δⱼ"))
                 continue
             items.append(self.equation(
                 Deriv(b_(l, j + 1)), [batched(d_(l, j + 1))],

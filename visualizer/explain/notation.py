@@ -5,6 +5,7 @@ layers are shortened."""
 from __future__ import annotations
 
 from ..expr import Expr, More, Sym, add
+from ..style import pick
 
 TERMS = 6  # terms of a sum written out; beyond that: the first 3, "… (n more)", the last
 
@@ -39,13 +40,6 @@ def y_(i):
 
 
 E = Sym("E")
-
-
-def pick(n: int, limit: int) -> list[int | None]:
-    """Indices to write out (0-based), with None where the rest are left out."""
-    if n <= limit:
-        return list(range(n))
-    return list(range(limit - 1)) + [None, n - 1]
 
 
 def shown_sum(n: int, term) -> Expr:
