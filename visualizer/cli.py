@@ -189,6 +189,73 @@ def verify_command(spec, seed, input_, target, activation, output_activation, lo
     sys.exit(0 if v.passed else 1)
 
 
+@click.command("diagram")
+@net_options
+@click.option("--kind", type=click.Choice(["forward", "backward", "update", "graph", "loss", "all"]),
+              default="forward", show_default=True,
+              help="forward, backward, update: the network; graph: the computation graph; loss: the loss curve; "
+                   "all: every kind into a folder.")
+@click.option("-o", "--output", type=click.Path(),
+              help="A .png, .svg, .pdf or .tex (TikZ) file; for --kind all, a folder "
+                   "[default: renders/NET-KIND.png, or renders/NET/].")
+@click.option("--format", "format_", type=click.Choice(["png", "svg", "pdf", "tikz"]),
+              help="With --kind all: the format of every file [default: png]. Otherwise the extension decides.")
+@click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of PNGs.")
+def diagram(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr, steps,
+            kind, output, format_, dpi):
+    """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
+    the computation graph, or the loss over --steps (100 when --steps is not given).
+
+    \b
+    Examples:
+      backprop diagram --net 2-3-1 --kind backward -o renders/backward.png
+      backprop diagram --net mazur --kind all -o renders/mazur/
+      backprop diagram --net xor --kind loss --steps 500 -o renders/xor-loss.svg
+    """
+    from pathlib import Path
+
+    from .diagrams import FORMATS, KINDS, format_of
+    from .files import writable_path
+    from .network import run
+
+    spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
+    kinds = KINDS if kind == "all" else (kind,)
+    extension = {"png": ".png", "svg": ".svg", "pdf": ".pdf", "tikz": ".tex"}[format_ or "png"]
+    if kind == "all":
+        folder = Path(output or Path("renders") / spec.name)
+        if folder.suffix.lower() in FORMATS:
+            raise UsageError(f"--kind all writes one file per kind into a folder; give a folder, not {folder}")
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"cannot write into {folder}: it is a file; give a folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        targets = [writable_path(folder / f"{spec.name}-{k}{extension}") for k in kinds]
+    else:
+        target_path = Path(output or Path("renders") / f"{spec.name}-{kind}{extension}")
+        if not output:
+            target_path.parent.mkdir(parents=True, exist_ok=True)
+        targets = [writable_path(target_path)]
+    for k, path in zip(kinds, targets):
+        if format_of(path) == "tikz" and k not in ("forward", "backward", "update"):
+            raise UsageError(f"TikZ output is for the network pictures (forward, backward, update), not {k!r}; "
+                             "use .png, .svg or .pdf")
+    trained = run(spec, steps if steps > 1 or "loss" not in kinds else 100)
+    for k, path in zip(kinds, targets):
+        _draw_one(trained, k, path, dpi)
+        click.echo(f"wrote {path}", err=True)
+
+
+def _draw_one(trace, kind, path, dpi) -> None:
+    from .diagrams import draw, format_of, save
+
+    if format_of(path) == "tikz":
+        from .diagrams.tikz import tikz_network
+        from .files import write_text_atomic
+
+        write_text_atomic(path, tikz_network(trace, kind))
+        return
+    save(draw(trace, kind), path, dpi=dpi)
+
+
 def _verified(trace):
     from .verify import verify
 
@@ -203,6 +270,7 @@ def backprop():
 
 backprop.add_command(explain)
 backprop.add_command(verify_command)
+backprop.add_command(diagram)
 
 
 def _run(command, prog_name: str) -> None:

@@ -9,6 +9,12 @@ import math
 
 DEFAULT_DIGITS = 4
 
+# Okabe–Ito colours (safe for colour-blind readers), one per phase of a step.
+PHASE_COLORS = {"forward": "#0072B2", "loss": "#CC79A7", "backward": "#D55E00", "update": "#009E73"}
+# Signed values (weights, gradients, changes): orange below zero, purple above, white at zero;
+# a diverging map that stays readable for colour-blind readers and in greyscale.
+SIGNED_CMAP = "PuOr"
+
 
 def format_number(value: float, digits: int = DEFAULT_DIGITS, *, zeros: bool = False) -> str:
     """`value` at `digits` significant figures: 0.15, 0.59327, 1.2e-05.

@@ -19,7 +19,7 @@ from ..optimizers import get_optimizer
 from ..style import DEFAULT_DIGITS, format_number, pick
 from ..trace import Step, Trace
 from .notation import E, a_, b_, d_, shown_sum, w_, x_, y_, z_
-from .texify import latex_text
+from ..texify import latex_text
 
 PHASES = ("forward", "loss", "backward", "update")
 NEURONS = 4  # neurons per layer written out; beyond that: the first 3, a note, the last

@@ -8,7 +8,7 @@ from ..style import format_number
 from .document import Equation, Note, Section, Table
 from .markdown import arrow_latex, equation_latex
 from .text import equation_parts
-from .texify import latex_text
+from ..texify import latex_text
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=2cm]{geometry}

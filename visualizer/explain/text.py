@@ -17,22 +17,18 @@ from rich.text import Text
 from rich.theme import Theme
 
 from ..expr import Expr
-from ..style import format_number
+from ..style import PHASE_COLORS, format_number
 from .document import Equation, Note, Section, Table
 
-# Okabe–Ito colours, safe for colour-blind readers.
 THEME = Theme({
     "header": "bold",
-    "forward": "#0072B2",
-    "loss": "#CC79A7",
-    "backward": "#D55E00",
-    "update": "#009E73",
+    **PHASE_COLORS,
     "training": "bold",
     "step": "bold",
     "note": "dim",
     "result": "bold",
-    "ok": "bold #009E73",
-    "bad": "bold reverse #D55E00",
+    "ok": f"bold {PHASE_COLORS['update']}",
+    "bad": f"bold reverse {PHASE_COLORS['backward']}",
 })
 INDENT = "  "
 
