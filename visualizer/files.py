@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import UsageError
@@ -27,14 +28,29 @@ def writable_path(path: str | Path) -> Path:
     return path
 
 
-def write_text_atomic(path: str | Path, text: str) -> Path:
+@contextmanager
+def atomic_target(path: str | Path):
+    """Yield a temporary path beside `path`; when the block ends without error, rename it into
+    place (with the permissions a new file would get), else delete it."""
     path = writable_path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix + ".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        yield Path(tmp)
+        os.chmod(tmp, _new_file_mode())  # mkstemp makes 0600; others should read a diagram like any file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    with atomic_target(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)

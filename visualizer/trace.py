@@ -115,7 +115,8 @@ class NetworkInfo:
 
 @dataclass(frozen=True)
 class Check:
-    """One witness's verdict: passed when every |ours − reference| ≤ tolerance·max(1, |reference|)."""
+    """One witness's verdict: passed when every |ours − reference| ≤ tolerance·max(1, the largest
+    |reference| of that field)."""
 
     passed: bool
     max_abs_diff: float

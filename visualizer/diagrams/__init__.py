@@ -6,8 +6,6 @@ file's extension, whole or not at all. TikZ is in `tikz.py`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from ..errors import UsageError
@@ -40,12 +38,8 @@ def format_of(path: Path) -> str:
 
 
 def save(fig, path: Path, dpi: int = 150) -> None:
-    """Write the figure to `path` (format from its extension) via a temporary file and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
+    """Write the figure to `path` (format from its extension), whole or not at all."""
+    from ..files import atomic_target
+
+    with atomic_target(path) as tmp:
         fig.savefig(tmp, format=format_of(path), dpi=dpi)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
