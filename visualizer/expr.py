@@ -101,8 +101,15 @@ class Const(Expr):
         return self.value
 
 
+class Symbolic(Expr):
+    """A formula part that names a quantity rather than giving its number."""
+
+    def evaluate(self, style):
+        raise ValueError(f"{self.text()} is a symbol, not a number")
+
+
 @dataclass(frozen=True)
-class Sym(Expr):
+class Sym(Symbolic):
     """A named quantity: base, subscript indices and a layer superscript, e.g. w₁₂⁽¹⁾."""
 
     base: str
@@ -120,9 +127,6 @@ class Sym(Expr):
             return f"{base}{sup}{sub}" if sup else f"{base}{sub}"
         sup = f"({self.layer})".translate(SUP) if self.layer is not None else ""
         return f"{self.base}{idx.translate(SUB)}{sup}"
-
-    def evaluate(self, style):
-        raise ValueError(f"{self.text()} is a symbol, not a number")
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,7 @@ def _juxtaposed(previous: Expr, factor: Expr, shown: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Deriv(Expr):
+class Deriv(Symbolic):
     """∂E/∂w₁₁⁽²⁾: the derivative of `of` with respect to a symbol."""
 
     wrt: Sym
@@ -190,9 +194,6 @@ class Deriv(Expr):
         if style.mode == "latex":
             return rf"\frac{{\partial {self.of}}}{{\partial {self.wrt.render(style)}}}"
         return f"∂{self.of}/∂{self.wrt.render(style)}"
-
-    def evaluate(self, style):
-        raise ValueError("a derivative symbol is not a number")
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ class Call(Expr):
 
 
 @dataclass(frozen=True)
-class SumOver(Expr):
+class SumOver(Symbolic):
     """Σₛ of a formula over the samples of a batch (shown symbolically; its numbers are an Add)."""
 
     inner: Expr
@@ -240,9 +241,6 @@ class SumOver(Expr):
         if style.mode == "latex":
             return rf"\sum_{{{self.index}}} {self._child(self.inner, style, MUL)}"
         return f"Σ{self.index.translate(SUB)} {self._child(self.inner, style, MUL)}"
-
-    def evaluate(self, style):
-        raise ValueError("a sum over the batch is a symbol, not a number")
 
 
 @dataclass(frozen=True)

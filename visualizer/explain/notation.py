@@ -5,7 +5,6 @@ layers are shortened."""
 from __future__ import annotations
 
 from ..expr import Expr, More, Sym, add
-from ..style import pick
 
 TERMS = 6  # terms of a sum written out; beyond that: the first 3, "… (n more)", the last
 
