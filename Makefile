@@ -29,6 +29,7 @@ test: setup
 bench: setup
 	$(PY) benchmarks/engine_step.py
 	$(PY) benchmarks/explain_startup.py
+	$(PY) benchmarks/diagram_speed.py
 
 setup: system-deps $(VENV)/.installed
 

@@ -28,15 +28,14 @@ Run:  .venv/bin/python benchmarks/diagram_speed.py [--quick] [--repeats N]
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
-import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import repeats_from, versions_line
 
 # The venv's own binaries, found next to the interpreter running this script.
 PYTHON = sys.executable
@@ -59,7 +58,7 @@ def naive_reference(out: str) -> None:
     rng = np.random.default_rng(0)
     # Neurons one unit apart in each column, columns centred on each other.
     ys = [np.arange(n) - (n - 1) / 2 for n in SIZES]
-    xs = [300.0 * layer for layer in range(len(SIZES))]
+    xs = [260.0 * layer for layer in range(len(SIZES))]
     fig, ax = plt.subplots(figsize=(8, 12))
     ax.set_aspect("equal")
     ax.axis("off")
@@ -79,8 +78,9 @@ def naive_reference(out: str) -> None:
 
 def run(cmd: list[str], output: Path | None) -> float:
     """Spawn .. exit of `cmd`; stop if it fails or leaves `output` (a file or folder) empty."""
-    if output is not None and output.is_file():
-        output.unlink()  # so a run that writes nothing cannot pass on the previous run's file
+    # Clear the last run's output, so a run that writes nothing cannot pass on its files.
+    for stale in (output.iterdir() if output.is_dir() else [output]) if output is not None else []:
+        stale.unlink(missing_ok=True)
     with tempfile.TemporaryFile() as err:  # a file, not a pipe: it can never block the child
         start = time.perf_counter()
         done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=err)
@@ -98,24 +98,12 @@ def run(cmd: list[str], output: Path | None) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7, help="timed runs per command (default 7)")
-    parser.add_argument("--quick", action="store_true", help="3 timed runs per command")
     parser.add_argument("--naive-reference", metavar="OUT.png", help="only draw the naive reference")
-    args = parser.parse_args()
+    args, repeats = repeats_from(parser, default=7)
     if args.naive_reference:
         naive_reference(args.naive_reference)
         return
-    repeats = 3 if args.quick else max(1, args.repeats)
-
-    def version(name: str) -> str:
-        # From the installed metadata: importing matplotlib here would warm caches for the children.
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            return "not installed"
-
-    print(f"Python {platform.python_version()}, numpy {version('numpy')}, matplotlib {version('matplotlib')}, "
-          f"os.cpu_count() = {os.cpu_count()}")
+    print(versions_line("numpy", "matplotlib"))
     print(f"{repeats} timed runs per command after 1 warm-up each, round-robin\n")
 
     with tempfile.TemporaryDirectory() as tmp_name:

@@ -28,15 +28,15 @@ Run:  .venv/bin/python benchmarks/explain_startup.py [--quick] [--repeats N]
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import repeats_from, versions_line
 
 # The venv's own binaries, found next to the interpreter running this script.
 BIN = Path(sys.executable).parent
@@ -87,20 +87,8 @@ def first_output_and_total(cmd: list[str]) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=9, help="timed runs per command (default 9)")
-    parser.add_argument("--quick", action="store_true", help="3 timed runs per command")
-    args = parser.parse_args()
-    repeats = 3 if args.quick else max(1, args.repeats)
-
-    def version(name: str) -> str:
-        # From the installed metadata: importing torch here would warm caches for the children.
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            return "not installed"
-
-    print(f"Python {platform.python_version()}, numpy {version('numpy')}, torch {version('torch')}, "
-          f"os.cpu_count() = {os.cpu_count()}")
+    args, repeats = repeats_from(parser, default=9)
+    print(versions_line("numpy", "torch"))
     print(f"{repeats} timed runs per command after 1 warm-up each; PYTHONUNBUFFERED=1 for all\n")
 
     rows: dict[str, list[float]] = {key: [] for key in ("no_verify", "torch", "first", "verify", "numpy")}
