@@ -257,9 +257,16 @@ def _draw_one(trace, kind, path, dpi) -> None:
 
 
 def _verified(trace):
+    """The trace with its verification; a spinner on a terminal meanwhile (torch takes a while)."""
+    from rich.console import Console
+
     from .verify import verify
 
-    return trace.with_verification(verify(trace))
+    status = Console(stderr=True)
+    if not status.is_terminal:
+        return trace.with_verification(verify(trace))
+    with status.status("checking every number against torch autograd and finite differences…"):
+        return trace.with_verification(verify(trace))
 
 
 @click.group()
