@@ -30,6 +30,14 @@ def format_number(value: float, digits: int = DEFAULT_DIGITS, *, zeros: bool = F
     return shown.replace(".e", "e").removesuffix(".")
 
 
+def signed_color(value: float, limit: float) -> str:
+    """The colour of a signed value on the shared map, scaled so ±limit are its ends, as #rrggbb."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    return to_hex(colormaps[SIGNED_CMAP](0.5 + 0.5 * max(-1.0, min(1.0, value / limit))))
+
+
 def pick(n: int, limit: int) -> list[int | None]:
     """Which of n items to show, `limit` at most: all of them, or the first limit − 1, None
     where the other n − limit are left out, and the last. Every renderer shortens this way."""

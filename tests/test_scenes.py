@@ -1,0 +1,59 @@
+"""Structure of the manim network mobject: what is drawn, with which numbers (no rendering)."""
+
+import pytest
+
+pytest.importorskip("manim")
+
+from visualizer.video.network_mobject import NetworkMobject  # noqa: E402
+from visualizer.network import run  # noqa: E402
+from visualizer.spec import load_spec  # noqa: E402
+from visualizer.style import format_number  # noqa: E402
+
+
+@pytest.mark.parametrize("net, neurons, weights", [("2-3-1", 6, 9), ("mazur", 6, 8), ("784-16-10", 24, 128)])
+def test_one_circle_per_neuron_and_one_line_per_weight(net, neurons, weights):
+    mob = NetworkMobject(run(load_spec(net)))
+    assert len(mob.neurons) == neurons and len(mob.edges) == weights
+    assert set(mob.edges) == set(mob.graph.edges())
+    assert len(mob.ellipses) == len(mob.graph.graph["collapsed"])
+
+
+def test_labels_are_the_trace_values_formatted_by_the_style_module():
+    trace = run(load_spec("2-3-1"))
+    mob = NetworkMobject(trace)
+    layer = trace.steps[0].layers[0]
+    for j in range(3):
+        assert mob.values[(1, j)].text == format_number(layer.a[0, j], 3)
+    assert mob.values[(0, 0)].text == format_number(trace.input[0, 0], 3)
+
+
+def test_everything_fits_in_the_frame():
+    for net in ("2-3-1", "3-4-4-2", "784-16-10"):
+        mob = NetworkMobject(run(load_spec(net)))
+        assert mob.width <= 14.2 - 1 and mob.height <= 8 - 1
+
+
+def test_forward_pass_renders_a_real_video(tmp_path):
+    """A low-quality smoke render through the plain manim CLI, as a lecturer would run it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import av
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "manim"), "-ql", "--disable_caching", "--media_dir", str(tmp_path),
+         str(root / "scenes" / "forward_pass.py"), "ForwardPass"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**os.environ, "BACKPROP_NET": "2-3-1"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    video = next(tmp_path.rglob("ForwardPass.mp4"))
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        assert float(stream.duration * stream.time_base) > 5
+        frames = [frame.to_ndarray(format="gray") for frame in container.decode(video=0)]
+    for share in (0.3, 0.6, 0.99):  # building, the hidden layer filled, the output and the loss
+        frame = frames[int(share * (len(frames) - 1))]
+        assert (frame > 60).mean() > 0.005, f"frame at {share:.0%} is blank"

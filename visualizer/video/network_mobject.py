@@ -1,0 +1,52 @@
+"""The network as a manim mobject, drawn from the shared layout (visualizer.layout).
+
+One circle per shown neuron and one line per shown weight, at the layout's positions scaled to
+the frame; colours from the shared signed colour map, numbers from the shared formatter. The
+mobject keeps dictionaries from layout nodes and edges to their circles, lines and labels, so
+scenes can animate exactly the part of the network a story beat is about.
+"""
+
+from __future__ import annotations
+
+from manim import GREY_B, WHITE, Circle, Line, Text, VGroup
+
+from visualizer.layout import neuron_graph, symmetric_limit
+from visualizer.style import format_number, signed_color
+from visualizer.trace import Trace
+
+FRAME_WIDTH, FRAME_HEIGHT = 11.0, 6.0  # the part of manim's 14.2 × 8 frame the network may use
+RADIUS = 0.3
+DIGITS = 3
+
+
+class NetworkMobject(VGroup):
+    def __init__(self, trace: Trace, *, step: int = 0, max_neurons: int = 8, **kwargs):
+        super().__init__(**kwargs)
+        self.graph = G = neuron_graph(trace, step=step, max_neurons=max_neurons)
+        xs = [d["pos"][0] for _, d in G.nodes(data=True)]
+        ys = [d["pos"][1] for _, d in G.nodes(data=True)]
+        unit = min(FRAME_WIDTH / max(1.0, max(xs) - min(xs)), FRAME_HEIGHT / max(1.0, max(ys) - min(ys) + 1), 1.6)
+        middle = (max(xs) + min(xs)) / 2
+
+        def place(node):
+            x, y = G.nodes[node]["pos"]
+            return [(x - middle) * unit, y * unit, 0.0]
+
+        limit = symmetric_limit(d["w"] for *_, d in G.edges(data=True))
+        self.edges: dict = {}
+        for u, v, d in G.edges(data=True):
+            line = Line(place(u), place(v), buff=RADIUS, stroke_width=1 + 5 * abs(d["w"]) / limit,
+                        color=signed_color(d["w"], limit))
+            self.edges[(u, v)] = line
+        self.neurons: dict = {}
+        self.values: dict = {}
+        self.ellipses: dict = {}
+        for node, d in G.nodes(data=True):
+            if d["kind"] == "ellipsis":
+                self.ellipses[node] = Text(f"⋮ {d['hidden']} more", font_size=18, color=GREY_B).move_to(place(node))
+                continue
+            self.neurons[node] = Circle(radius=RADIUS, color=WHITE, stroke_width=2).move_to(place(node))
+            label = Text(format_number(d["a"], DIGITS).replace("-", "−"), font_size=16, color=WHITE)
+            self.values[node] = label.move_to(place(node))
+        self.add(VGroup(*self.edges.values()), VGroup(*self.neurons.values()), VGroup(*self.values.values()),
+                 VGroup(*self.ellipses.values()))
