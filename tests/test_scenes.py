@@ -45,7 +45,7 @@ def test_forward_pass_renders_a_real_video(tmp_path):
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(
         [str(Path(sys.executable).parent / "manim"), "-ql", "--disable_caching", "--media_dir", str(tmp_path),
-         str(root / "scenes" / "forward_pass.py"), "ForwardPass"],
+         str(root / "scenes" / "lecture.py"), "ForwardPass"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**os.environ, "BACKPROP_NET": "2-3-1"},
     )
     assert result.returncode == 0, result.stderr[-2000:]
@@ -57,3 +57,32 @@ def test_forward_pass_renders_a_real_video(tmp_path):
     for share in (0.3, 0.6, 0.99):  # building, the hidden layer filled, the output and the loss
         frame = frames[int(share * (len(frames) - 1))]
         assert (frame > 60).mean() > 0.005, f"frame at {share:.0%} is blank"
+
+
+def test_scene_equations_are_explains():
+    from visualizer.explain.markdown import equation_latex
+    from visualizer.video.formulas import equation_tex, equations
+
+    trace = run(load_spec("mazur"))
+    forward = equations(trace, "forward")
+    tex = equation_tex(forward["z₁⁽¹⁾"])
+    lhs, *forms = equation_latex(forward["z₁⁽¹⁾"])
+    assert tex.tex_strings[0] == lhs and tex.tex_strings[2::2] == forms
+    assert "δ₁⁽¹⁾" in equations(trace, "backward") and "E" in equations(trace, "loss")
+
+
+@pytest.mark.parametrize("scene", ["NeuronDotProduct", "Loss", "BackwardPass", "WeightUpdate"])
+def test_every_beat_runs(tmp_path, scene):
+    """Each beat runs to its end (manim's dry run: every animation, no video written)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "manim"), "-ql", "--dry_run", "--media_dir", str(tmp_path),
+         str(root / "scenes" / "lecture.py"), scene],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**os.environ, "BACKPROP_NET": "mazur"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

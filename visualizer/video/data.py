@@ -1,7 +1,7 @@
 """The Trace a scene shows: the network named by BACKPROP_NET (a shape, a preset or a TOML
 file; default 2-3-1), trained for BACKPROP_STEPS steps (default 1).
 
-    BACKPROP_NET=mazur .venv/bin/manim -ql scenes/forward_pass.py ForwardPass
+    BACKPROP_NET=mazur .venv/bin/manim -ql scenes/lecture.py ForwardPass
 """
 
 from __future__ import annotations

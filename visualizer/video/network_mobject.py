@@ -8,15 +8,22 @@ scenes can animate exactly the part of the network a story beat is about.
 
 from __future__ import annotations
 
-from manim import GREY_B, WHITE, Circle, Line, Text, VGroup
+from manim import BLACK, GREY_B, WHITE, Circle, Line, Text, VGroup
 
 from visualizer.layout import neuron_graph, symmetric_limit
 from visualizer.style import format_number, signed_color
 from visualizer.trace import Trace
 
-FRAME_WIDTH, FRAME_HEIGHT = 11.0, 6.0  # the part of manim's 14.2 × 8 frame the network may use
-RADIUS = 0.3
+# The part of manim's 14.2 × 8 frame the network may use, leaving room for a title and the targets.
+FRAME_WIDTH, FRAME_HEIGHT = 9.5, 5.6
+RADIUS = 0.36
 DIGITS = 3
+
+
+def fitted_label(value: float) -> Text:
+    """A neuron's number, small enough to stay inside its circle."""
+    label = Text(format_number(value, DIGITS).replace("-", "−"), font_size=15, color=BLACK)
+    return label.scale_to_fit_width(min(label.width, 1.6 * RADIUS))
 
 
 class NetworkMobject(VGroup):
@@ -25,7 +32,7 @@ class NetworkMobject(VGroup):
         self.graph = G = neuron_graph(trace, step=step, max_neurons=max_neurons)
         xs = [d["pos"][0] for _, d in G.nodes(data=True)]
         ys = [d["pos"][1] for _, d in G.nodes(data=True)]
-        unit = min(FRAME_WIDTH / max(1.0, max(xs) - min(xs)), FRAME_HEIGHT / max(1.0, max(ys) - min(ys) + 1), 1.6)
+        unit = min(FRAME_WIDTH / max(1.0, max(xs) - min(xs)), FRAME_HEIGHT / max(1.0, max(ys) - min(ys) + 1), 2.4)
         middle = (max(xs) + min(xs)) / 2
 
         def place(node):
@@ -45,8 +52,8 @@ class NetworkMobject(VGroup):
             if d["kind"] == "ellipsis":
                 self.ellipses[node] = Text(f"⋮ {d['hidden']} more", font_size=18, color=GREY_B).move_to(place(node))
                 continue
-            self.neurons[node] = Circle(radius=RADIUS, color=WHITE, stroke_width=2).move_to(place(node))
-            label = Text(format_number(d["a"], DIGITS).replace("-", "−"), font_size=16, color=WHITE)
-            self.values[node] = label.move_to(place(node))
+            self.neurons[node] = Circle(radius=RADIUS, color=BLACK, stroke_width=2, fill_color=WHITE,
+                                        fill_opacity=1).move_to(place(node))
+            self.values[node] = fitted_label(d["a"]).move_to(place(node))
         self.add(VGroup(*self.edges.values()), VGroup(*self.neurons.values()), VGroup(*self.values.values()),
                  VGroup(*self.ellipses.values()))
