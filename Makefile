@@ -16,12 +16,13 @@ TORCH := torch==2.13.0
 
 .PHONY: demo test bench setup system-deps clean
 
-# The main job for the default network: the trace, the Trace as JSON, every diagram.
+# The main job for the default network: the trace, the Trace as JSON, every diagram, the lecture video.
 demo: setup
 	@mkdir -p renders
 	$(VENV)/bin/explain --net 2-3-1
 	$(VENV)/bin/explain --net 2-3-1 --format json -o renders/2-3-1.trace.json
 	$(VENV)/bin/backprop diagram --net 2-3-1 --kind all -o renders/2-3-1
+	$(VENV)/bin/backprop render --net 2-3-1 --scene lecture --quality medium -o renders/2-3-1
 
 test: setup
 	$(PY) -m pytest

@@ -141,3 +141,26 @@ class WeightUpdate(Beat):
         self.play(FadeOut(tex), Write(change))
         self.wait(1)
 
+
+
+class Lecture(Beat):
+    """All the beats in order after a title card, one manim section each (so each beat can also
+    be exported on its own, e.g. with `manim --save_sections`)."""
+
+    heading = "Backpropagation"
+    beats = (NeuronDotProduct, ForwardPass, Loss, BackwardPass, WeightUpdate)
+
+    def construct(self):
+        net = self.trace.network
+        card = Text(self.heading, font_size=56, color=PHASE_COLORS["forward"])
+        subtitle = Text(f"one training step of the {net.name} network, every number real and verified",
+                        font_size=24, color="#333333").next_to(card, DOWN)
+        self.next_section("Title")
+        self.play(Write(card), FadeIn(subtitle))
+        self.wait(1)
+        self.play(FadeOut(card), FadeOut(subtitle))
+        for beat in self.beats:
+            self.next_section(beat.__name__)
+            self.phase, self.heading = beat.phase, beat.heading
+            beat.construct(self)
+            self.play(*(FadeOut(mob) for mob in self.mobjects))

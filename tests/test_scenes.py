@@ -33,30 +33,42 @@ def test_everything_fits_in_the_frame():
         assert mob.width <= 14.2 - 1 and mob.height <= 8 - 1
 
 
-def test_forward_pass_renders_a_real_video(tmp_path):
-    """A low-quality smoke render through the plain manim CLI, as a lecturer would run it."""
-    import os
+def test_render_makes_the_lecture_video(tmp_path):
+    """The CI smoke test: `backprop render` of the whole lecture at low quality, a real video
+    whose frames through every beat have something on them."""
     import subprocess
     import sys
     from pathlib import Path
 
     import av
 
-    root = Path(__file__).resolve().parent.parent
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "manim"), "-ql", "--disable_caching", "--media_dir", str(tmp_path),
-         str(root / "scenes" / "lecture.py"), "ForwardPass"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**os.environ, "BACKPROP_NET": "2-3-1"},
-    )
+    result = subprocess.run([str(Path(sys.executable).parent / "backprop"), "render", "--net", "2-3-1",
+                             "--scene", "lecture", "--quality", "low", "-o", str(tmp_path)],
+                            capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
-    video = next(tmp_path.rglob("ForwardPass.mp4"))
+    video = tmp_path / "2-3-1-Lecture.mp4"
+    assert result.stdout.strip() == str(video)
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
-        assert float(stream.duration * stream.time_base) > 5
+        assert 30 < float(stream.duration * stream.time_base) < 180
         frames = [frame.to_ndarray(format="gray") for frame in container.decode(video=0)]
-    for share in (0.3, 0.6, 0.99):  # building, the hidden layer filled, the output and the loss
+    for share in (0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95):  # title card through the update
         frame = frames[int(share * (len(frames) - 1))]
-        assert (frame > 60).mean() > 0.005, f"frame at {share:.0%} is blank"
+        assert (frame < 128).mean() > 0.002, f"frame at {share:.0%} is blank"
+
+
+def test_render_without_latex_says_what_to_install(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bin_dir = Path(sys.executable).parent
+    result = subprocess.run([str(bin_dir / "backprop"), "render", "-o", str(tmp_path)], capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "PATH": str(bin_dir)})
+    assert result.returncode == 2
+    assert "apt-get install texlive-latex-base" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_scene_equations_are_explains():

@@ -256,6 +256,56 @@ def _draw_one(trace, kind, path, dpi) -> None:
     save(draw(trace, kind), path, dpi=dpi)
 
 
+@click.command("render")
+@net_options
+@click.option("--scene", "scenes", multiple=True,
+              type=click.Choice(["lecture", "dot-product", "forward", "loss", "backward", "update", "all"]),
+              default=["lecture"], show_default=True,
+              help="Which beat to render (repeat for several); all: every beat as its own video.")
+@click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default="medium", show_default=True,
+              help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.")
+@click.option("-o", "--output", type=click.Path(file_okay=False), default="renders", show_default=True,
+              help="Folder for the videos.")
+def render(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr, steps,
+           scenes, quality, output):
+    """Render the lecture video (manim) of a training step, every number on screen from the
+    verified Trace. Independent scenes render in parallel, one per core.
+
+    \b
+    Examples:
+      backprop render --net 2-3-1 --quality low
+      backprop render --net mazur --scene forward --scene backward --quality high -o renders/mazur
+    """
+    from pathlib import Path
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .network import run
+    from .video.render import SCENES, check_tools, render_scenes
+
+    spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
+    check_tools()
+    names = [n for n in SCENES if n != "lecture"] if "all" in scenes else list(dict.fromkeys(scenes))
+    trace = _verified(run(spec, steps))
+    if not trace.verification.passed:
+        raise UsageError("the numbers do not match torch; `backprop verify` says where (not rendering a wrong video)")
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=_stderr_console(), transient=False) as progress:
+        try:
+            written = render_scenes(trace.to_json(), [SCENES[n] for n in names], quality, Path(output), spec.name,
+                                    progress)
+        except RuntimeError as err:
+            raise UsageError(str(err)) from None
+    for path in written:
+        click.echo(path)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def _verified(trace):
     """The trace with its verification; a spinner on a terminal meanwhile (torch takes a while)."""
     from rich.console import Console
@@ -278,6 +328,7 @@ def backprop():
 backprop.add_command(explain)
 backprop.add_command(verify_command)
 backprop.add_command(diagram)
+backprop.add_command(render)
 
 
 def _run(command, prog_name: str) -> None:

@@ -1,0 +1,73 @@
+"""Rendering scenes with manim in separate processes, one per core, with a progress display.
+
+Each scene is a `manim` run on scenes/lecture.py with the Trace passed as a JSON file
+(BACKPROP_TRACE); the finished video is moved into the output folder under a name that says
+which network and which beat it shows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ..errors import UsageError
+from ..files import atomic_target
+
+SCENES = {  # the --scene names, in video order
+    "lecture": "Lecture", "dot-product": "NeuronDotProduct", "forward": "ForwardPass", "loss": "Loss", "backward": "BackwardPass",
+    "update": "WeightUpdate",
+}
+QUALITY = {"low": "-ql", "medium": "-qm", "high": "-qh", "4k": "-qk"}
+LATEX_PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm"
+
+
+def scene_file() -> Path:
+    return Path(__file__).resolve().parent.parent.parent / "scenes" / "lecture.py"
+
+
+def check_tools() -> None:
+    """Refuse early, with the fix, when what manim needs is missing."""
+    if not scene_file().is_file():
+        raise UsageError(f"the scenes are missing ({scene_file()}); run from a checkout of backprop")
+    for tool in ("latex", "dvisvgm"):
+        if shutil.which(tool) is None:
+            raise UsageError(f"{tool} is not installed, and the videos' formulas need LaTeX; "
+                             f"install it with: apt-get install {LATEX_PACKAGES} (or run `make setup`)")
+
+
+def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Path, name: str, progress) -> list[Path]:
+    """Render `scenes` (class names) in parallel; returns the videos written into `out_dir`."""
+    check_tools()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="backprop-render-") as work:
+        trace_path = Path(work) / "trace.json"
+        trace_path.write_text(trace_json, encoding="utf-8")
+        tasks = {scene: progress.add_task(scene, total=None) for scene in scenes}
+
+        def one(scene: str) -> Path:
+            media = Path(work) / scene
+            start = time.perf_counter()
+            result = subprocess.run(
+                [str(Path(sys.executable).parent / "manim"), QUALITY[quality], "--disable_caching",
+                 "--progress_bar", "none", "--media_dir", str(media), str(scene_file()), scene],
+                capture_output=True, text=True, env={**os.environ, "BACKPROP_TRACE": str(trace_path)},
+            )
+            if result.returncode != 0:
+                last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
+                raise RuntimeError(f"manim failed on {scene}: {last}")
+            video = next(media.rglob(f"{scene}.mp4"))
+            target = out_dir / f"{name}-{scene}.mp4"
+            with atomic_target(target) as tmp:
+                shutil.copyfile(video, tmp)
+            progress.update(tasks[scene], total=1, completed=1,
+                            description=f"{scene} ({time.perf_counter() - start:.0f} s)")
+            return target
+
+        with ThreadPoolExecutor(max_workers=max(1, min(len(scenes), os.cpu_count() or 1))) as pool:
+            return list(pool.map(one, scenes))
