@@ -9,7 +9,7 @@ equations and the shared layout (visualizer/video), never typed here.
 from __future__ import annotations
 
 from manim import (DOWN, LEFT, RIGHT, UL, UP, WHITE, Axes, Create, Dot, FadeIn, FadeOut, Indicate, Scene, Text,
-                   Write)
+                   Transform, Write)
 
 from visualizer.activations import get_activation
 from visualizer.explain.notation import w_
@@ -143,12 +143,49 @@ class WeightUpdate(Beat):
 
 
 
+class Training(Beat):
+    """Many steps in fast motion: the loss curve draws itself while the weights evolve."""
+
+    phase = "update"
+    heading = "Training"
+    snapshots = 8
+
+    def construct(self):
+        trace = self.trace
+        steps = trace.steps
+        history = trace.loss_history
+        # the weights change here, so no activations in the neurons (they would be step 1's)
+        net = NetworkMobject(trace, values=False).scale(0.55).to_edge(LEFT).shift(DOWN * 0.3)
+        title = self.title()
+        axes = Axes(x_range=[0, len(history) - 1, max(1, (len(history) - 1) // 4)],
+                    y_range=[0, max(history) * 1.1, max(history) * 1.1 / 4], x_length=5.5, y_length=3.8,
+                    axis_config={"color": "#444444"},
+                    ).to_edge(RIGHT).shift(DOWN * 0.3)
+        labels = axes.get_axis_labels(Text("step", font_size=20, color="#333333"),
+                                      Text("E", font_size=20, color="#333333"))
+        self.play(Write(title), FadeIn(net), Create(axes), FadeIn(labels))
+        shown = [round(i * (len(steps) - 1) / (self.snapshots - 1)) for i in range(self.snapshots)] if len(steps) > 1 else [0]
+        previous = 0
+        for index in shown:
+            curve = axes.plot_line_graph(list(range(previous, index + 2)), list(history[previous:index + 2]),
+                                         add_vertex_dots=False, line_color=PHASE_COLORS["loss"], stroke_width=4)
+            later = NetworkMobject(trace, step=index, values=False).scale(0.55).move_to(net)
+            status = Text(f"step {steps[index].index} · E = {format_number(steps[index].loss_after)}", font_size=24,
+                          color=PHASE_COLORS["update"]).next_to(axes, UP)
+            moves = [Transform(net.edges[key], later.edges[key]) for key in net.edges]
+            self.play(Create(curve), *moves, FadeIn(status), run_time=1.0)
+            self.remove(status)
+            previous = index + 1
+        self.add(status)
+        self.wait(1)
+
+
 class Lecture(Beat):
     """All the beats in order after a title card, one manim section each (so each beat can also
     be exported on its own, e.g. with `manim --save_sections`)."""
 
     heading = "Backpropagation"
-    beats = (NeuronDotProduct, ForwardPass, Loss, BackwardPass, WeightUpdate)
+    beats = (NeuronDotProduct, ForwardPass, Loss, BackwardPass, WeightUpdate, Training)
 
     def construct(self):
         net = self.trace.network

@@ -83,7 +83,7 @@ def test_scene_equations_are_explains():
     assert "δ₁⁽¹⁾" in equations(trace, "backward") and "E" in equations(trace, "loss")
 
 
-@pytest.mark.parametrize("scene", ["NeuronDotProduct", "Loss", "BackwardPass", "WeightUpdate"])
+@pytest.mark.parametrize("scene", ["NeuronDotProduct", "Loss", "BackwardPass", "WeightUpdate", "Training"])
 def test_every_beat_runs(tmp_path, scene):
     """Each beat runs to its end (manim's dry run: every animation, no video written)."""
     import os
@@ -95,6 +95,6 @@ def test_every_beat_runs(tmp_path, scene):
     result = subprocess.run(
         [str(Path(sys.executable).parent / "manim"), "-ql", "--dry_run", "--media_dir", str(tmp_path),
          str(root / "scenes" / "lecture.py"), scene],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**os.environ, "BACKPROP_NET": "mazur"},
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**os.environ, "BACKPROP_NET": "mazur", "BACKPROP_STEPS": "20"},
     )
     assert result.returncode == 0, result.stderr[-2000:]

@@ -259,7 +259,7 @@ def _draw_one(trace, kind, path, dpi) -> None:
 @click.command("render")
 @net_options
 @click.option("--scene", "scenes", multiple=True,
-              type=click.Choice(["lecture", "dot-product", "forward", "loss", "backward", "update", "all"]),
+              type=click.Choice(["lecture", "dot-product", "forward", "loss", "backward", "update", "training", "all"]),
               default=["lecture"], show_default=True,
               help="Which beat to render (repeat for several); all: every beat as its own video.")
 @click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default="medium", show_default=True,
@@ -269,7 +269,8 @@ def _draw_one(trace, kind, path, dpi) -> None:
 def render(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr, steps,
            scenes, quality, output):
     """Render the lecture video (manim) of a training step, every number on screen from the
-    verified Trace. Independent scenes render in parallel, one per core.
+    verified Trace. Independent scenes render in parallel, one per core. The training beat (in
+    the lecture too) shows --steps steps, 100 when --steps is not given.
 
     \b
     Examples:
@@ -281,11 +282,13 @@ def render(spec, seed, input_, target, activation, output_activation, loss, opti
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .network import run
-    from .video.render import SCENES, check_tools, render_scenes
+    from .video.render import SCENES, TRAINING_STEPS, check_tools, render_scenes
 
     spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
     check_tools()
     names = [n for n in SCENES if n != "lecture"] if "all" in scenes else list(dict.fromkeys(scenes))
+    if steps == 1 and {"lecture", "training", "all"} & set(names + list(scenes)):
+        steps = TRAINING_STEPS
     trace = _verified(run(spec, steps))
     if not trace.verification.passed:
         raise UsageError("the numbers do not match torch; `backprop verify` says where (not rendering a wrong video)")

@@ -27,7 +27,7 @@ def fitted_label(value: float) -> Text:
 
 
 class NetworkMobject(VGroup):
-    def __init__(self, trace: Trace, *, step: int = 0, max_neurons: int = 8, **kwargs):
+    def __init__(self, trace: Trace, *, step: int = 0, max_neurons: int = 8, values: bool = True, **kwargs):
         super().__init__(**kwargs)
         self.graph = G = neuron_graph(trace, step=step, max_neurons=max_neurons)
         xs = [d["pos"][0] for _, d in G.nodes(data=True)]
@@ -54,6 +54,7 @@ class NetworkMobject(VGroup):
                 continue
             self.neurons[node] = Circle(radius=RADIUS, color=BLACK, stroke_width=2, fill_color=WHITE,
                                         fill_opacity=1).move_to(place(node))
-            self.values[node] = fitted_label(d["a"]).move_to(place(node))
+            if values:  # the activations, a (the inputs x for the input layer)
+                self.values[node] = fitted_label(d["a"]).move_to(place(node))
         self.add(VGroup(*self.edges.values()), VGroup(*self.neurons.values()), VGroup(*self.values.values()),
                  VGroup(*self.ellipses.values()))

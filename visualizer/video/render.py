@@ -21,8 +21,9 @@ from ..files import atomic_target
 
 SCENES = {  # the --scene names, in video order
     "lecture": "Lecture", "dot-product": "NeuronDotProduct", "forward": "ForwardPass", "loss": "Loss", "backward": "BackwardPass",
-    "update": "WeightUpdate",
+    "update": "WeightUpdate", "training": "Training",
 }
+TRAINING_STEPS = 100  # the training beat needs a run to show; the other beats show its first step
 QUALITY = {"low": "-ql", "medium": "-qm", "high": "-qh", "4k": "-qk"}
 LATEX_PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm"
 
