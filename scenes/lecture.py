@@ -20,6 +20,9 @@ from visualizer.video.formulas import equation_tex, equations
 from visualizer.video.network_mobject import NetworkMobject
 
 
+SNAPSHOTS = 8  # moments of a training run the Training beat stops at
+
+
 class Beat(Scene):
     """A story beat: the Trace, and a title in the colour of its phase."""
 
@@ -148,7 +151,6 @@ class Training(Beat):
 
     phase = "update"
     heading = "Training"
-    snapshots = 8
 
     def construct(self):
         trace = self.trace
@@ -164,7 +166,7 @@ class Training(Beat):
         labels = axes.get_axis_labels(Text("step", font_size=20, color="#333333"),
                                       Text("E", font_size=20, color="#333333"))
         self.play(Write(title), FadeIn(net), Create(axes), FadeIn(labels))
-        shown = [round(i * (len(steps) - 1) / (self.snapshots - 1)) for i in range(self.snapshots)] if len(steps) > 1 else [0]
+        shown = sorted({round(i * (len(steps) - 1) / (SNAPSHOTS - 1)) for i in range(SNAPSHOTS)})
         previous = 0
         for index in shown:
             curve = axes.plot_line_graph(list(range(previous, index + 2)), list(history[previous:index + 2]),
