@@ -8,7 +8,7 @@ equations and the shared layout (visualizer/video), never typed here.
 
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UL, UP, WHITE, Axes, Create, Dot, FadeIn, FadeOut, Indicate, Scene, Text,
+from manim import (DOWN, LEFT, RIGHT, UP, WHITE, Axes, Create, Dot, FadeIn, FadeOut, Indicate, Scene, Text,
                    Transform, Write)
 
 from visualizer.activations import get_activation
@@ -129,19 +129,19 @@ class WeightUpdate(Beat):
 
     def construct(self):
         trace = self.trace
-        net = NetworkMobject(trace).scale(0.75).to_edge(DOWN, buff=0.6)
         title = self.title()
-        self.play(Write(title), FadeIn(net))
         update = equations(trace, "update")
         last = len(trace.network.sizes) - 1
         tex = equation_tex(update[w_(last, 1, 1).text()], font_size=30).next_to(title, DOWN)
+        net = NetworkMobject(trace).scale(0.8).next_to(tex, DOWN, buff=0.4)
+        self.play(Write(title), FadeIn(net))
         edge = net.edges[((last - 1, 0), (last, 0))]
         self.play(Indicate(edge), Write(tex))
         self.play(update_edges(net))
         step = trace.steps[0]
-        change = Text(f"E: {format_number(step.loss)} → {format_number(step.loss_after)}", font_size=28,
-                      color=PHASE_COLORS["update"]).to_corner(UL).shift(DOWN)
-        self.play(FadeOut(tex), Write(change))
+        change = Text(f"loss on the same input: E = {format_number(step.loss)} → {format_number(step.loss_after)}",
+                      font_size=26, color=PHASE_COLORS["update"]).next_to(net, DOWN, buff=0.3)
+        self.play(Write(change))
         self.wait(1)
 
 
@@ -202,4 +202,4 @@ class Lecture(Beat):
             self.next_section(beat.__name__)
             self.phase, self.heading = beat.phase, beat.heading
             beat.construct(self)
-            self.play(*(FadeOut(mob) for mob in self.mobjects))
+            self.play(*(FadeOut(mob) for mob in self.mobjects), run_time=0.5)  # a short cut to the next beat
