@@ -33,9 +33,6 @@ def forward_layer(net: NetworkMobject, layer: int):
     return Succession(AnimationGroup(*flashes, run_time=1.2), AnimationGroup(*fills, *labels, run_time=0.8))
 
 
-
-
-
 def backward_layer(net: NetworkMobject, layer: int):
     """The error flows back along the weights into `layer`; its neurons show their δ."""
     G = net.graph
