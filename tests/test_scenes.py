@@ -7,7 +7,7 @@ pytest.importorskip("manim")
 from visualizer.video.network_mobject import NetworkMobject  # noqa: E402
 from visualizer.network import run  # noqa: E402
 from visualizer.spec import load_spec  # noqa: E402
-from visualizer.style import format_number  # noqa: E402
+from visualizer.style import format_display  # noqa: E402
 
 
 @pytest.mark.parametrize("net, neurons, weights", [("2-3-1", 6, 9), ("mazur", 6, 8), ("784-16-10", 24, 128)])
@@ -23,8 +23,8 @@ def test_labels_are_the_trace_values_formatted_by_the_style_module():
     mob = NetworkMobject(trace)
     layer = trace.steps[0].layers[0]
     for j in range(3):
-        assert mob.values[(1, j)].text == format_number(layer.a[0, j], 3)
-    assert mob.values[(0, 0)].text == format_number(trace.input[0, 0], 3)
+        assert mob.values[(1, j)].text == format_display(layer.a[0, j], 3)
+    assert mob.values[(0, 0)].text == format_display(trace.input[0, 0], 3)
 
 
 def test_everything_fits_in_the_frame():

@@ -311,11 +311,9 @@ def _stderr_console():
 
 def _verified(trace):
     """The trace with its verification; a spinner on a terminal meanwhile (torch takes a while)."""
-    from rich.console import Console
-
     from .verify import verify
 
-    status = Console(stderr=True)
+    status = _stderr_console()
     if not status.is_terminal:
         return trace.with_verification(verify(trace))
     with status.status("checking every number against torch autograd and finite differences…"):

@@ -38,7 +38,7 @@ class Style:
                 mantissa, exponent = shown.split("e")
                 shown = rf"{mantissa} \times 10^{{{int(exponent)}}}"
             return shown
-        return shown.replace("-", "−")
+        return shown.replace("-", "−")  # the same minus as style.format_display
 
 
 def shown_value(value: float, digits: int) -> float:

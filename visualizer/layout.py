@@ -67,11 +67,6 @@ def _neuron_values(trace: Trace, record, l: int, j: int, sample: int) -> dict:
     return values
 
 
-def positions(G: nx.DiGraph) -> dict:
-    """Node → (x, y), the form `nx.draw` and manim's `Graph(layout=...)` take."""
-    return {node: data["pos"] for node, data in G.nodes(data=True)}
-
-
 def computation_graph(trace: Trace) -> nx.DiGraph:
     """The first step's op graph: value nodes (kind "value") and op nodes (kind "op").
 

@@ -91,8 +91,8 @@ def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarra
     return Forward(w_nodes, b_nodes, zs, activations, *model.loss.build(a, target))
 
 
-def loss_value(model: Model, weights, biases, x, y, replace_z=None) -> float:
-    return float(forward(model, weights, biases, x, y, replace_z).loss.value)
+def loss_value(model: Model, weights, biases, x, y) -> float:
+    return float(forward(model, weights, biases, x, y).loss.value)
 
 
 def graph_of(loss: Node) -> tuple[GraphNode, ...]:

@@ -61,21 +61,15 @@ class NetSpec:
 
     def parameters(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Starting weights and biases: the explicit ones, else seeded from `init`."""
-        if self.weights is not None and self.biases is not None:
-            return [w.copy() for w in self.weights], [b.copy() for b in self.biases]
-        weights, biases = initialize(self.init, self.sizes, self.seed)
-        if self.weights is not None:
-            weights = [w.copy() for w in self.weights]
-        if self.biases is not None:
-            biases = [b.copy() for b in self.biases]
+        drawn = initialize(self.init, self.sizes, self.seed) if self.weights is None or self.biases is None else None
+        weights = drawn[0] if self.weights is None else [w.copy() for w in self.weights]
+        biases = drawn[1] if self.biases is None else [b.copy() for b in self.biases]
         return weights, biases
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         """The batch (input, target), each batch × features; drawn from the seed if not given."""
-        if self.input is not None and self.target is not None:
-            return self.input, self.target
-        x, y = sample_data(self.sizes, self.seed)
-        return (x if self.input is None else self.input), (y if self.target is None else self.target)
+        drawn = sample_data(self.sizes, self.seed) if self.input is None or self.target is None else None
+        return (drawn[0] if self.input is None else self.input), (drawn[1] if self.target is None else self.target)
 
     def with_overrides(self, **changes) -> NetSpec:
         """A new spec with command-line overrides (None means 'keep')."""

@@ -46,6 +46,12 @@ def pick(n: int, limit: int) -> list[int | None]:
     return list(range(limit - 1)) + [None, n - 1]
 
 
+def format_display(value: float, digits: int = DEFAULT_DIGITS, *, zeros: bool = False) -> str:
+    """format_number with a typographic minus (−0.5), for text a person reads; LaTeX, markdown
+    and JSON keep the ASCII hyphen."""
+    return format_number(value, digits, zeros=zeros).replace("-", "−")
+
+
 def format_diff(value: float) -> str:
     """A verification difference: two significant figures in scientific notation (2.8e-17)."""
     return f"{value:.1e}"

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch
 
 from ..layout import computation_graph
-from ..style import PHASE_COLORS, format_number
+from ..style import PHASE_COLORS, format_display, format_number
 from ..trace import Trace
 
 OP_SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "matmul": "@", "transpose": "ᵀ", "neg": "−",
@@ -23,7 +23,7 @@ PER_ROW = 11  # columns per row: a longer chain continues on the next row, so th
 def _summary(array) -> str:
     """A value small enough to print, or its shape."""
     if array.size <= 3:
-        return ", ".join(format_number(float(v), 3) for v in array.ravel()).replace("-", "−")
+        return ", ".join(format_display(float(v), 3) for v in array.ravel())
     return "×".join(map(str, array.shape)) + " array"
 
 

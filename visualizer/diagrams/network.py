@@ -18,7 +18,7 @@ from matplotlib.patches import Circle
 
 from ..expr import Sym
 from ..layout import neuron_graph, symmetric_limit
-from ..style import PHASE_COLORS, SIGNED_CMAP, format_number
+from ..style import PHASE_COLORS, SIGNED_CMAP, format_display, format_number
 from ..trace import Trace
 
 RADIUS = 0.32
@@ -97,12 +97,12 @@ def _edge_label(ax, u, v, d, kind, start, end, G):
     t = 0.58 + 0.2 * ((u[1] or 0) / max(1, n_sources - 1) if n_sources > 1 else 0.5)
     x, y = (1 - t) * np.asarray(start) + t * np.asarray(end)
     if kind == "forward":
-        text = format_number(d["w"], 3)
+        text = format_display(d["w"], 3)
     elif kind == "backward":
-        text = format_number(d["grad"], 3)
+        text = format_display(d["grad"], 3)
     else:
-        text = f"{format_number(d['w'], 3)}→{format_number(d['w_new'], 3)}"
-    ax.text(x, y, text.replace("-", "−"), fontsize=7.5, ha="center", va="center", zorder=3,
+        text = f"{format_display(d['w'], 3)}→{format_display(d['w_new'], 3)}"
+    ax.text(x, y, text, fontsize=7.5, ha="center", va="center", zorder=3,
             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
 
 
@@ -117,7 +117,7 @@ def _draw_node(ax, node, d, xy, kind, key, cmap, norm):
     ax.add_patch(Circle(xy, RADIUS, facecolor=face, edgecolor="0.2", lw=1.0, zorder=4))
     if value is not None:
         dark = abs(norm(value) - 0.5) > 0.35
-        ax.text(x, y, format_number(value, 3).replace("-", "−"), ha="center", va="center", fontsize=7.5,
+        ax.text(x, y, format_display(value, 3), ha="center", va="center", fontsize=7.5,
                 color="white" if dark else "black", zorder=5)
     symbol = Sym("x", (j + 1,)) if l == 0 else Sym("δ" if kind == "backward" else "a", (j + 1,), l,
                                                    latex_base=r"\delta" if kind == "backward" else "")
@@ -126,5 +126,5 @@ def _draw_node(ax, node, d, xy, kind, key, cmap, norm):
         ax.text(x + RADIUS + 0.15, y, f"y = {format_number(d['target'], 3)}", ha="left", va="center", fontsize=8.5,
                 color=PHASE_COLORS["loss"])
     if kind == "update" and l > 0:
-        ax.text(x, y - RADIUS - 0.1, f"b: {format_number(d['b'], 3)} → {format_number(d['b_new'], 3)}".replace("-", "−"),
+        ax.text(x, y - RADIUS - 0.1, f"b: {format_display(d['b'], 3)} → {format_display(d['b_new'], 3)}",
                 ha="center", va="top", fontsize=7, color="0.25")

@@ -6,20 +6,17 @@ diagrams: the same layout and the same signed colour map.
 
 from __future__ import annotations
 
-from matplotlib import colormaps
-from matplotlib.colors import Normalize
-
 from ..expr import Sym
 from ..layout import neuron_graph, symmetric_limit
-from ..style import SIGNED_CMAP, format_number
+from ..style import format_number, signed_color
 from ..texify import latex_text
 from ..trace import Trace
 from .network import KINDS, LABELLED_EDGES
 
 
-def _color(name: str, rgba) -> str:
-    r, g, b = (round(c, 3) for c in rgba[:3])
-    return f"\\definecolor{{{name}}}{{rgb}}{{{r},{g},{b}}}"
+def _color(name: str, value: float, limit: float) -> str:
+    """A TikZ colour for a signed value, from the shared colour map."""
+    return f"\\definecolor{{{name}}}{{HTML}}{{{signed_color(value, limit)[1:].upper()}}}"
 
 
 def _number(value: float) -> str:
@@ -29,12 +26,9 @@ def _number(value: float) -> str:
 def tikz_network(trace: Trace, kind: str, *, step: int = 0) -> str:
     edge_key, node_key, subtitle = KINDS[kind]
     G = neuron_graph(trace, step=step)
-    cmap = colormaps[SIGNED_CMAP]
     edges = list(G.edges(data=True))
     limit = symmetric_limit([d[edge_key] for *_, d in edges])
-    edge_norm = Normalize(-limit, limit)
-    node_values = [d[node_key] for _, d in G.nodes(data=True) if node_key and node_key in d]
-    node_norm = Normalize(-symmetric_limit(node_values), symmetric_limit(node_values))
+    node_limit = symmetric_limit([d[node_key] for _, d in G.nodes(data=True) if node_key and node_key in d])
     names = {node: f"n{l}x{'e' if j is None else j}" for node in G for l, j in [node]}
     colors, body = [], []
     for node, d in G.nodes(data=True):
@@ -47,7 +41,7 @@ def tikz_network(trace: Trace, kind: str, *, step: int = 0) -> str:
         fill = "white"
         if value is not None:
             fill = f"fill{names[node]}"
-            colors.append(_color(fill, cmap(node_norm(value))))
+            colors.append(_color(fill, value, node_limit))
         text = f"${_number(value)}$" if value is not None else ""
         l, j = node
         symbol = Sym("x", (j + 1,)) if l == 0 else Sym("a", (j + 1,), l)
@@ -55,7 +49,7 @@ def tikz_network(trace: Trace, kind: str, *, step: int = 0) -> str:
         body.append(f"\\node[anchor=south, font=\\scriptsize] at ({names[node]}.north) {{${symbol.latex()}$}};")
     for i, (u, v, d) in enumerate(edges):
         value = d[edge_key]
-        colors.append(_color(f"edge{i}", cmap(edge_norm(value))))
+        colors.append(_color(f"edge{i}", value, limit))
         width = 0.4 + 2.0 * abs(value) / limit
         label = ""
         if sum(1 for *_, e in edges if e["layer"] == d["layer"]) <= LABELLED_EDGES:

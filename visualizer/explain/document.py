@@ -16,7 +16,7 @@ from ..activations import get_activation
 from ..expr import SUP, Const, Deriv, Expr, Num, Style, Sym, SumOver, add, honest_digits, mul
 from ..losses import get_loss
 from ..optimizers import get_optimizer
-from ..style import DEFAULT_DIGITS, format_number, pick
+from ..style import DEFAULT_DIGITS, format_display, pick
 from ..trace import Step, Trace
 from .notation import E, a_, b_, d_, shown_sum, w_, x_, y_, z_
 from ..texify import latex_text
@@ -96,7 +96,7 @@ class _Builder:
         return Table(tuple(columns), tuple(tuple(r) for r in rows), self.options.precision)
 
     def num(self, value: float) -> str:
-        return format_number(float(value), self.options.precision)
+        return format_display(float(value), self.options.precision)
 
     def activations_of(self, step: Step, l: int):
         """a⁽ˡ⁾ for every sample; l = 0 is the input."""
@@ -307,7 +307,7 @@ class _Builder:
 
     def loss_change(self, step: Step) -> Note:
         return Note(f"loss on the same batch: E = {self.num(step.loss)} → {self.num(step.loss_after)} "
-                    f"(change {self.num(step.loss_change)})".replace("-", "−"))
+                    f"(change {self.num(step.loss_change)})")
 
     def training(self) -> list[Section]:
         steps = self.trace.steps

@@ -17,7 +17,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from ..expr import Expr
-from ..style import PHASE_COLORS, format_number
+from ..style import PHASE_COLORS, format_display
 from .document import Equation, Note, Section, Table
 
 THEME = Theme({
@@ -120,7 +120,7 @@ def _cell(value, digits: int) -> str:
         return value.text(digits)
     if isinstance(value, str):
         return value
-    return format_number(float(value), digits).replace("-", "−")
+    return format_display(float(value), digits)
 
 
 def _table(table: Table) -> RichTable:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from manim import BLACK, GREY_B, WHITE, Circle, Line, Text, VGroup
 
 from visualizer.layout import neuron_graph, symmetric_limit
-from visualizer.style import format_number, signed_color
+from visualizer.style import format_display, signed_color
 from visualizer.trace import Trace
 
 # The part of manim's 14.2 × 8 frame the network may use, leaving room for a title and the targets.
@@ -22,7 +22,7 @@ DIGITS = 3
 
 def fitted_label(value: float) -> Text:
     """A neuron's number, small enough to stay inside its circle."""
-    label = Text(format_number(value, DIGITS).replace("-", "−"), font_size=15, color=BLACK)
+    label = Text(format_display(value, DIGITS), font_size=15, color=BLACK)
     return label.scale_to_fit_width(min(label.width, 1.6 * RADIUS))
 
 
