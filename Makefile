@@ -13,6 +13,10 @@ APT_PACKAGES := pkg-config libpango1.0-dev libcairo2-dev \
 	texlive-fonts-recommended dvisvgm
 # The CPU wheel on this machine's disk; an unpinned torch pulls a multi-GB CUDA build.
 TORCH := torch==2.13.0
+# reveal.js for `backprop render --slides`, inlined into one offline HTML file (the version
+# manim-slides 5.7.0's template is written for); from the npm registry.
+REVEAL := 6.0.1
+REVEAL_DIR := $(VENV)/share/reveal.js-$(REVEAL)
 
 .PHONY: demo test bench setup system-deps clean
 
@@ -32,11 +36,12 @@ bench: setup
 	$(PY) benchmarks/explain_startup.py
 	$(PY) benchmarks/diagram_speed.py
 
-setup: system-deps $(VENV)/.installed
+setup: system-deps $(VENV)/.installed $(REVEAL_DIR)/dist/reveal.js
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done; \
+		command -v npm >/dev/null || echo npm); \
 	if [ -n "$$missing" ]; then \
 		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 		echo "Installing Debian packages:" $$missing; \
@@ -54,6 +59,12 @@ $(VENV)/.torch: | $(PY)
 
 $(VENV)/.installed: pyproject.toml $(VENV)/.torch
 	$(PY) -m pip install -q -e '.[all]'
+	@touch $@
+
+$(REVEAL_DIR)/dist/reveal.js: | $(PY)
+	@mkdir -p $(VENV)/share
+	cd $(VENV)/share && rm -rf package reveal.js-$(REVEAL) && tarball=$$(npm pack --silent reveal.js@$(REVEAL)) && \
+		tar xzf "$$tarball" && rm "$$tarball" && mv package reveal.js-$(REVEAL)
 	@touch $@
 
 clean:

@@ -8,16 +8,20 @@ equations and the shared layout (visualizer/video), never typed here.
 
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, WHITE, Axes, Create, Dot, FadeIn, FadeOut, Indicate, Scene, Text,
+from manim import (DOWN, LEFT, RIGHT, UP, WHITE, Create, FadeIn, FadeOut, Group, Indicate, LaggedStart, Scene, Text, VGroup,
                    Transform, Write)
 
 from visualizer.activations import get_activation
-from visualizer.explain.notation import w_
+from visualizer.explain.notation import a_, d_, w_
 from visualizer.style import PHASE_COLORS, format_number
-from visualizer.video.animations import backward_layer, build_network, forward_layer, update_edges
+from visualizer.video.animations import (backward_layer, build_network, delta_tags, focus_on, forward_layer, gradient_tags,
+                                         update_edges)
 from visualizer.video.data import load_trace
-from visualizer.video.formulas import equation_tex, equations
+from visualizer.video.formulas import FULL_WIDTH, Board, equation_tex, equations, fit_above_equations, reveal
+from visualizer.video.neuron_mobject import NeuronCloseup
+from visualizer.video.plots import activation_plot, prediction_vs_target, has_output_field, loss_axes, output_fields
 from visualizer.video.network_mobject import NetworkMobject
+from visualizer.video.notes import speaker_notes
 
 
 SNAPSHOTS = 8  # moments of a training run the Training beat stops at
@@ -39,36 +43,30 @@ class Beat(Scene):
         text = Text(f"{self.heading} · {self.trace.network.name}", font_size=30, color=PHASE_COLORS[self.phase])
         return text.to_edge(UP)
 
-    def reveal(self, eq, anchor):
-        """Write an equation piece by piece: the symbols, then each '= …' in turn."""
-        tex = equation_tex(eq).next_to(anchor, DOWN, buff=0.5)
-        if tex.width > 13:
-            tex.scale_to_fit_width(13)
-        self.play(Write(tex[0]), Write(tex[1]), Write(tex[2]))
-        for i in range(3, len(tex), 2):
-            self.play(Write(tex[i]), Write(tex[i + 1]))
-        return tex
-
 
 class NeuronDotProduct(Beat):
     heading = "One neuron"
 
     def construct(self):
         title = self.title()
-        self.play(Write(title))
+        neuron = NeuronCloseup(self.trace).next_to(title, DOWN, buff=0.4).to_edge(LEFT)
+        self.play(Write(title), FadeIn(neuron))
         forward = equations(self.trace, "forward")
         z_eq, a_eq = forward["z₁⁽¹⁾"], forward["a₁⁽¹⁾"]
-        z = self.reveal(z_eq, title)
-        a = self.reveal(a_eq, z)
+        z = equation_tex(z_eq).next_to(neuron, DOWN, buff=0.5).to_edge(LEFT)
+        # the symbols, then the products of inputs and weights, then their sum: z
+        self.play(Write(z[0:3]))
+        self.play(Write(z[3:5]), *(Indicate(w, color=PHASE_COLORS["forward"]) for w in neuron.weights.values()))
+        z_value = neuron.label(z_eq.result)
+        self.play(Write(z[5:]), FadeIn(z_value))
+        a = equation_tex(a_eq).next_to(z, DOWN, buff=0.4).align_to(z, LEFT)
+        self.play(Write(a[0:3]))
+        self.play(Write(a[3:]))
         f = get_activation(self.trace.network.activations[0])
-        z_value = z_eq.result
-        span = max(4.0, abs(z_value) + 1.0)
-        axes = Axes(x_range=[-span, span, span / 2], y_range=[-1.2, 1.2, 0.5], x_length=6, y_length=2.6,
-                    axis_config={"color": "#444444"}).next_to(a, DOWN, buff=0.4)
-        curve = axes.plot(lambda v: float(f.function(v)), color=PHASE_COLORS["forward"])
-        point = Dot(axes.c2p(z_value, a_eq.result), color=PHASE_COLORS["loss"])
-        self.play(Create(axes), Create(curve))
-        self.play(FadeIn(point), Indicate(a[-1]))
+        self.play(Transform(z_value, neuron.label(a_eq.result)), neuron.light_up())
+        plot = activation_plot(f, z_eq.result, a_eq.result).next_to(neuron, RIGHT, buff=1.0)
+        self.play(Create(plot.axes), Create(plot.curve), FadeIn(plot.names))
+        self.play(FadeIn(plot.point), Indicate(a[-1]))
         self.wait(1)
 
 
@@ -94,9 +92,14 @@ class Loss(Beat):
 
     def construct(self):
         title = self.title()
+        compare = fit_above_equations(prediction_vs_target(self.trace), title)
         self.play(Write(title))
+        for row in compare:  # the number line, the prediction, the target, then the gap between them
+            line, ticks, gap, shown, wanted, shown_label, wanted_label = row
+            self.play(Create(line), FadeIn(ticks), FadeIn(shown), FadeIn(shown_label))
+            self.play(FadeIn(wanted), FadeIn(wanted_label), Create(gap))
         loss = equations(self.trace, "loss")
-        self.reveal(loss["E"], title)
+        Board(self, below=compare).write(loss["E"])
         self.wait(1)
 
 
@@ -106,20 +109,27 @@ class BackwardPass(Beat):
 
     def construct(self):
         trace = self.trace
-        net = NetworkMobject(trace).scale(0.62).to_edge(LEFT).shift(DOWN * 0.4)
+        output = len(trace.network.sizes) - 1
         title = self.title()
+        net = fit_above_equations(NetworkMobject(trace, values=None), title)
         self.play(Write(title), FadeIn(net))
-        for layer in range(len(trace.network.sizes) - 1, 0, -1):
+        for layer in range(output, 0, -1):
             self.play(backward_layer(net, layer))
+        # the lecture's chain rule for one neuron of the last hidden layer, below the network
+        focus = max(1, output - 1)
+        node = (focus, 0)
         backward = equations(trace, "backward")
-        # the lecture's chain rule for the first hidden neuron, beside the network
-        anchor = title
-        for key in ("∂E/∂a₁⁽¹⁾", "δ₁⁽¹⁾"):
-            if key in backward and len(trace.network.sizes) > 2:
-                tex = equation_tex(backward[key], font_size=28)
-                tex.scale_to_fit_width(min(tex.width, 6.2)).next_to(anchor, DOWN, buff=0.35).to_edge(RIGHT)
-                self.play(Write(tex))
-                anchor = tex
+        ring, pulse = focus_on(net, node)
+        downstream = [n for n in net.neurons if n[0] == focus + 1] if focus < output else []
+        self.play(pulse, *(FadeIn(t) for t in delta_tags(net, downstream)))
+        board = Board(self, below=net)
+        if focus < output:
+            board.write(backward[f"∂E/∂{a_(focus, 1).text()}"])
+        board.write(backward[d_(focus, 1).text()])
+        if not net.every_number:
+            self.play(*(FadeIn(t) for t in delta_tags(net, [node])))
+        board.write(backward[f"∂E/∂{w_(focus, 1, 1).text()}"])
+        self.play(LaggedStart(*(FadeIn(t) for t in gradient_tags(net, node)), lag_ratio=0.1))
         self.wait(1)
 
 
@@ -132,12 +142,18 @@ class WeightUpdate(Beat):
         title = self.title()
         update = equations(trace, "update")
         last = len(trace.network.sizes) - 1
-        tex = equation_tex(update[w_(last, 1, 1).text()], font_size=30).next_to(title, DOWN)
-        net = NetworkMobject(trace).scale(0.8).next_to(tex, DOWN, buff=0.4)
+        tex = equation_tex(update[w_(last, 1, 1).text()]).next_to(title, DOWN)
+        # the weights are the subject now: no activations in the neurons
+        net = NetworkMobject(trace, values=False).scale(0.8).next_to(tex, DOWN, buff=0.4)
         self.play(Write(title), FadeIn(net))
-        edge = net.edges[((last - 1, 0), (last, 0))]
-        self.play(Indicate(edge), Write(tex))
-        self.play(update_edges(net))
+        key = ((last - 1, 0), (last, 0))
+        weight = net.graph.edges[key]
+        self.play(Indicate(net.edges[key]))
+        reveal(self, tex)
+        before = net.edge_tag(key, weight["w"], PHASE_COLORS["update"])
+        after = net.edge_tag(key, weight["w_new"], PHASE_COLORS["update"]).move_to(before)
+        self.play(FadeIn(before))
+        self.play(update_edges(net), Transform(before, after))
         step = trace.steps[0]
         change = Text(f"loss on the same input: E = {format_number(step.loss)} → {format_number(step.loss_after)}",
                       font_size=26, color=PHASE_COLORS["update"]).next_to(net, DOWN, buff=0.3)
@@ -145,9 +161,9 @@ class WeightUpdate(Beat):
         self.wait(1)
 
 
-
 class Training(Beat):
-    """Many steps in fast motion: the loss curve draws itself while the weights evolve."""
+    """Many steps in fast motion: the loss curve draws itself while the weights evolve, and for
+    a 2-input network its output over the input plane morphs as it learns."""
 
     phase = "update"
     heading = "Training"
@@ -156,25 +172,30 @@ class Training(Beat):
         trace = self.trace
         steps = trace.steps
         history = trace.loss_history
-        # the weights change here, so no activations in the neurons (they would be step 1's)
-        net = NetworkMobject(trace, values=False).scale(0.55).to_edge(LEFT).shift(DOWN * 0.3)
-        title = self.title()
-        axes = Axes(x_range=[0, len(history) - 1, max(1, (len(history) - 1) // 4)],
-                    y_range=[0, max(history) * 1.1, max(history) * 1.1 / 4], x_length=5.5, y_length=3.8,
-                    axis_config={"color": "#444444"},
-                    ).to_edge(RIGHT).shift(DOWN * 0.3)
-        labels = axes.get_axis_labels(Text("step", font_size=20, color="#333333"),
-                                      Text("E", font_size=20, color="#333333"))
-        self.play(Write(title), FadeIn(net), Create(axes), FadeIn(labels))
         shown = sorted({round(i * (len(steps) - 1) / (SNAPSHOTS - 1)) for i in range(SNAPSHOTS)})
+        # the weights change here, so no activations in the neurons (they would be step 1's)
+        net = NetworkMobject(trace, values=False)
+        axes = loss_axes(history)
+        labels = axes.decorations
+        field = output_fields(trace, [-1] + shown) if has_output_field(trace) else None
+        panels = [net.scale(0.45 if field else 0.55)]
+        if field:
+            panels.append(Group(field.images[0], field.frame, field.samples))
+        panels.append(VGroup(axes, labels))
+        row = Group(*panels).arrange(RIGHT, buff=0.7)
+        row.scale(min(1.0, FULL_WIDTH / row.width)).shift(DOWN * 0.3)
+        title = self.title()
+        self.play(Write(title), FadeIn(net), Create(axes), FadeIn(labels), *([FadeIn(panels[1])] if field else []))
         previous = 0
-        for index in shown:
+        for n, index in enumerate(shown):
             curve = axes.plot_line_graph(list(range(previous, index + 2)), list(history[previous:index + 2]),
                                          add_vertex_dots=False, line_color=PHASE_COLORS["loss"], stroke_width=4)
-            later = NetworkMobject(trace, step=index, values=False).scale(0.55).move_to(net)
+            later = NetworkMobject(trace, step=index, values=False).replace(net)
             status = Text(f"step {steps[index].index} · E = {format_number(steps[index].loss_after)}", font_size=24,
-                          color=PHASE_COLORS["update"]).next_to(axes, UP)
+                          color=PHASE_COLORS["update"]).next_to(labels, UP, buff=0.2)
             moves = [Transform(net.edges[key], later.edges[key]) for key in net.edges]
+            if field:
+                moves.append(Transform(field.images[0], field.images[n + 1].replace(field.images[0])))
             self.play(Create(curve), *moves, FadeIn(status), run_time=1.0)
             self.remove(status)
             previous = index + 1
@@ -189,17 +210,40 @@ class Lecture(Beat):
     heading = "Backpropagation"
     beats = (NeuronDotProduct, ForwardPass, Loss, BackwardPass, WeightUpdate, Training)
 
+    def chapter(self, name: str) -> None:
+        """A beat begins: a section of the video (a slide in LectureSlides)."""
+        self.next_section(name)
+
     def construct(self):
         net = self.trace.network
         card = Text(self.heading, font_size=56, color=PHASE_COLORS["forward"])
         subtitle = Text(f"one training step of the {net.name} network, every number real and verified",
                         font_size=24, color="#333333").next_to(card, DOWN)
-        self.next_section("Title")
+        self.chapter("Title")
         self.play(Write(card), FadeIn(subtitle))
         self.wait(1)
         self.play(FadeOut(card), FadeOut(subtitle))
         for beat in self.beats:
-            self.next_section(beat.__name__)
+            self.chapter(beat.__name__)
             self.phase, self.heading = beat.phase, beat.heading
             beat.construct(self)
             self.play(*(FadeOut(mob) for mob in self.mobjects), run_time=0.5)  # a short cut to the next beat
+
+
+try:
+    from manim_slides import Slide
+except ImportError:  # slides are optional; the videos do not need manim-slides
+    Slide = None
+
+if Slide is not None:
+    class LectureSlides(Slide, Lecture):
+        """The Lecture as a slide deck: a slide per beat, with the step's numbers as speaker notes.
+
+            .venv/bin/manim -ql scenes/lecture.py LectureSlides && .venv/bin/manim-slides LectureSlides
+        """
+
+        skip_reversing = True  # the HTML deck never plays slides backwards
+
+        def chapter(self, name: str) -> None:
+            # notes belong to the slide that starts here
+            self.next_slide(notes=speaker_notes(self.trace, name))

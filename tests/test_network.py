@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from visualizer import activations, losses
-from visualizer.network import run
+from visualizer.network import predict, run
 from visualizer.spec import load_spec
 from visualizer.verify import check_against_torch, check_finite_differences, verify
 
@@ -101,3 +101,10 @@ def test_comparison_rule(ours, reference, passed):
     worst = _Worst(1e-12)
     worst.add("x", ours, reference)
     assert worst.check().passed is passed
+
+
+def test_predict_is_the_recorded_forward_pass():
+    trace = run(load_spec("xor"), 3)
+    # with the weights a step starts from, the output is the a that step recorded
+    np.testing.assert_array_equal(predict(trace, 0, trace.input), trace.steps[1].layers[-1].a)
+    np.testing.assert_array_equal(predict(trace, -1, trace.input), trace.steps[0].layers[-1].a)

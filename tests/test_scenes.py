@@ -103,3 +103,111 @@ def test_every_beat_runs(tmp_path, scene):
         cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**os.environ, "BACKPROP_NET": "mazur", "BACKPROP_STEPS": "20"},
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_long_equations_go_on_lines_of_their_own_under_the_first_equals():
+    from visualizer.video.formulas import equation_tex, equations
+
+    eq = equations(run(load_spec("3-4-4-2")), "forward")["z₁⁽¹⁾"]
+    wide = equation_tex(eq, width=100)
+    assert abs(wide[3].get_center()[1] - wide[1].get_center()[1]) < 0.05  # one line when there is room
+    tex = equation_tex(eq, width=6.5)
+    assert tex.width <= 6.5 + 1e-6
+    for i in range(3, len(tex), 2):  # each '= form' starts a line, its '=' under the first one
+        assert abs(tex[i].get_left()[0] - tex[1].get_left()[0]) < 1e-6
+        assert tex[i].get_top()[1] < tex[i - 2].get_bottom()[1]
+
+
+def test_neuron_closeup_shows_the_numbers_of_the_equation():
+    from visualizer.video.neuron_mobject import NeuronCloseup
+
+    trace = run(load_spec("2-3-1"))
+    mob = NeuronCloseup(trace)
+    layer = trace.steps[0].layers[0]
+    assert set(mob.inputs) == {0, 1} and set(mob.edges) == {0, 1}
+    assert [mob.weights[k].tex_string for k in (0, 1)] == ["w^{(1)}_{11} = 0.15", "w^{(1)}_{12} = 0.2"]
+    assert mob.inputs[0][1].text == format_display(trace.input[0, 0])
+    assert mob.label(layer.z[0, 0]).text == format_display(layer.z[0, 0])
+    big = NeuronCloseup(run(load_spec("784-16-10")))
+    assert sorted(big.inputs) == [0, 1, 2, 3, 783] and big.ellipsis.text == "⋮779more"
+
+
+def test_larger_networks_show_numbers_only_where_the_beat_focuses():
+    from visualizer.video.animations import delta_tags, gradient_tags
+
+    small, large = run(load_spec("2-3-1")), run(load_spec("3-4-4-2"))
+    mob = NetworkMobject(small, values=None)
+    assert mob.every_number and len(mob.values) == 6 and delta_tags(mob, [(1, 0)]) == []
+    tags = gradient_tags(mob, (1, 0))  # room on every edge: ∂E/∂w on all of them
+    assert sorted(t[1].text for t in tags) == sorted(format_display(d["grad"], 3).replace(" ", "")
+                                                      for *_, d in mob.graph.edges(data=True))
+    mob = NetworkMobject(large, values=None)
+    assert not mob.every_number and mob.values == {}
+    tags = gradient_tags(mob, (2, 0))  # only the edges into the focused neuron
+    grads = large.steps[0].layers[1].grad_W[0]
+    assert [t[1].text for t in tags] == [format_display(g, 3) for g in grads]
+    [delta] = delta_tags(mob, [(2, 0)])
+    assert delta[1].text == format_display(large.steps[0].layers[1].delta[0, 0], 3)
+
+
+def test_output_field_only_for_two_inputs_and_several_samples():
+    import numpy as np
+
+    from visualizer.video.plots import FIELD_PIXELS, has_output_field, output_fields
+
+    assert not has_output_field(run(load_spec("2-3-1"))) and not has_output_field(run(load_spec("3-4-4-2")))
+    trace = run(load_spec("xor"), 5)
+    assert has_output_field(trace)
+    field = output_fields(trace, [-1, 4])
+    assert len(field.images) == 2 and len(field.samples) == 4
+    first, last = (image.get_pixel_array() for image in field.images)
+    assert first.shape == (FIELD_PIXELS, FIELD_PIXELS, 4) and not np.array_equal(first, last)
+
+
+def test_speaker_notes_are_explains_numbers():
+    from visualizer.video.notes import speaker_notes
+
+    trace = run(load_spec("mazur"))
+    notes = speaker_notes(trace, "NeuronDotProduct").splitlines()
+    assert notes[0] == "- z₁⁽¹⁾ = w₁₁⁽¹⁾x₁ + w₁₂⁽¹⁾x₂ + b₁⁽¹⁾ = 0.15·0.05 + 0.2·0.1 + 0.35 = 0.3775"
+    backward = speaker_notes(trace, "BackwardPass")
+    assert "- δ₁⁽²⁾ = 0.1385" in backward and "- ∂E/∂w₁₁⁽²⁾ = 0.08217" in backward
+    assert "0.2984 → 0.291" in speaker_notes(trace, "WeightUpdate")
+
+
+def test_slides_template_loads_nothing_from_the_network():
+    import re
+
+    from visualizer.video.slides import check_slides_tools, offline_template
+
+    check_slides_tools()
+    template = offline_template()
+    assert "cdn_url" not in template and "Reveal.initialize" in template
+    assert not re.search(r"""(src|href)=["']?https?:""", template)
+
+
+def test_render_slides_makes_one_offline_html_with_notes(tmp_path):
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run([str(Path(sys.executable).parent / "backprop"), "render", "--net", "mazur", "--steps", "5",
+                             "--quality", "low", "--slides", "-o", str(tmp_path)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == [str(tmp_path / "mazur-Lecture.mp4"), str(tmp_path / "mazur-Lecture.html")]
+    html = (tmp_path / "mazur-Lecture.html").read_text(encoding="utf-8")
+    assert html.count('data-background-video="data:video/mp4;base64,') == 7  # the title card and six beats
+    assert html.count('<aside class="notes"') == 7 and "δ₁⁽²⁾ = 0.1385" in html
+    assert not re.search(r"""(src|href)=["']?https?:""", html)
+
+
+def test_slides_are_of_the_lecture(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run([str(Path(sys.executable).parent / "backprop"), "render", "--scene", "forward", "--slides",
+                             "-o", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "add --scene lecture" in result.stderr

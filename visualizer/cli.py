@@ -266,8 +266,11 @@ def _draw_one(trace, kind, path, dpi) -> None:
               help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.")
 @click.option("-o", "--output", type=click.Path(file_okay=False), default="renders", show_default=True,
               help="Folder for the videos.")
+@click.option("--slides", is_flag=True,
+              help="Also make the lecture a slide deck: one HTML file, a slide per beat, the step's numbers as "
+                   "speaker notes (press S), working offline.")
 def render(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr, steps,
-           scenes, quality, output):
+           scenes, quality, output, slides):
     """Render the lecture video (manim) of a training step, every number on screen from the
     verified Trace. Independent scenes render in parallel, one per core. The training beat (in
     the lecture too) shows --steps steps, 100 when --steps is not given.
@@ -276,6 +279,7 @@ def render(spec, seed, input_, target, activation, output_activation, loss, opti
     Examples:
       backprop render --net 2-3-1 --quality low
       backprop render --net mazur --scene forward --scene backward --quality high -o renders/mazur
+      backprop render --net xor --steps 600 --slides
     """
     from pathlib import Path
 
@@ -286,7 +290,13 @@ def render(spec, seed, input_, target, activation, output_activation, loss, opti
 
     spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
     check_tools()
+    if slides:
+        from .video.slides import check_slides_tools
+
+        check_slides_tools()
     names = [n for n in SCENES if n != "lecture"] if "all" in scenes else list(dict.fromkeys(scenes))
+    if slides and "lecture" not in names:
+        raise UsageError("--slides makes slides of the lecture; add --scene lecture")
     if steps == 1 and {"lecture", "training", "all"} & set(names + list(scenes)):
         steps = TRAINING_STEPS
     trace = _verified(run(spec, steps))
@@ -296,7 +306,7 @@ def render(spec, seed, input_, target, activation, output_activation, loss, opti
     with Progress(*columns, console=_stderr_console(), transient=False) as progress:
         try:
             written = render_scenes(trace.to_json(), [SCENES[n] for n in names], quality, Path(output), spec.name,
-                                    progress)
+                                    progress, slides=slides)
         except RuntimeError as err:
             raise UsageError(str(err)) from None
     for path in written:

@@ -19,6 +19,7 @@ from .style import pick
 from .trace import Trace
 
 MAX_NEURONS = 8
+LABELLED_EDGES = 6  # renderers write values on the edges between two layers only when there are at most this many
 LAYER_GAP = 3.0  # x distance between layers, in neuron spacings
 
 
@@ -105,6 +106,13 @@ def computation_graph(trace: Trace) -> nx.DiGraph:
         for row, node in enumerate(members):
             G.nodes[node]["pos"] = (float(x), (len(members) - 1) / 2 - row)
     return G
+
+
+def edge_label_share(G: nx.DiGraph, source) -> float:
+    """Where along an edge its number goes (0 at the source, 1 at the target): nearer the target,
+    spread by the source's row, so edges crossing between the same layers rarely share a spot."""
+    rows = sum(1 for node in G if node[0] == source[0])
+    return 0.58 + 0.2 * ((source[1] or 0) / (rows - 1) if rows > 1 else 0.5)
 
 
 def symmetric_limit(values) -> float:

@@ -152,3 +152,17 @@ def run(spec: NetSpec, steps: int = 1) -> Trace:
         graph = graph or step_graph
     history = (records[0].loss,) + tuple(s.loss_after for s in records)
     return Trace(network=info, input=x, target=y, steps=tuple(records), loss_history=history, graph=graph)
+
+
+def predict(trace: Trace, step: int, x: np.ndarray) -> np.ndarray:
+    """The network's output for inputs `x` (one per row) with the weights after step `step`
+    (0-based; -1 for the weights before training), through the same definitions as training."""
+    model = Model.from_info(trace.network)
+    if step < 0:
+        params = [(layer.W, layer.b) for layer in trace.steps[0].layers]
+    else:
+        params = [(layer.W_new, layer.b_new) for layer in trace.steps[step].layers]
+    a = Node(np.asarray(x, dtype=np.float64))
+    for (W, b), f in zip(params, model.activations):
+        a = f(a @ Node(W).T + Node(b))
+    return a.value

@@ -17,13 +17,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from ..expr import Sym
-from ..layout import neuron_graph, symmetric_limit
+from ..layout import LABELLED_EDGES, edge_label_share, neuron_graph, symmetric_limit
 from ..style import PHASE_COLORS, SIGNED_CMAP, format_display, format_number
 from ..trace import Trace
 
 RADIUS = 0.32
 ROW_GAP = 1.4  # vertical distance between neurons, in layout units: room for a label above and below
-LABELLED_EDGES = 6  # write values on the edges between two layers only when there are at most this many
 KINDS = {
     "forward": ("w", "a", "forward pass: a = f(Σ w·a_prev + b)"),
     "backward": ("grad", "delta", "backward pass: δ = ∂E/∂z, ∂E/∂w = δ·a_prev"),
@@ -92,9 +91,7 @@ def _shorten(start, end, by: float = RADIUS):
 
 
 def _edge_label(ax, u, v, d, kind, start, end, G):
-    # Labels sit nearer the target, spread by the source's row, so crossing edges rarely share a spot.
-    n_sources = sum(1 for node in G if node[0] == u[0])
-    t = 0.58 + 0.2 * ((u[1] or 0) / max(1, n_sources - 1) if n_sources > 1 else 0.5)
+    t = edge_label_share(G, u)
     x, y = (1 - t) * np.asarray(start) + t * np.asarray(end)
     if kind == "forward":
         text = format_display(d["w"], 3)

@@ -7,11 +7,11 @@ diagrams: the same layout and the same signed colour map.
 from __future__ import annotations
 
 from ..expr import Sym
-from ..layout import neuron_graph, symmetric_limit
+from ..layout import LABELLED_EDGES, neuron_graph, symmetric_limit
 from ..style import format_number, signed_color
 from ..texify import latex_text
 from ..trace import Trace
-from .network import KINDS, LABELLED_EDGES
+from .network import KINDS
 
 
 def _color(name: str, value: float, limit: float) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from manim import AnimationGroup, Create, FadeIn, LaggedStart, Line, ShowPassingFlash, Succession, Text, Transform
+from manim import (AnimationGroup, Circle, Create, FadeIn, Indicate, LaggedStart, Line, ShowPassingFlash, Succession, Text,
+                   Transform)
 
 from visualizer.layout import symmetric_limit
 from visualizer.style import PHASE_COLORS, signed_color
 
 from .network_mobject import RADIUS, NetworkMobject, fitted_label
+
+FOCUS_SHARE = 0.3  # where along an edge into the focused neuron its number goes
 
 
 def build_network(net: NetworkMobject):
@@ -34,7 +37,8 @@ def forward_layer(net: NetworkMobject, layer: int):
 
 
 def backward_layer(net: NetworkMobject, layer: int):
-    """The error flows back along the weights into `layer`; its neurons show their δ."""
+    """The error flows back along the weights into `layer`; its neurons show their δ (colour
+    always, the number too when the network is small enough to show every number)."""
     G = net.graph
     into = [line for (u, v), line in net.edges.items() if v[0] == layer]
     flashes = [ShowPassingFlash(Line(line.get_end(), line.get_start()).set_color(PHASE_COLORS["backward"])
@@ -42,8 +46,33 @@ def backward_layer(net: NetworkMobject, layer: int):
     nodes = [n for n in net.neurons if n[0] == layer]
     limit = symmetric_limit(G.nodes[n]["delta"] for n in nodes)
     fills = [net.neurons[n].animate.set_fill(signed_color(G.nodes[n]["delta"], limit), opacity=0.55) for n in nodes]
-    labels = [Transform(net.values[n], _label(net, n, G.nodes[n]["delta"])) for n in nodes]
+    labels = [Transform(net.values[n], _label(net, n, G.nodes[n]["delta"])) for n in nodes if n in net.values]
     return Succession(AnimationGroup(*fills, *labels, run_time=1.0), AnimationGroup(*flashes, run_time=1.2))
+
+
+def focus_on(net: NetworkMobject, node):
+    """A ring around `node` and a pulse along the edges that leave it: the ones its chain rule sums over.
+    Returns the ring (to keep on screen) and the animation."""
+    ring = Circle(radius=net.neurons[node].width / 2 + 0.1, color=PHASE_COLORS["backward"], stroke_width=6)
+    ring.move_to(net.neurons[node])
+    out = [line for (u, _), line in net.edges.items() if u == node]
+    return ring, AnimationGroup(Create(ring), *(Indicate(line, color=PHASE_COLORS["backward"]) for line in out))
+
+
+def delta_tags(net: NetworkMobject, nodes) -> list:
+    """δ beside each of `nodes`, for networks too big to show it inside every circle."""
+    if net.every_number:
+        return []
+    return [net.neuron_tag(n, net.graph.nodes[n]["delta"], PHASE_COLORS["backward"]) for n in nodes]
+
+
+def gradient_tags(net: NetworkMobject, focus) -> list:
+    """∂E/∂w on the edges: on all of them where there is room, else on the edges into `focus`."""
+    color = PHASE_COLORS["backward"]
+    if all(net.labelled_edges(v[0]) for _, v in net.edges):
+        return [net.edge_tag(e, net.graph.edges[e]["grad"], color) for e in net.edges]
+    # the edges into one neuron converge on it: their numbers go near the sources, where they are apart
+    return [net.edge_tag(e, net.graph.edges[e]["grad"], color, share=FOCUS_SHARE) for e in net.edges if e[1] == focus]
 
 
 def update_edges(net: NetworkMobject):

@@ -4,13 +4,17 @@ One circle per shown neuron and one line per shown weight, at the layout's posit
 the frame; colours from the shared signed colour map, numbers from the shared formatter. The
 mobject keeps dictionaries from layout nodes and edges to their circles, lines and labels, so
 scenes can animate exactly the part of the network a story beat is about.
+
+Small networks show every number inside the circles. In larger ones (a layer of more than
+SMALL_LAYER neurons) the numbers would be too small to read, so they show colours everywhere and
+numbers only where a beat focuses, as tags beside the neurons and edges it is about.
 """
 
 from __future__ import annotations
 
-from manim import BLACK, GREY_B, WHITE, Circle, Line, Text, VGroup
+from manim import BLACK, UP, WHITE, BackgroundRectangle, Circle, Line, Text, VGroup
 
-from visualizer.layout import neuron_graph, symmetric_limit
+from visualizer.layout import LABELLED_EDGES, edge_label_share, neuron_graph, symmetric_limit
 from visualizer.style import format_display, signed_color
 from visualizer.trace import Trace
 
@@ -18,6 +22,9 @@ from visualizer.trace import Trace
 FRAME_WIDTH, FRAME_HEIGHT = 9.5, 5.6
 RADIUS = 0.36
 DIGITS = 3
+SMALL_LAYER = 3  # networks whose layers all have at most this many neurons show every number
+NOTE_GREY = "#555555"  # notes such as "⋮ 12 more": quieter than the numbers, still readable
+TAG_SIZE = 20  # font size of a focused number, whatever the network's scale
 
 
 def fitted_label(value: float) -> Text:
@@ -26,10 +33,20 @@ def fitted_label(value: float) -> Text:
     return label.scale_to_fit_width(min(label.width, 1.6 * RADIUS))
 
 
+def tag(text: str, color=BLACK) -> VGroup:
+    """A number on a white card, readable on top of lines."""
+    label = Text(text, font_size=TAG_SIZE, color=color)
+    return VGroup(BackgroundRectangle(label, color=WHITE, fill_opacity=0.9, buff=0.05), label)
+
+
 class NetworkMobject(VGroup):
-    def __init__(self, trace: Trace, *, step: int = 0, max_neurons: int = 8, values: bool = True, **kwargs):
+    def __init__(self, trace: Trace, *, step: int = 0, max_neurons: int = 8, values: bool | None = True, **kwargs):
+        """`values`: show each neuron's a inside its circle; None: only if every number fits."""
         super().__init__(**kwargs)
         self.graph = G = neuron_graph(trace, step=step, max_neurons=max_neurons)
+        self.every_number = max(G.graph["sizes"]) <= SMALL_LAYER
+        if values is None:
+            values = self.every_number
         xs = [d["pos"][0] for _, d in G.nodes(data=True)]
         ys = [d["pos"][1] for _, d in G.nodes(data=True)]
         unit = min(FRAME_WIDTH / max(1.0, max(xs) - min(xs)), FRAME_HEIGHT / max(1.0, max(ys) - min(ys) + 1), 2.4)
@@ -50,7 +67,7 @@ class NetworkMobject(VGroup):
         self.ellipses: dict = {}
         for node, d in G.nodes(data=True):
             if d["kind"] == "ellipsis":
-                self.ellipses[node] = Text(f"⋮ {d['hidden']} more", font_size=18, color=GREY_B).move_to(place(node))
+                self.ellipses[node] = Text(f"⋮ {d['hidden']} more", font_size=18, color=NOTE_GREY).move_to(place(node))
                 continue
             self.neurons[node] = Circle(radius=RADIUS, color=BLACK, stroke_width=2, fill_color=WHITE,
                                         fill_opacity=1).move_to(place(node))
@@ -58,3 +75,17 @@ class NetworkMobject(VGroup):
                 self.values[node] = fitted_label(d["a"]).move_to(place(node))
         self.add(VGroup(*self.edges.values()), VGroup(*self.neurons.values()), VGroup(*self.values.values()),
                  VGroup(*self.ellipses.values()))
+
+    def neuron_tag(self, node, value: float, color=BLACK) -> VGroup:
+        """`value` beside a neuron, above it, at a readable size."""
+        return tag(format_display(value, DIGITS), color).next_to(self.neurons[node], UP, buff=0.18)
+
+    def edge_tag(self, edge, value: float | str, color=BLACK, share: float | None = None) -> VGroup:
+        """`value` on an edge, where the diagrams put it unless `share` (0 at the source, 1 at the target) says."""
+        share = edge_label_share(self.graph, edge[0]) if share is None else share
+        point = self.edges[edge].point_from_proportion(share)
+        return tag(value if isinstance(value, str) else format_display(value, DIGITS), color).move_to(point)
+
+    def labelled_edges(self, layer: int) -> bool:
+        """Whether the edges into `layer` are few enough to carry a number each."""
+        return sum(1 for _, v in self.edges if v[0] == layer) <= LABELLED_EDGES
