@@ -8,6 +8,8 @@ equations and the shared layout (visualizer/video), never typed here.
 
 from __future__ import annotations
 
+import os
+
 from manim import (DOWN, LEFT, RIGHT, UP, WHITE, Create, FadeIn, FadeOut, Group, Indicate, LaggedStart, Scene, Text, VGroup,
                    Transform, Write)
 
@@ -203,31 +205,47 @@ class Training(Beat):
         self.wait(1)
 
 
-class Lecture(Beat):
-    """All the beats in order after a title card, one manim section each (so each beat can also
-    be exported on its own, e.g. with `manim --save_sections`)."""
-
+class TitleCard(Beat):
     heading = "Backpropagation"
-    beats = (NeuronDotProduct, ForwardPass, Loss, BackwardPass, WeightUpdate, Training)
-
-    def chapter(self, name: str) -> None:
-        """A beat begins: a section of the video (a slide in LectureSlides)."""
-        self.next_section(name)
 
     def construct(self):
         net = self.trace.network
         card = Text(self.heading, font_size=56, color=PHASE_COLORS["forward"])
         subtitle = Text(f"one training step of the {net.name} network, every number real and verified",
                         font_size=24, color="#333333").next_to(card, DOWN)
-        self.chapter("Title")
         self.play(Write(card), FadeIn(subtitle))
         self.wait(1)
-        self.play(FadeOut(card), FadeOut(subtitle))
+
+
+class Lecture(Beat):
+    """All the beats in order after a title card, one manim section each (so each beat can also
+    be exported on its own, e.g. with `manim --save_sections`)."""
+
+    beats = (TitleCard, NeuronDotProduct, ForwardPass, Loss, BackwardPass, WeightUpdate, Training)
+
+    def chapter(self, name: str) -> None:
+        """A beat begins: a section of the video (a slide in LectureSlides)."""
+        self.next_section(name)
+
+    def play_beat(self, beat: type[Beat]) -> None:
+        """One beat as the lecture shows it: its story, then a short cut to the next."""
+        self.phase, self.heading = beat.phase, beat.heading
+        beat.construct(self)
+        self.play(*(FadeOut(mob) for mob in self.mobjects), run_time=0.5)
+
+    def construct(self):
         for beat in self.beats:
             self.chapter(beat.__name__)
-            self.phase, self.heading = beat.phase, beat.heading
-            beat.construct(self)
-            self.play(*(FadeOut(mob) for mob in self.mobjects), run_time=0.5)  # a short cut to the next beat
+            self.play_beat(beat)
+
+
+class LecturePart(Lecture):
+    """The one beat of the Lecture named in BACKPROP_BEAT, exactly as the Lecture plays it.
+    `backprop render` renders the parts side by side, one per core, and joins them into the
+    lecture: the same video in about half the time."""
+
+    def construct(self):
+        self.play_beat(next(beat for beat in self.beats if beat.__name__ == os.environ["BACKPROP_BEAT"]))
 
 
 try:

@@ -25,3 +25,12 @@ def test_explain_startup_benchmark_runs():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "explain --net 2-3-1: first output" in result.stdout
     assert "--no-verify under 0.5 s:" in result.stdout
+
+
+def test_render_speed_benchmark_runs():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "render_speed.py"), "--quality", "low", "--scene", "loss"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "480p15    backprop render 2-3-1 loss" in result.stdout and "ratio ours / naive" in result.stdout

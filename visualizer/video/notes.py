@@ -26,7 +26,7 @@ def speaker_notes(trace: Trace, beat: str) -> str:
     """The notes of one beat (a class name of scenes/lecture.py), as Markdown list items."""
     net = trace.network
     step = trace.steps[0]
-    if beat == "Title":
+    if beat == "TitleCard":
         lines = [f"Network {net.name}: layers {'-'.join(map(str, net.sizes))}, activations {', '.join(net.activations)}, "
                  f"loss {net.loss}, optimizer {net.optimizer['name']} (η = {format_number(net.optimizer['lr'])})",
                  "Every number on the slides is from the recorded step, verified against torch autograd."]

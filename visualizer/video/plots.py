@@ -137,7 +137,7 @@ MAX_OUTPUTS = 4  # outputs compared in the loss beat; the loss formula covers th
 def prediction_vs_target(trace, width: float = 7.0) -> VGroup:
     """Each output against its target on a number line: the prediction a (forward colour) above,
     the target y (loss colour) below, and the gap between them, which the loss measures."""
-    from manim import BLACK, Line, MathTex, NumberLine
+    from manim import Line, MathTex, NumberLine
 
     from visualizer.explain.notation import a_, y_
     from visualizer.style import format_number

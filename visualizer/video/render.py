@@ -25,6 +25,8 @@ SCENES = {  # the --scene names, in video order
 }
 TRAINING_STEPS = 100  # the training beat needs a run to show; the other beats show its first step
 QUALITY = {"low": "-ql", "medium": "-qm", "high": "-qh", "4k": "-qk"}
+# Encode an animation's frames while the next is drawn (manim's default waits for each).
+INFLIGHT_ENCODERS = 4
 LATEX_PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm"
 
 
@@ -42,10 +44,18 @@ def check_tools() -> None:
                              f"install it with: apt-get install {LATEX_PACKAGES} (or run `make setup`)")
 
 
+# The lecture's beats, longest first, so two workers finish together; joined in video order.
+LECTURE_PARTS = ("TitleCard", "NeuronDotProduct", "ForwardPass", "Loss", "BackwardPass", "WeightUpdate", "Training")
+LONGEST_FIRST = ("BackwardPass", "NeuronDotProduct", "Training", "WeightUpdate", "ForwardPass", "Loss", "TitleCard")
+
+
 def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Path, name: str, progress,
                   slides: bool = False) -> list[Path]:
-    """Render `scenes` (class names) in parallel; returns the videos written into `out_dir`.
-    With `slides`, the lecture is rendered as slides and converted to HTML as well."""
+    """Render `scenes` (class names) in parallel; returns the files written into `out_dir`.
+
+    The Lecture is rendered as its beats (LecturePart) side by side, then joined without
+    re-encoding; with `slides`, it is rendered whole as LectureSlides instead (manim-slides needs
+    one scene) and converted to HTML as well."""
     check_tools()
     if slides:
         from .slides import check_slides_tools
@@ -55,36 +65,74 @@ def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Pat
     with tempfile.TemporaryDirectory(prefix="backprop-render-") as work:
         trace_path = Path(work) / "trace.json"
         trace_path.write_text(trace_json, encoding="utf-8")
-        tasks = {scene: progress.add_task(scene, total=None) for scene in scenes}
+        jobs = []  # (scene class, BACKPROP_BEAT or None, the task it counts towards)
+        tasks = {}
+        for scene in scenes:
+            if scene == "Lecture" and not slides:
+                tasks[scene] = progress.add_task(f"{scene} (0 of {len(LECTURE_PARTS)} beats)", total=len(LECTURE_PARTS))
+                jobs += [("LecturePart", beat, scene) for beat in LONGEST_FIRST]
+            else:
+                tasks[scene] = progress.add_task(scene, total=1)
+                jobs.append(("LectureSlides" if scene == "Lecture" else scene, None, scene))
+        started = time.perf_counter()
 
-        def one(scene: str) -> list[Path]:
-            media = Path(work) / scene
+        def one(job) -> Path:
+            scene, beat, task = job
+            media = Path(work) / (beat or scene)
             media.mkdir()
-            start = time.perf_counter()
-            # LectureSlides is the Lecture with a slide per beat: one render gives the video and the slides
-            as_slides = slides and scene == "Lecture"
-            rendered = "LectureSlides" if as_slides else scene
+            env = {**os.environ, "BACKPROP_TRACE": str(trace_path), "BACKPROP_BEAT": beat or ""}
             result = subprocess.run(
                 [str(Path(sys.executable).parent / "manim"), QUALITY[quality], "--disable_caching",
-                 "--progress_bar", "none", "--media_dir", str(media), str(scene_file()), rendered],
-                capture_output=True, text=True, cwd=media, env={**os.environ, "BACKPROP_TRACE": str(trace_path)},
+                 "--max-inflight-encoders", str(INFLIGHT_ENCODERS), "--progress_bar", "none",
+                 "--media_dir", str(media), str(scene_file()), scene],
+                capture_output=True, text=True, cwd=media, env=env,
             )
             if result.returncode != 0:
                 last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
-                raise RuntimeError(f"manim failed on {scene}: {last}")
-            video = next(media.rglob(f"{rendered}.mp4"))
-            written = [out_dir / f"{name}-{scene}.mp4"]
-            with atomic_target(written[0]) as tmp:
-                shutil.copyfile(video, tmp)
-            if as_slides:
+                raise RuntimeError(f"manim failed on {beat or scene}: {last}")
+            video = next(media.rglob(f"{scene}.mp4"))
+            if beat is None:
+                progress.update(tasks[task], completed=1, description=f"{task} ({time.perf_counter() - started:.0f} s)")
+            else:
+                progress.advance(tasks[task])
+                done = int(progress.tasks[[t.id for t in progress.tasks].index(tasks[task])].completed)
+                progress.update(tasks[task], description=f"{task} ({done} of {len(LECTURE_PARTS)} beats)")
+            return video
+
+        with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+            videos = dict(zip([(job[0], job[1]) for job in jobs], pool.map(one, jobs)))
+
+        written = []
+        for scene in scenes:
+            target = out_dir / f"{name}-{scene}.mp4"
+            with atomic_target(target) as tmp:
+                if scene == "Lecture" and not slides:
+                    join_videos([videos["LecturePart", beat] for beat in LECTURE_PARTS], tmp, Path(work))
+                    progress.update(tasks[scene], description=f"{scene} ({time.perf_counter() - started:.0f} s)")
+                else:
+                    shutil.copyfile(videos["LectureSlides" if scene == "Lecture" else scene, None], tmp)
+            written.append(target)
+            if scene == "Lecture" and slides:
                 from .slides import convert_to_html
 
-                progress.update(tasks[scene], description=f"{scene} (slides to HTML)")
                 written.append(out_dir / f"{name}-{scene}.html")
-                convert_to_html(media, rendered, written[1], f"Backpropagation · {name}")
-            progress.update(tasks[scene], total=1, completed=1,
-                            description=f"{scene} ({time.perf_counter() - start:.0f} s)")
-            return written
+                convert_to_html(Path(work) / "LectureSlides", "LectureSlides", written[-1], f"Backpropagation · {name}")
+        return written
 
-        with ThreadPoolExecutor(max_workers=max(1, min(len(scenes), os.cpu_count() or 1))) as pool:
-            return [path for paths in pool.map(one, scenes) for path in paths]
+
+def join_videos(videos: list[Path], target: Path, work: Path) -> None:
+    """One video of `videos` in turn, their packets copied as they are (same encoder settings,
+    so no re-encoding), as manim joins the pieces of one scene."""
+    import av
+
+    listing = work / "parts.txt"
+    listing.write_text("".join(f"file 'file:{video.as_posix()}'\n" for video in videos), encoding="utf-8")
+    with av.open(str(listing), format="concat", options={"safe": "0"}) as source, \
+            av.open(str(target), mode="w", format="mp4") as joined:
+        stream = joined.add_stream_from_template(template=source.streams.video[0])
+        for packet in source.demux(source.streams.video[0]):
+            if packet.dts is None:  # the demuxer's flushing packets
+                continue
+            packet.dts = None  # each part starts its own clock; libav makes them follow on
+            packet.stream = stream
+            joined.mux(packet)
