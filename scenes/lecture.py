@@ -19,12 +19,15 @@ from visualizer.style import PHASE_COLORS, format_number
 from visualizer.video.animations import (backward_layer, build_network, delta_tags, focus_on, forward_layer, gradient_tags,
                                          update_edges)
 from visualizer.video.data import load_trace
+from visualizer.video.encoding import use_faster_preset
 from visualizer.video.formulas import FULL_WIDTH, Board, equation_tex, equations, fit_above_equations, reveal
 from visualizer.video.neuron_mobject import NeuronCloseup
 from visualizer.video.plots import activation_plot, prediction_vs_target, has_output_field, loss_axes, output_fields
 from visualizer.video.network_mobject import NetworkMobject
 from visualizer.video.notes import speaker_notes
 
+
+use_faster_preset()
 
 SNAPSHOTS = 8  # moments of a training run the Training beat stops at
 
