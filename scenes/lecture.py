@@ -15,7 +15,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, WHITE, Create, FadeIn, FadeOut, Group,
 
 from visualizer.activations import get_activation
 from visualizer.explain.notation import a_, d_, w_
-from visualizer.style import PHASE_COLORS, format_number
+from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, format_display
 from visualizer.video.animations import (backward_layer, build_network, delta_tags, focus_on, forward_layer, gradient_tags,
                                          update_edges)
 from visualizer.video.data import load_trace
@@ -85,7 +85,7 @@ class ForwardPass(Beat):
         for layer in range(1, len(self.trace.network.sizes)):
             self.play(forward_layer(net, layer))
         outputs = [n for n in net.neurons if n[0] == len(self.trace.network.sizes) - 1]
-        targets = [Text(f"y = {format_number(net.graph.nodes[n]['target'], 3)}", font_size=20,
+        targets = [Text(f"y = {format_display(net.graph.nodes[n]['target'], 3)}", font_size=20,
                         color=PHASE_COLORS["loss"]).next_to(net.neurons[n], RIGHT) for n in outputs]
         self.play(*(FadeIn(t) for t in targets))
         self.wait(1)
@@ -155,12 +155,14 @@ class WeightUpdate(Beat):
         weight = net.graph.edges[key]
         self.play(Indicate(net.edges[key]))
         reveal(self, tex)
-        before = net.edge_tag(key, weight["w"], PHASE_COLORS["update"])
-        after = net.edge_tag(key, weight["w_new"], PHASE_COLORS["update"]).move_to(before)
+        # at the equation's digits, so the number on the edge is the one just worked out
+        before = net.edge_tag(key, weight["w"], PHASE_COLORS["update"], digits=DEFAULT_DIGITS)
+        after = net.edge_tag(key, weight["w_new"], PHASE_COLORS["update"], digits=DEFAULT_DIGITS).move_to(before)
         self.play(FadeIn(before))
         self.play(update_edges(net), Transform(before, after))
         step = trace.steps[0]
-        change = Text(f"loss on the same input: E = {format_number(step.loss)} → {format_number(step.loss_after)}",
+        before, after = format_display(step.loss, zeros=True), format_display(step.loss_after, zeros=True)
+        change = Text(f"loss on the same input: E = {before} → {after}",
                       font_size=26, color=PHASE_COLORS["update"]).next_to(net, DOWN, buff=0.3)
         self.play(Write(change))
         self.wait(1)
@@ -196,8 +198,8 @@ class Training(Beat):
             curve = axes.plot_line_graph(list(range(previous, index + 2)), list(history[previous:index + 2]),
                                          add_vertex_dots=False, line_color=PHASE_COLORS["loss"], stroke_width=4)
             later = NetworkMobject(trace, step=index, values=False).replace(net)
-            status = Text(f"step {steps[index].index} · E = {format_number(steps[index].loss_after)}", font_size=24,
-                          color=PHASE_COLORS["update"]).next_to(labels, UP, buff=0.2)
+            loss = format_display(steps[index].loss_after, zeros=True)
+            status = Text(f"step {steps[index].index} · E = {loss}", font_size=24, color=PHASE_COLORS["update"]).next_to(labels, UP, buff=0.2)
             moves = [Transform(net.edges[key], later.edges[key]) for key in net.edges]
             if field:
                 moves.append(Transform(field.images[0], field.images[n + 1].replace(field.images[0])))

@@ -174,7 +174,7 @@ def test_speaker_notes_are_explains_numbers():
     assert notes[0] == "- z₁⁽¹⁾ = w₁₁⁽¹⁾x₁ + w₁₂⁽¹⁾x₂ + b₁⁽¹⁾ = 0.15·0.05 + 0.2·0.1 + 0.35 = 0.3775"
     backward = speaker_notes(trace, "BackwardPass")
     assert "- δ₁⁽²⁾ = 0.1385" in backward and "- ∂E/∂w₁₁⁽²⁾ = 0.08217" in backward
-    assert "0.2984 → 0.291" in speaker_notes(trace, "WeightUpdate")
+    assert "0.2984 → 0.2910" in speaker_notes(trace, "WeightUpdate")
 
 
 def test_slides_template_loads_nothing_from_the_network():

@@ -12,7 +12,7 @@ numbers only where a beat focuses, as tags beside the neurons and edges it is ab
 
 from __future__ import annotations
 
-from manim import BLACK, UP, WHITE, BackgroundRectangle, Circle, Line, Text, VGroup
+from manim import BLACK, RIGHT, UP, WHITE, BackgroundRectangle, Circle, Line, Text, VGroup
 
 from visualizer.layout import LABELLED_EDGES, edge_label_share, neuron_graph, symmetric_limit
 from visualizer.style import format_display, signed_color
@@ -77,14 +77,16 @@ class NetworkMobject(VGroup):
                  VGroup(*self.ellipses.values()))
 
     def neuron_tag(self, node, value: float, color=BLACK) -> VGroup:
-        """`value` beside a neuron, above it, at a readable size."""
-        return tag(format_display(value, DIGITS), color).next_to(self.neurons[node], UP, buff=0.18)
+        """`value` beside a neuron at a readable size: to the right of an output neuron (the
+        outputs' column has room there), above any other (its row's neighbours are below)."""
+        side = RIGHT if node[0] == len(self.graph.graph["sizes"]) - 1 else UP
+        return tag(format_display(value, DIGITS), color).next_to(self.neurons[node], side, buff=0.18)
 
-    def edge_tag(self, edge, value: float | str, color=BLACK, share: float | None = None) -> VGroup:
+    def edge_tag(self, edge, value: float, color=BLACK, share: float | None = None, digits: int = DIGITS) -> VGroup:
         """`value` on an edge, where the diagrams put it unless `share` (0 at the source, 1 at the target) says."""
         share = edge_label_share(self.graph, edge[0]) if share is None else share
         point = self.edges[edge].point_from_proportion(share)
-        return tag(value if isinstance(value, str) else format_display(value, DIGITS), color).move_to(point)
+        return tag(format_display(value, digits), color).move_to(point)
 
     def labelled_edges(self, layer: int) -> bool:
         """Whether the edges into `layer` are few enough to carry a number each."""

@@ -32,8 +32,8 @@ def speaker_notes(trace: Trace, beat: str) -> str:
                  "Every number on the slides is from the recorded step, verified against torch autograd."]
     elif beat == "Training":
         last = trace.steps[-1]
-        lines = [f"{len(trace.steps)} steps: E = {format_number(step.loss)} before the first, "
-                 f"{format_number(last.loss_after)} after the last"]
+        lines = [f"{len(trace.steps)} steps: E = {format_number(step.loss, zeros=True)} before the first, "
+                 f"{format_number(last.loss_after, zeros=True)} after the last"]
     else:
         found = equations(trace, PHASES[beat])
         if beat == "NeuronDotProduct":
@@ -43,7 +43,7 @@ def speaker_notes(trace: Trace, beat: str) -> str:
         elif beat == "WeightUpdate":  # the weight the slide works out, then every new value
             shown = found[w_(len(net.sizes) - 1, 1, 1).text()]
             lines = [equation_text(shown),
-                     f"loss on the same input: {format_number(step.loss)} → {format_number(step.loss_after)}"]
+                     f"loss on the same input: {format_number(step.loss, zeros=True)} → {format_number(step.loss_after, zeros=True)}"]
             lines += [f"{key} → {eq.result_text('text')}" for key, eq in found.items() if eq is not shown]
         else:  # the backward pass: every δ, then every ∂E/∂w, without the working
             lines = [f"{key} = {eq.result_text('text')}" for key, eq in found.items() if key.startswith("δ")]
