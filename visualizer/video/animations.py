@@ -10,7 +10,7 @@ from visualizer.style import PHASE_COLORS, signed_color
 
 from .network_mobject import RADIUS, NetworkMobject, fitted_label
 
-FOCUS_SHARE = 0.3  # where along an edge into the focused neuron its number goes
+FOCUS_SHARE = 0.4  # where along an edge into the focused neuron its number goes
 
 
 def build_network(net: NetworkMobject):
