@@ -152,12 +152,13 @@ def test_larger_networks_show_numbers_only_where_the_beat_focuses():
     assert delta[1].text == format_display(large.steps[0].layers[1].delta[0, 0], 3)
 
 
-def test_output_field_only_for_two_inputs_and_several_samples():
+def test_output_field_for_two_inputs_and_one_output():
     import numpy as np
 
     from visualizer.video.plots import FIELD_PIXELS, has_output_field, output_fields
 
-    assert not has_output_field(run(load_spec("2-3-1"))) and not has_output_field(run(load_spec("3-4-4-2")))
+    assert has_output_field(run(load_spec("2-3-1"))) and not has_output_field(run(load_spec("3-4-4-2")))
+    assert not has_output_field(run(load_spec("mazur")))  # two outputs
     trace = run(load_spec("xor"), 5)
     assert has_output_field(trace)
     field = output_fields(trace, [-1, 4])

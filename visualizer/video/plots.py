@@ -61,9 +61,10 @@ class OutputField:
 
 
 def has_output_field(trace) -> bool:
-    """A 2-input, 1-output network trained on several samples: its output over the input plane
-    is a picture of what it learned (with one sample there is no boundary to see)."""
-    return trace.network.sizes[0] == 2 and trace.network.sizes[-1] == 1 and len(trace.input) > 1
+    """A 2-input, 1-output network: its output over the input plane is a picture of what it
+    learned (a decision boundary when it separates samples; a near-constant plane, honestly,
+    when it was trained on one sample only)."""
+    return trace.network.sizes[0] == 2 and trace.network.sizes[-1] == 1
 
 
 def output_fields(trace, steps: list[int], side: float = 3.4) -> OutputField:
