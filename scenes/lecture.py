@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import os
 
-from manim import (DOWN, LEFT, RIGHT, UP, WHITE, Create, FadeIn, FadeOut, Group, Indicate, LaggedStart, Scene, Text, VGroup,
-                   Transform, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, WHITE, Create, FadeIn, FadeOut, Group, Indicate, LaggedStart, Scene, Text,
+                   Transform, VGroup, Write)
 
 from visualizer.activations import get_activation
 from visualizer.explain.notation import a_, d_, w_
 from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, format_display
-from visualizer.video.animations import (backward_layer, build_network, delta_tags, focus_on, forward_layer, gradient_tags,
-                                         update_edges)
+from visualizer.video.animations import (backward_layer, build_network, delta_tags, focus_on, forward_layer,
+                                         gradient_tags, update_edges)
 from visualizer.video.data import load_trace
 from visualizer.video.encoding import use_faster_preset
 from visualizer.video.formulas import FULL_WIDTH, Board, equation_tex, equations, fit_above_equations, reveal
-from visualizer.video.neuron_mobject import NeuronCloseup
-from visualizer.video.plots import activation_plot, prediction_vs_target, has_output_field, loss_axes, output_fields
 from visualizer.video.network_mobject import NetworkMobject
+from visualizer.video.neuron_mobject import NeuronCloseup
 from visualizer.video.notes import speaker_notes
+from visualizer.video.plots import activation_plot, has_output_field, loss_axes, output_fields, prediction_vs_target
 
 
 use_faster_preset()
@@ -193,16 +193,23 @@ class Training(Beat):
         row.scale(min(1.0, FULL_WIDTH / row.width)).shift(DOWN * 0.3)
         title = self.title()
         self.play(Write(title), FadeIn(net), Create(axes), FadeIn(labels), *([FadeIn(panels[1])] if field else []))
+        if field:
+            self.bring_to_back(field.images[0])
         previous = 0
         for n, index in enumerate(shown):
             curve = axes.plot_line_graph(list(range(previous, index + 2)), list(history[previous:index + 2]),
                                          add_vertex_dots=False, line_color=PHASE_COLORS["loss"], stroke_width=4)
             later = NetworkMobject(trace, step=index, values=False).replace(net)
             loss = format_display(steps[index].loss_after, zeros=True)
-            status = Text(f"step {steps[index].index} · E = {loss}", font_size=24, color=PHASE_COLORS["update"]).next_to(labels, UP, buff=0.2)
+            status = Text(f"step {steps[index].index} · E = {loss}", font_size=24, color=PHASE_COLORS["update"])
+            status.next_to(labels, UP, buff=0.2)
             moves = [Transform(net.edges[key], later.edges[key]) for key in net.edges]
             if field:
-                moves.append(Transform(field.images[0], field.images[n + 1].replace(field.images[0])))
+                # The field steps to this snapshot at once, behind everything: manim redraws every
+                # frame whatever is animated or lies above it, and an image is slow to draw (a
+                # morphing field doubled this beat's rendering time).
+                self.remove(field.images[n])
+                self.bring_to_back(field.images[n + 1].replace(field.images[n]))
             self.play(Create(curve), *moves, FadeIn(status), run_time=1.0)
             self.remove(status)
             previous = index + 1

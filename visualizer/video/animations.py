@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from manim import (AnimationGroup, Circle, Create, FadeIn, Indicate, LaggedStart, Line, ShowPassingFlash, Succession, Text,
-                   Transform)
+from manim import (AnimationGroup, Circle, Create, FadeIn, Indicate, LaggedStart, Line, ShowPassingFlash, Succession,
+                   Text, Transform)
 
 from visualizer.layout import symmetric_limit
 from visualizer.style import PHASE_COLORS, signed_color

@@ -67,7 +67,8 @@ class NetworkMobject(VGroup):
         self.ellipses: dict = {}
         for node, d in G.nodes(data=True):
             if d["kind"] == "ellipsis":
-                self.ellipses[node] = Text(f"⋮ {d['hidden']} more", font_size=18, color=NOTE_GREY).move_to(place(node))
+                note = Text(f"⋮ {d['hidden']} more", font_size=18, color=NOTE_GREY)
+                self.ellipses[node] = note.move_to(place(node))
                 continue
             self.neurons[node] = Circle(radius=RADIUS, color=BLACK, stroke_width=2, fill_color=WHITE,
                                         fill_opacity=1).move_to(place(node))

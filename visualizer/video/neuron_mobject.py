@@ -5,15 +5,16 @@ Numbers have the equations' digits (explain's default), so the picture and the f
 from __future__ import annotations
 
 import numpy as np
-from manim import BLACK, ManimColor, interpolate_color, DOWN, LEFT, RIGHT, UP, WHITE, Circle, Line, MathTex, Text, VGroup
+from manim import (BLACK, DOWN, LEFT, RIGHT, UP, WHITE, Circle, Line, ManimColor, MathTex, Text, VGroup,
+                   interpolate_color)
 
 from visualizer.explain.notation import a_, b_, w_
 from visualizer.layout import symmetric_limit
-from visualizer.style import DEFAULT_DIGITS as DIGITS, PHASE_COLORS, format_display, format_number, pick, signed_color
+from visualizer.style import DEFAULT_DIGITS as DIGITS
+from visualizer.style import PHASE_COLORS, format_display, format_number, pick, signed_color
 from visualizer.trace import Trace
 
 from .network_mobject import NOTE_GREY
-
 
 MAX_INPUTS = 5  # inputs drawn; more are shortened as everywhere else (the first ones, ⋮, the last)
 SPAN, REACH = 3.4, 4.6  # height the inputs are spread over; distance from the inputs to the neuron
@@ -47,7 +48,8 @@ class NeuronCloseup(VGroup):
             circle.move_to(UP * y)
             value = Text(format_display(source[k], DIGITS), font_size=22, color=BLACK)
             value.scale_to_fit_width(min(value.width, 1.6 * radius)).move_to(circle)
-            name = MathTex(a_(layer - 1, k + 1).latex(DIGITS), font_size=30, color=BLACK).next_to(circle, LEFT, buff=0.12)
+            name = MathTex(a_(layer - 1, k + 1).latex(DIGITS), font_size=30, color=BLACK)
+            name.next_to(circle, LEFT, buff=0.12)
             self.inputs[k] = VGroup(circle, value, name)
             w = float(record.W[j, k])
             start, end = circle.get_center(), self.neuron.get_center()

@@ -27,8 +27,9 @@ def speaker_notes(trace: Trace, beat: str) -> str:
     net = trace.network
     step = trace.steps[0]
     if beat == "TitleCard":
-        lines = [f"Network {net.name}: layers {'-'.join(map(str, net.sizes))}, activations {', '.join(net.activations)}, "
-                 f"loss {net.loss}, optimizer {net.optimizer['name']} (η = {format_number(net.optimizer['lr'])})",
+        lines = [f"Network {net.name}: layers {'-'.join(map(str, net.sizes))}, "
+                 f"activations {', '.join(net.activations)}, loss {net.loss}, "
+                 f"optimizer {net.optimizer['name']} (η = {format_number(net.optimizer['lr'])})",
                  "Every number on the slides is from the recorded step, verified against torch autograd."]
     elif beat == "Training":
         last = trace.steps[-1]
@@ -43,7 +44,8 @@ def speaker_notes(trace: Trace, beat: str) -> str:
         elif beat == "WeightUpdate":  # the weight the slide works out, then every new value
             shown = found[w_(len(net.sizes) - 1, 1, 1).text()]
             lines = [equation_text(shown),
-                     f"loss on the same input: {format_number(step.loss, zeros=True)} → {format_number(step.loss_after, zeros=True)}"]
+                     f"loss on the same input: {format_number(step.loss, zeros=True)} → "
+                     f"{format_number(step.loss_after, zeros=True)}"]
             lines += [f"{key} → {eq.result_text('text')}" for key, eq in found.items() if eq is not shown]
         else:  # the backward pass: every δ, then every ∂E/∂w, without the working
             lines = [f"{key} = {eq.result_text('text')}" for key, eq in found.items() if key.startswith("δ")]

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,8 +21,8 @@ from ..errors import UsageError
 from ..files import atomic_target
 
 SCENES = {  # the --scene names, in video order
-    "lecture": "Lecture", "dot-product": "NeuronDotProduct", "forward": "ForwardPass", "loss": "Loss", "backward": "BackwardPass",
-    "update": "WeightUpdate", "training": "Training",
+    "lecture": "Lecture", "dot-product": "NeuronDotProduct", "forward": "ForwardPass", "loss": "Loss",
+    "backward": "BackwardPass", "update": "WeightUpdate", "training": "Training",
 }
 TRAINING_STEPS = 100  # the training beat needs a run to show; the other beats show its first step
 QUALITY = {"low": "-ql", "medium": "-qm", "high": "-qh", "4k": "-qk"}
@@ -75,10 +76,11 @@ def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Pat
                 tasks[scene] = progress.add_task(scene, total=1)
                 jobs.append(("LectureSlides" if scene == "Lecture" else scene, None, scene))
         started = time.perf_counter()
+        beats_done, counting = dict.fromkeys(tasks, 0), threading.Lock()
 
         def one(job) -> Path:
             scene, beat, task = job
-            media = Path(work) / (beat or scene)
+            media = Path(work) / (f"{scene}.{beat}" if beat else scene)  # a beat may also be asked for alone
             media.mkdir()
             env = {**os.environ, "BACKPROP_TRACE": str(trace_path), "BACKPROP_BEAT": beat or ""}
             result = subprocess.run(
@@ -94,9 +96,10 @@ def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Pat
             if beat is None:
                 progress.update(tasks[task], completed=1, description=f"{task} ({time.perf_counter() - started:.0f} s)")
             else:
-                progress.advance(tasks[task])
-                done = int(progress.tasks[[t.id for t in progress.tasks].index(tasks[task])].completed)
-                progress.update(tasks[task], description=f"{task} ({done} of {len(LECTURE_PARTS)} beats)")
+                with counting:
+                    beats_done[task] += 1
+                    progress.update(tasks[task], completed=beats_done[task],
+                                    description=f"{task} ({beats_done[task]} of {len(LECTURE_PARTS)} beats)")
             return video
 
         with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
@@ -116,7 +119,8 @@ def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Pat
                 from .slides import convert_to_html
 
                 written.append(out_dir / f"{name}-{scene}.html")
-                convert_to_html(Path(work) / "LectureSlides", "LectureSlides", written[-1], f"Backpropagation · {name}")
+                convert_to_html(Path(work) / "LectureSlides", "LectureSlides", written[-1],
+                                f"Backpropagation · {name}")
         return written
 
 

@@ -27,7 +27,7 @@ def reveal_dir() -> Path:
 
 def check_slides_tools() -> None:
     try:
-        import manim_slides  # noqa: F401
+        import manim_slides  # noqa: F401  (only: is it installed?)
     except ImportError:
         raise UsageError("--slides needs manim-slides; install it with: pip install 'backprop[video]' "
                          "(or run `make setup`)") from None
