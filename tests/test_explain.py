@@ -25,6 +25,7 @@ from visualizer.explain.markdown import render_markdown
 from visualizer.explain.text import equation_parts, make_console, print_document
 from visualizer.losses import LOSSES
 from visualizer.network import run
+from visualizer.optimizers import OPTIMIZERS
 from visualizer.spec import load_spec, spec_from_table
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -95,7 +96,7 @@ def test_notebooks_get_markdown():
 # ----- LaTeX ---------------------------------------------------------------------------------------
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is installed by `make setup`")
-@pytest.mark.parametrize("net, steps", [("mazur", 1), ("xor", 3), ("784-16-10", 1)])
+@pytest.mark.parametrize("net, steps", [("mazur", 1), ("xor", 3), ("784-16-10", 1), ("xor-adam", 2)])
 def test_latex_compiles(tmp_path, net, steps):
     document = build_document(run(load_spec(net), steps))
     (tmp_path / "trace.tex").write_text(render_latex(document, "✓ verified: torch"), encoding="utf-8")
@@ -114,12 +115,16 @@ def test_latex_compiles(tmp_path, net, steps):
 # ----- rounding honesty ----------------------------------------------------------------------------
 
 FUNCTIONS = {"σ": ACTIVATIONS["sigmoid"].function, "tanh": np.tanh,
-             "ReLU": ACTIVATIONS["relu"].function, "id": lambda v: v}
+             "ReLU": ACTIVATIONS["relu"].function, "id": lambda v: v, "√": np.sqrt}
+POWERS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 
 
 def recompute(form: str) -> float | None:
     """Redo a printed numeric form as a reader would, from its printed numbers; None if symbolic."""
-    expr = form.replace("−", "-").replace("·", "*").replace("½", "0.5*").replace("²", "**2")
+    expr = form.replace("−", "-").replace("·", "*").replace("½", "0.5*")
+    expr = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "**" + m.group().translate(POWERS), expr)
+    expr = re.sub(rf"√({NUMBER})", r"√(\1)", expr)  # √ of a number, like the function it is
     for name in FUNCTIONS:
         expr = expr.replace(f"{name}(", f"F['{name}'](")
     expr = re.sub(r"(\d)\(", r"\1*(", expr)  # 2(a − y) is a product
@@ -160,6 +165,9 @@ def assert_honest(sections):
 def test_every_displayed_equation_adds_up_for_the_presets():
     for net, precision in (("mazur", 9), ("mazur", 3), ("2-3-1", 4), ("xor", 2)):
         assert assert_honest(build_document(run(load_spec(net), 2), Options(precision=precision))) > 20
+    for optimizer in sorted(OPTIMIZERS):  # each optimizer's lines, in the second step (with state)
+        trace = run(load_spec("2-3-1").with_overrides(optimizer=optimizer), 2)
+        assert assert_honest(build_document(trace, Options(precision=4, show="all"))) > 20
 
 
 @st.composite
@@ -175,7 +183,8 @@ def small_networks(draw):
         "loss": draw(st.sampled_from(sorted(LOSSES))),
         "input": np.round(rng.uniform(-3, 3, (batch, sizes[0])), draw(st.integers(1, 6))).tolist(),
         "target": np.round(rng.uniform(-1, 1, (batch, sizes[-1])), 2).tolist(),
-        "optimizer": {"name": "sgd", "lr": draw(st.sampled_from([0.01, 0.1, 0.5, 1.0, 3.0]))},
+        "optimizer": {"name": draw(st.sampled_from(sorted(OPTIMIZERS))),
+                      "lr": draw(st.sampled_from([0.01, 0.1, 0.5, 1.0, 3.0]))},
     }
     return spec_from_table(table), draw(st.integers(1, 6))
 

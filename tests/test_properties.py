@@ -1,4 +1,5 @@
-"""Property tests: for random small networks, every Trace field equals torch autograd and
+"""Property tests: for random small networks trained by any optimizer with random settings,
+every Trace field (the optimizer's state included) equals torch autograd and torch.optim, and
 every gradient agrees with central finite differences."""
 
 import numpy as np
@@ -9,6 +10,7 @@ from visualizer.activations import ACTIVATIONS
 from visualizer.initializers import INITIALIZERS
 from visualizer.losses import LOSSES
 from visualizer.network import run
+from visualizer.optimizers import OPTIMIZERS
 from visualizer.spec import spec_from_table
 from visualizer.verify import check_against_torch, check_finite_differences
 
@@ -32,9 +34,24 @@ def networks(draw):
         "train_biases": draw(st.booleans()),
         "input": rng.uniform(-2, 2, (batch, sizes[0])).tolist(),
         "target": rng.uniform(-1, 1, (batch, sizes[-1])).tolist(),
-        "optimizer": {"name": "sgd", "lr": draw(st.floats(0.01, 1.0))},
+        "optimizer": draw(optimizers()),
     }
-    return spec_from_table(table), draw(st.integers(1, 3))
+    return spec_from_table(table), draw(st.integers(1, 5))
+
+
+@st.composite
+def optimizers(draw):
+    """Any optimizer, with its settings drawn inside their allowed ranges."""
+    name = draw(st.sampled_from(sorted(OPTIMIZERS)))
+    settings = {"lr": draw(st.floats(0.001, 1.0))}
+    for key in OPTIMIZERS[name].defaults:
+        if key in ("momentum", "alpha", "beta1", "beta2"):
+            settings[key] = draw(st.floats(0.0, 0.999))
+        elif key == "eps":
+            settings[key] = draw(st.floats(1e-10, 1e-3))
+        elif key == "weight_decay":
+            settings[key] = draw(st.floats(0.0, 0.5))
+    return {"name": name, **settings}
 
 
 @given(networks())

@@ -8,7 +8,7 @@ import pytest
 from visualizer.errors import UsageError
 from visualizer.network import run
 from visualizer.spec import load_spec
-from visualizer.trace import ARRAY_FIELDS, SCHEMA, Trace
+from visualizer.trace import ARRAY_FIELDS, SCHEMA, STATE_FIELDS, Trace
 from visualizer.verify import verify
 
 
@@ -40,7 +40,7 @@ def test_json_has_the_documented_fields(trace):
     assert set(step) == {"index", "loss", "loss_after", "loss_terms", "sample_losses", "layers",
                          "optimizer_state"}
     assert np.shape(step["loss_terms"]) == (4, 1)
-    assert set(step["layers"][0]) == set(ARRAY_FIELDS)
+    assert set(step["layers"][0]) == set(ARRAY_FIELDS + STATE_FIELDS)
     assert np.shape(step["layers"][0]["W"]) == (2, 2) and np.shape(step["layers"][0]["delta"]) == (4, 2)
     assert len(data["loss_history"]) == 4
     assert data["verification"]["torch"]["passed"] is True

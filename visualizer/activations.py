@@ -32,6 +32,7 @@ class Activation:
     derivative_latex: str
     derivative_text: str
     torch: Callable  # (torch module, z tensor) -> a tensor
+    torch_name: str  # the torch function it is checked against, for the docs
     symbol: str  # f in a = f(z), as text
     symbol_latex: str
     # f'(z) written with the numbers a reader already has: (z, a, value of z) -> formula
@@ -66,6 +67,7 @@ SIGMOID = Activation(
     derivative_latex=r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))",
     derivative_text="σ'(z) = σ(z)·(1 − σ(z))",
     torch=lambda torch, z: torch.sigmoid(z),
+    torch_name="torch.sigmoid",
     symbol="σ",
     symbol_latex=r"\sigma",
     derivative_formula=lambda z, a, z_value: mul(a, Sub(ONE, a)),
@@ -80,6 +82,7 @@ TANH = Activation(
     derivative_latex=r"\tanh'(z) = 1 - \tanh^2(z)",
     derivative_text="tanh'(z) = 1 − tanh²(z)",
     torch=lambda torch, z: torch.tanh(z),
+    torch_name="torch.tanh",
     symbol="tanh",
     symbol_latex=r"\tanh",
     derivative_formula=lambda z, a, z_value: Sub(ONE, Square(a)),
@@ -95,6 +98,7 @@ RELU = Activation(
     derivative_latex=r"\mathrm{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
     derivative_text="ReLU'(z) = 1 if z > 0 else 0",
     torch=lambda torch, z: torch.relu(z),
+    torch_name="torch.relu",
     symbol="ReLU",
     symbol_latex=r"\mathrm{ReLU}",
     derivative_formula=lambda z, a, z_value: ONE if z_value > 0 else Const("0", "0", 0.0),
@@ -110,6 +114,7 @@ IDENTITY = Activation(
     derivative_latex=r"f'(z) = 1",
     derivative_text="f'(z) = 1",
     torch=lambda torch, z: z,
+    torch_name="z itself (no function)",
     symbol="id",
     symbol_latex=r"\mathrm{id}",
     derivative_formula=lambda z, a, z_value: ONE,

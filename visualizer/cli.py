@@ -58,7 +58,8 @@ def net_options(command):
         click.option("--activation", help="Hidden-layer activation: sigmoid, tanh, relu, identity."),
         click.option("--output-activation", help="Output-layer activation."),
         click.option("--loss", help="Loss: mse, sse, half_sse."),
-        click.option("--optimizer", help="Optimizer: sgd."),
+        click.option("--optimizer", help="Optimizer: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw "
+                                         "(PyTorch's conventions; other settings in a TOML spec)."),
         click.option("--lr", type=float, help="Learning rate η."),
         click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=1, show_default=True,
                      help="Training steps on the same batch."),

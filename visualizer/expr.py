@@ -19,7 +19,7 @@ import numpy as np
 from .style import format_number
 
 SUB = str.maketrans("0123456789ijks", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₛ")
-SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+SUP = str.maketrans("0123456789()t", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾ᵗ")
 
 ADD, MUL, ATOM = 1, 2, 3  # precedence: a child binding looser than its parent gets parentheses
 
@@ -164,9 +164,10 @@ class Mul(Expr):
     prec = MUL
 
     def render(self, style):
-        # a leading negative number needs no parentheses: −0.2·0.5
-        parts = [f.render(style) if not i and isinstance(f, Num) else self._child(f, style, ATOM if i else MUL)
-                 for i, f in enumerate(self.factors)]
+        # a leading negative number needs no parentheses (−0.2·0.5), nor a fraction at the end (η·g/(√s + ε))
+        last = len(self.factors) - 1
+        parts = [f.render(style) if (not i and isinstance(f, Num)) or (i == last and isinstance(f, Div))
+                 else self._child(f, style, ATOM if i else MUL) for i, f in enumerate(self.factors)]
         out = parts[0]
         for previous, factor, shown in zip(self.factors, self.factors[1:], parts[1:]):
             out += shown if _juxtaposed(previous, factor, shown) else (r" \cdot " if style.mode == "latex" else "·") + shown
@@ -208,6 +209,54 @@ class Square(Expr):
 
     def evaluate(self, style):
         return self.base.evaluate(style) ** 2
+
+
+@dataclass(frozen=True)
+class Div(Expr):
+    """a/b; a fraction in LaTeX."""
+
+    top: Expr
+    bottom: Expr
+    prec = MUL
+
+    def render(self, style):
+        if style.mode == "latex":
+            return rf"\frac{{{self.top.render(style)}}}{{{self.bottom.render(style)}}}"
+        return self._child(self.top, style, ATOM) + "/" + self._child(self.bottom, style, ATOM)
+
+    def evaluate(self, style):
+        return self.top.evaluate(style) / self.bottom.evaluate(style)
+
+
+@dataclass(frozen=True)
+class Sqrt(Expr):
+    arg: Expr
+
+    def render(self, style):
+        if style.mode == "latex":
+            return rf"\sqrt{{{self.arg.render(style)}}}"
+        return "√" + self._child(self.arg, style, ATOM)
+
+    def evaluate(self, style):
+        return math.sqrt(self.arg.evaluate(style))
+
+
+@dataclass(frozen=True)
+class Power(Expr):
+    """base to a power that is a symbol or a whole number (β₁ᵗ, 0.9³)."""
+
+    base: Expr
+    exponent: Expr
+
+    def render(self, style):
+        base = self._child(self.base, style, ATOM)
+        exponent = self.exponent.render(style)
+        if style.mode == "latex":
+            return f"{base}^{{{exponent}}}"
+        return base + exponent.translate(SUP)
+
+    def evaluate(self, style):
+        return self.base.evaluate(style) ** self.exponent.evaluate(style)
 
 
 @dataclass(frozen=True)

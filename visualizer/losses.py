@@ -29,6 +29,7 @@ class Loss:
     text: str
     torch: Callable  # (torch module, output tensor, target tensor) -> scalar tensor
     torch_terms: Callable  # the same, but the terms before any reduction (batch × n)
+    torch_name: str  # what it is checked against, for the docs
 
     def build(self, a: Node, y: Node) -> tuple[Node, Node, Node]:
         """(the terms, batch × n; each sample's loss; the loss E, their mean), all named."""
@@ -66,6 +67,7 @@ MSE = Loss(
     # mean over all batch×n elements equals the mean over samples of the per-sample means
     torch=lambda torch, a, y: torch.nn.functional.mse_loss(a, y),
     torch_terms=lambda torch, a, y: torch.nn.functional.mse_loss(a, y, reduction="none"),
+    torch_name="torch.nn.functional.mse_loss",
 )
 
 SSE = Loss(
@@ -79,6 +81,7 @@ SSE = Loss(
     text="E = Σᵢ (aᵢ − yᵢ)²",
     torch=lambda torch, a, y: torch.nn.functional.mse_loss(a, y, reduction="sum") / a.shape[0],
     torch_terms=lambda torch, a, y: torch.nn.functional.mse_loss(a, y, reduction="none"),
+    torch_name="torch.nn.functional.mse_loss",
 )
 
 HALF_SSE = Loss(
@@ -92,6 +95,7 @@ HALF_SSE = Loss(
     text="E = ½ Σᵢ (yᵢ − aᵢ)²",
     torch=lambda torch, a, y: 0.5 * torch.nn.functional.mse_loss(a, y, reduction="sum") / a.shape[0],
     torch_terms=lambda torch, a, y: 0.5 * torch.nn.functional.mse_loss(a, y, reduction="none"),
+    torch_name="torch.nn.functional.mse_loss",
 )
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE, SSE, HALF_SSE)}

@@ -116,11 +116,14 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
     n = len(weights)
     new_W = new_params[:n]
     new_b = new_params[n:] if model.train_biases else [b.copy() for b in biases]
+    slots = {k: v for k, v in new_state.items() if k != "t"}  # per slot, one array per parameter
     layers = tuple(
         LayerStep(
             W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value,
             grad_a=f.a[l].grad, d_activation=model.activations[l].derivative(f.z[l].value, f.a[l].value),
             delta=f.z[l].grad, grad_W=grad_W[l], grad_b=grad_b[l], W_new=new_W[l], b_new=new_b[l],
+            state_W={k: v[l] for k, v in slots.items()},
+            state_b={k: v[n + l] for k, v in slots.items()} if model.train_biases else {},
         )
         for l in range(n)
     )
@@ -131,7 +134,7 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
         sample_losses=f.sample_losses.value,
         loss_after=loss_value(model, new_W, new_b, x, y),
         layers=layers,
-        optimizer_state=new_state,
+        optimizer_state={"t": new_state["t"]},
     )
     return step, new_W, new_b, new_state, graph_of(f.loss)
 

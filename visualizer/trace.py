@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -44,10 +44,18 @@ class LayerStep:
     grad_b: np.ndarray  # ∂E/∂b = Σ_batch δ
     W_new: np.ndarray
     b_new: np.ndarray
+    # the optimizer's state for this layer after the step, by slot (velocity v, running averages
+    # m and v, …), shaped as W and as b; empty for plain SGD
+    state_W: dict = field(default_factory=dict)
+    state_b: dict = field(default_factory=dict)
 
     def __post_init__(self):
         for f in fields(self):
-            object.__setattr__(self, f.name, frozen_array(getattr(self, f.name)))
+            value = getattr(self, f.name)
+            if isinstance(value, dict):
+                object.__setattr__(self, f.name, {k: frozen_array(v) for k, v in value.items()})
+            else:
+                object.__setattr__(self, f.name, frozen_array(value))
 
     @property
     def change_W(self) -> np.ndarray:
@@ -59,7 +67,8 @@ class LayerStep:
         return self.b_new - self.b
 
 
-ARRAY_FIELDS = tuple(f.name for f in fields(LayerStep))
+STATE_FIELDS = ("state_W", "state_b")
+ARRAY_FIELDS = tuple(f.name for f in fields(LayerStep) if f.name not in STATE_FIELDS)
 # The fields by the phase of the step that computes them.
 FORWARD_FIELDS = ("W", "b", "z", "a")
 BACKWARD_FIELDS = ("grad_a", "d_activation", "delta", "grad_W", "grad_b")
@@ -73,7 +82,7 @@ class Step:
     loss: float  # E before the update
     loss_after: float  # E on the same batch with the new weights
     layers: tuple[LayerStep, ...]
-    optimizer_state: dict  # after this step's update; empty for plain SGD
+    optimizer_state: dict  # after this step's update: {"t": steps taken}; the slots are in the layers
     loss_terms: np.ndarray  # batch × outputs: each output's term of E, before the reduction
     sample_losses: np.ndarray  # batch: each sample's loss; E is their mean
 
@@ -184,7 +193,9 @@ class Trace:
                     "loss_after": s.loss_after,
                     "loss_terms": s.loss_terms.tolist(),
                     "sample_losses": s.sample_losses.tolist(),
-                    "layers": [{name: getattr(layer, name).tolist() for name in ARRAY_FIELDS} for layer in s.layers],
+                    "layers": [{**{name: getattr(layer, name).tolist() for name in ARRAY_FIELDS},
+                                **{name: {k: v.tolist() for k, v in getattr(layer, name).items()} for name in STATE_FIELDS}}
+                               for layer in s.layers],
                     "optimizer_state": s.optimizer_state,
                 }
                 for s in self.steps
@@ -221,7 +232,8 @@ class Trace:
                     Step(
                         index=s["index"], loss=s["loss"], loss_after=s["loss_after"], loss_terms=s["loss_terms"],
                         sample_losses=s["sample_losses"],
-                        layers=tuple(LayerStep(**{k: layer[k] for k in ARRAY_FIELDS}) for layer in s["layers"]),
+                        layers=tuple(LayerStep(**{k: layer[k] for k in ARRAY_FIELDS},
+                                               **{k: layer.get(k, {}) for k in STATE_FIELDS}) for layer in s["layers"]),
                         optimizer_state=s["optimizer_state"],
                     )
                     for s in data["steps"]

@@ -138,6 +138,11 @@ def torch_replay(trace: Trace) -> list[dict]:
         optimizer.step()
         for layer, W_l, b_l in zip(layers, W, b):
             layer["W_new"], layer["b_new"] = W_l.detach().clone(), b_l.detach().clone()
+            # torch's own state (velocity, running averages), under our slot names
+            for name, param in (("state_W", W_l), ("state_b", b_l)):
+                kept = optimizer.state.get(param, {})
+                layer[name] = {ours: kept[theirs].detach().clone().numpy()
+                               for ours, theirs in model.optimizer.torch_state.items() if theirs in kept}
         previous = [(layer["W_new"].numpy(), layer["b_new"].numpy()) for layer in layers]
         with torch.no_grad():
             loss_after = forward([tensor(layer.W_new) for layer in step.layers],
@@ -147,7 +152,7 @@ def torch_replay(trace: Trace) -> list[dict]:
             "loss_terms": terms.detach().numpy(),
             "sample_losses": (terms.sum(dim=1) if model.loss.reduction == "sum" else terms.mean(dim=1)).detach().numpy(),
             "loss_after": loss_after.item(),
-            "layers": [{k: np.asarray(v) if isinstance(v, np.ndarray) else v.numpy() for k, v in layer.items()}
+            "layers": [{k: v if isinstance(v, (np.ndarray, dict)) else v.numpy() for k, v in layer.items()}
                        for layer in layers],
         })
     return steps
@@ -166,6 +171,14 @@ def check_against_torch(trace: Trace, tolerance: float = TORCH_TOLERANCE) -> Che
             for l, (layer, ref) in order:
                 for name in names:
                     worst.add(f"{where}, layer {l}, {name}", getattr(layer, name), ref[name])
+        for l, (layer, ref) in pairs:  # the optimizer's state, wherever torch keeps the same quantity
+            for name in ("state_W", "state_b"):
+                for slot, value in ref[name].items():
+                    ours = getattr(layer, name).get(slot)
+                    if ours is None:
+                        worst.failed_at = worst.failed_at or f"{where}, layer {l}, {name}[{slot}] (not recorded)"
+                        continue
+                    worst.add(f"{where}, layer {l}, {name}[{slot}]", ours, value)
         worst.add(f"{where}, loss after", step.loss_after, reference["loss_after"])
     return worst.check()
 

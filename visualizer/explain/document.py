@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..activations import get_activation
 from ..expr import SUP, Const, Deriv, Expr, Num, Style, Sym, SumOver, add, honest_digits, mul
 from ..losses import get_loss
-from ..optimizers import get_optimizer
+from ..optimizers import DERIVED, formulas, get_optimizer
 from ..style import DEFAULT_DIGITS, format_display, pick
 from ..trace import Step, Trace
 from .notation import E, a_, b_, d_, shown_sum, w_, x_, y_, z_
@@ -25,6 +25,7 @@ PHASES = ("forward", "loss", "backward", "update")
 NEURONS = 4  # neurons per layer written out; beyond that: the first 3, a note, the last
 SAMPLES = 2  # samples of a batch written out in full
 PARAMETERS = 8  # gradient and update lines per layer
+DETAILED = 2  # parameters per layer whose optimizer state is written out line by line
 TABLE_ROWS, TABLE_COLUMNS = 8, 5  # 5 columns of numbers keep a table inside 80 columns
 STEP_ROWS = 20  # rows of the per-step loss table before it is condensed
 
@@ -280,27 +281,35 @@ class _Builder:
 
     def update(self, step: Step) -> list[Section]:
         sections = []
-        symbols = self.optimizer.symbols
-        numbers = {k: Num(v) for k, v in self.hyper.items()}
         trained = self.trace.network.train_biases
+        before = self.trace.steps[step.index - 2] if step.index > 1 else None  # the state this step starts from
         for l, layer in enumerate(step.layers, start=1):
             section = Section(f"Update, layer {l}: {self.optimizer.text}", "update", 2)
-            params = [(w_(l, j + 1, k + 1), layer.W[j, k], layer.grad_W[j, k], layer.W_new[j, k], layer.change_W[j, k])
+            old_state = (before.layers[l - 1].state_W, before.layers[l - 1].state_b) if before else ({}, {})
+            params = [(w_(l, j + 1, k + 1), (j, k), layer.W, layer.grad_W, layer.W_new, layer.change_W,
+                       old_state[0], layer.state_W)
                       for j in range(layer.W.shape[0]) for k in range(layer.W.shape[1])]
-            biases = [(b_(l, j + 1), layer.b[j], layer.grad_b[j], layer.b_new[j], layer.change_b[j])
-                      for j in range(len(layer.b))]
-            rows = []
+            biases = [(b_(l, j + 1), (j,), layer.b, layer.grad_b, layer.b_new, layer.change_b,
+                       old_state[1], layer.state_b) for j in range(len(layer.b))]
             for group, name in ((params, "weights"), (biases if trained else [], "biases")):
-                for symbol, old, grad, new, _ in group[:PARAMETERS]:
-                    section.items.append(self.equation(
-                        symbol, [self.optimizer.update_formula(symbol, Deriv(symbol), symbols)],
-                        [self.optimizer.update_formula(Num(old), Num(grad), numbers)], new, arrow="←"))
+                for n, (symbol, at, old, grad, new, _, state_old, state_new) in enumerate(group[:PARAMETERS]):
+                    numbers = {**self.hyper, "w": old[at], "g": grad[at], "t": step.optimizer_state["t"]}
+                    for slot, values in state_new.items():
+                        numbers[slot] = float(state_old[slot][at]) if slot in state_old else 0.0
+                        numbers[f"{slot}'"] = float(values[at])
+                    lines = list(zip(formulas(self.optimizer, symbol), formulas(self.optimizer, symbol, numbers)))
+                    if n >= DETAILED:  # the state's lines for the first few; then only the new value
+                        lines = lines[-1:]
+                    for (slot, lhs, symbolic), (*_, numeric) in lines:
+                        result = new[at] if slot == "w" else numbers[f"{slot}'"]
+                        section.items.append(self.equation(lhs, [symbolic], [numeric], result,
+                                                           arrow="=" if slot in DERIVED else "←"))
                 if len(group) > PARAMETERS:
                     section.items.append(Note(f"… {len(group) - PARAMETERS} more {name} of layer {l}, updated the same way"))
             if not trained:
                 section.items.append(Note("biases stay fixed (train_biases = false)"))
-            for symbol, old, grad, new, change in (params + biases)[:TABLE_ROWS]:
-                rows.append([symbol, old, grad, new, change])
+            rows = [[symbol, old[at], grad[at], new[at], change[at]]
+                    for symbol, at, old, grad, new, change, *_ in (params + biases)[:TABLE_ROWS]]
             section.items.append(self.table(["", "before", "∂E/∂·", "after", "Δ"], rows))
             sections.append(section)
         return sections
