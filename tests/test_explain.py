@@ -114,8 +114,8 @@ def test_latex_compiles(tmp_path, net, steps):
 
 # ----- rounding honesty ----------------------------------------------------------------------------
 
-FUNCTIONS = {"σ": ACTIVATIONS["sigmoid"].function, "tanh": np.tanh,
-             "ReLU": ACTIVATIONS["relu"].function, "id": lambda v: v, "√": np.sqrt}
+FUNCTIONS = {"σ": ACTIVATIONS["sigmoid"].function, "tanh": np.tanh, "LReLU": ACTIVATIONS["leaky_relu"].function,
+             "ReLU": ACTIVATIONS["relu"].function, "id": lambda v: v, "√": np.sqrt, "sign": np.sign, "abs": abs}
 POWERS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 
@@ -125,6 +125,7 @@ def recompute(form: str) -> float | None:
     expr = form.replace("−", "-").replace("·", "*").replace("½", "0.5*")
     expr = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "**" + m.group().translate(POWERS), expr)
     expr = re.sub(rf"√({NUMBER})", r"√(\1)", expr)  # √ of a number, like the function it is
+    expr = re.sub(r"\|([^|]+)\|", r"abs(\1)", expr)
     for name in FUNCTIONS:
         expr = expr.replace(f"{name}(", f"F['{name}'](")
     expr = re.sub(r"(\d)\(", r"\1*(", expr)  # 2(a − y) is a product

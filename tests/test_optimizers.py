@@ -77,6 +77,7 @@ def test_state_round_trips_through_json():
 
 @pytest.mark.parametrize("settings, message", [
     ({"name": "momentum", "momentum": 1.5}, "momentum of momentum must be in [0, 1)"),
+    ({"name": "nesterov", "momentum": 0}, "momentum of nesterov must be in (0, 1)"),
     ({"name": "adam", "eps": 0}, "eps of adam must be in (0, inf)"),
     ({"name": "rmsprop", "beta1": 0.9}, "optimizer 'rmsprop' has no setting 'beta1'"),
     ({"name": "adam", "lr": -1}, "learning rate must be a positive number"),
@@ -89,13 +90,16 @@ def test_bad_settings_say_what_is_allowed(settings, message):
         spec_from_table(table)
 
 
-def test_the_help_lists_every_optimizer():
+def test_the_help_lists_every_optimizer_loss_and_activation():
     from click.testing import CliRunner
 
     from visualizer.cli import explain
 
+    from visualizer.activations import ACTIVATIONS
+    from visualizer.losses import LOSSES
+
     shown = " ".join(CliRunner().invoke(explain, ["--help"], terminal_width=200).output.split())
-    for name in optimizers.OPTIMIZERS:
+    for name in [*optimizers.OPTIMIZERS, *LOSSES, *ACTIVATIONS]:
         assert name in shown
 
 

@@ -46,7 +46,7 @@ def optimizers(draw):
     settings = {"lr": draw(st.floats(0.001, 1.0))}
     for key in OPTIMIZERS[name].defaults:
         if key in ("momentum", "alpha", "beta1", "beta2"):
-            settings[key] = draw(st.floats(0.0, 0.999))
+            settings[key] = draw(st.floats(0.001 if name == "nesterov" else 0.0, 0.999))
         elif key == "eps":
             settings[key] = draw(st.floats(1e-10, 1e-3))
         elif key == "weight_decay":

@@ -105,6 +105,25 @@ RELU = Activation(
     kinks=(0.0,),
 )
 
+LEAKY_SLOPE = 0.01  # torch.nn.functional.leaky_relu's default
+
+LEAKY_RELU = Activation(
+    name="leaky_relu",
+    function=lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
+    # a small slope below 0, so a neuron that is off still passes some gradient back (ReLU's dead neurons)
+    derivative=lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE),
+    latex=r"\mathrm{LReLU}(z) = \begin{cases} z & z > 0 \\ 0.01\,z & z \le 0 \end{cases}",
+    text="LReLU(z) = z if z > 0 else 0.01·z",
+    derivative_latex=r"\mathrm{LReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0.01 & z \le 0 \end{cases}",
+    derivative_text="LReLU'(z) = 1 if z > 0 else 0.01",
+    torch=lambda torch, z: torch.nn.functional.leaky_relu(z, LEAKY_SLOPE),
+    torch_name="torch.nn.functional.leaky_relu",
+    symbol="LReLU",
+    symbol_latex=r"\mathrm{LReLU}",
+    derivative_formula=lambda z, a, z_value: ONE if z_value > 0 else Const("0.01", "0.01", LEAKY_SLOPE),
+    kinks=(0.0,),
+)
+
 IDENTITY = Activation(
     name="identity",
     function=lambda z: z.copy(),
@@ -120,9 +139,10 @@ IDENTITY = Activation(
     derivative_formula=lambda z, a, z_value: ONE,
 )
 
-ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, IDENTITY)}
+ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, LEAKY_RELU, IDENTITY)}
 # Other names people use for the same function.
-ALIASES = {"linear": "identity", "none": "identity", "logistic": "sigmoid"}
+ALIASES = {"linear": "identity", "none": "identity", "logistic": "sigmoid", "leaky": "leaky_relu",
+           "lrelu": "leaky_relu"}
 
 
 def get_activation(name: str) -> Activation:

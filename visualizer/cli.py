@@ -55,9 +55,9 @@ def net_options(command):
         click.option("--seed", type=click.IntRange(min=0), help="Seed for starting weights and drawn data."),
         click.option("--input", "input_", type=BatchParam(), help="Input sample(s): 0.05,0.10 or 0,0;0,1 for a batch."),
         click.option("--target", type=BatchParam(), help="Target(s), like --input."),
-        click.option("--activation", help="Hidden-layer activation: sigmoid, tanh, relu, identity."),
+        click.option("--activation", help="Hidden-layer activation: sigmoid, tanh, relu, leaky_relu, identity."),
         click.option("--output-activation", help="Output-layer activation."),
-        click.option("--loss", help="Loss: mse, sse, half_sse."),
+        click.option("--loss", help="Loss: mse, sse, half_sse, mae, mape."),
         click.option("--optimizer", help="Optimizer: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw "
                                          "(PyTorch's conventions; other settings in a TOML spec)."),
         click.option("--lr", type=float, help="Learning rate η."),

@@ -212,6 +212,18 @@ class Square(Expr):
 
 
 @dataclass(frozen=True)
+class Abs(Expr):
+    arg: Expr
+
+    def render(self, style):
+        inner = self.arg.render(style)
+        return rf"\left|{inner}\right|" if style.mode == "latex" else f"|{inner}|"
+
+    def evaluate(self, style):
+        return abs(self.arg.evaluate(style))
+
+
+@dataclass(frozen=True)
 class Div(Expr):
     """a/b; a fraction in LaTeX."""
 
@@ -331,9 +343,18 @@ def honest_digits(numeric: list[Expr], result: float, digits: int, most: int = 1
     """
     shown, tolerance = shown_value(result, digits), unit(result, digits) * (1 + 1e-9)
     for k in range(digits, most + 1):
-        values = [e.evaluate(Style("text", k)) for e in numeric]
+        values = [_redone(e, k) for e in numeric]
         if any(math.isnan(v) for v in values):
             return digits
         if all(abs(v - shown) <= tolerance for v in values):
             return k
     return most
+
+
+def _redone(form: Expr, digits: int) -> float:
+    """The form's value from its numbers at `digits`; infinite where those numbers break it (at
+    one digit 0.999 shows as 1, and 1 − 0.999ᵗ as a divisor becomes 0), so more digits are tried."""
+    try:
+        return form.evaluate(Style("text", digits))
+    except (ZeroDivisionError, ValueError, OverflowError):
+        return math.inf

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable
 
-from .engine import Node
+import numpy as np
+
+from .engine import Node, elementwise
 from .errors import unknown_name
-from .expr import Const, Expr, Square, Sub, mul
+from .expr import Abs, Call, Const, Div, Expr, Square, Sub, mul
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,10 @@ class Loss:
     term: Callable[[Node, Node], Node]  # per output: (a, y) -> term, element by element
     term_formula: Callable[[Expr, Expr], Expr]  # the same term as a formula
     reduction: str  # over the outputs of a sample: "sum" or "mean"
-    grad_factor: Fraction  # ∂E/∂aᵢ = grad_factor · (aᵢ − yᵢ) / (batch · (n if mean else 1))
+    # ∂term/∂a = grad_factor · term_gradient(a, y), so that ∂E/∂aᵢ is that over
+    # batch · (n if mean else 1); the constant is kept apart to be shown as one fraction (2/3·(a − y))
+    grad_factor: Fraction
+    term_gradient: Callable[[Expr, Expr], Expr]
     latex: str
     text: str
     torch: Callable  # (torch module, output tensor, target tensor) -> scalar tensor
@@ -40,10 +45,10 @@ class Loss:
     def gradient_formula(self, a: Expr, y: Expr, n: int, batch: int) -> Expr:
         """∂E/∂aᵢ with the numbers in it, e.g. 2/3·(a − y); the engine's value is what is shown."""
         factor = self.grad_factor / (batch * (n if self.reduction == "mean" else 1))
-        difference = Sub(a, y)
+        gradient = self.term_gradient(a, y)
         if factor == 1:
-            return difference
-        return mul(_fraction(factor), difference)
+            return gradient
+        return mul(_fraction(factor), gradient)
 
 
 def _fraction(value: Fraction) -> Const:
@@ -62,6 +67,7 @@ MSE = Loss(
     term_formula=lambda a, y: Square(Sub(a, y)),
     reduction="mean",
     grad_factor=Fraction(2),
+    term_gradient=lambda a, y: Sub(a, y),
     latex=r"E = \frac{1}{n}\sum_{i=1}^{n} (a_i - y_i)^2",
     text="E = (1/n) Σᵢ (aᵢ − yᵢ)²",
     # mean over all batch×n elements equals the mean over samples of the per-sample means
@@ -77,6 +83,7 @@ SSE = Loss(
     term_formula=lambda a, y: Square(Sub(a, y)),
     reduction="sum",
     grad_factor=Fraction(2),
+    term_gradient=lambda a, y: Sub(a, y),
     latex=r"E = \sum_{i=1}^{n} (a_i - y_i)^2",
     text="E = Σᵢ (aᵢ − yᵢ)²",
     torch=lambda torch, a, y: torch.nn.functional.mse_loss(a, y, reduction="sum") / a.shape[0],
@@ -91,6 +98,7 @@ HALF_SSE = Loss(
     term_formula=lambda a, y: mul(HALF, Square(Sub(y, a))),
     reduction="sum",
     grad_factor=Fraction(1),
+    term_gradient=lambda a, y: Sub(a, y),
     latex=r"E = \frac{1}{2}\sum_{i=1}^{n} (y_i - a_i)^2",
     text="E = ½ Σᵢ (yᵢ − aᵢ)²",
     torch=lambda torch, a, y: 0.5 * torch.nn.functional.mse_loss(a, y, reduction="sum") / a.shape[0],
@@ -98,7 +106,47 @@ HALF_SSE = Loss(
     torch_name="torch.nn.functional.mse_loss",
 )
 
-LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE, SSE, HALF_SSE)}
+def _abs(x: Node) -> Node:
+    # |x|' = sign(x), 0 at 0 as in torch
+    return elementwise(x, np.abs, lambda v, out: np.sign(v), "abs")
+
+
+def _sign(x: Expr) -> Expr:
+    return Call("sign", r"\operatorname{sign}", np.sign, x)
+
+
+MAE = Loss(
+    name="mae",
+    description="the mean over the outputs of the absolute errors, then over the batch",
+    term=lambda a, y: _abs(a - y),
+    term_formula=lambda a, y: Abs(Sub(a, y)),
+    reduction="mean",
+    grad_factor=Fraction(1),
+    term_gradient=lambda a, y: _sign(Sub(a, y)),
+    latex=r"E = \frac{1}{n}\sum_{i=1}^{n} \left|a_i - y_i\right|",
+    text="E = (1/n) Σᵢ |aᵢ − yᵢ|",
+    torch=lambda torch, a, y: torch.nn.functional.l1_loss(a, y),
+    torch_terms=lambda torch, a, y: torch.nn.functional.l1_loss(a, y, reduction="none"),
+    torch_name="torch.nn.functional.l1_loss",
+)
+
+MAPE = Loss(
+    name="mape",
+    description="the mean over the outputs of the errors relative to the targets (a fraction: 0.05 is 5 %), "
+                "then over the batch; a target of 0 is refused",
+    term=lambda a, y: _abs(a - y) / Node(np.abs(y.value)),
+    term_formula=lambda a, y: Div(Abs(Sub(a, y)), Abs(y)),
+    reduction="mean",
+    grad_factor=Fraction(1),
+    term_gradient=lambda a, y: Div(_sign(Sub(a, y)), Abs(y)),
+    latex=r"E = \frac{1}{n}\sum_{i=1}^{n} \frac{\left|a_i - y_i\right|}{\left|y_i\right|}",
+    text="E = (1/n) Σᵢ |aᵢ − yᵢ| / |yᵢ|",
+    torch=lambda torch, a, y: (torch.abs(a - y) / torch.abs(y)).mean(),
+    torch_terms=lambda torch, a, y: torch.abs(a - y) / torch.abs(y),
+    torch_name="torch.abs",
+)
+
+LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE, SSE, HALF_SSE, MAE, MAPE)}
 
 
 def get_loss(name: str) -> Loss:

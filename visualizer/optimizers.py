@@ -12,6 +12,7 @@ order), and its torch counterpart.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -63,6 +64,7 @@ class Optimizer:
     torch_state: dict  # our slot -> its name in torch.optim's per-parameter state
     torch_name: str  # the torch.optim class it is checked against, for the docs
     slots: dict  # slot -> (text symbol, LaTeX symbol), in the order the lines compute them
+    ranges: dict = dataclasses.field(default_factory=dict)  # narrower than RANGES for this optimizer
 
     @property
     def symbols(self) -> dict:
@@ -83,7 +85,7 @@ class Optimizer:
             hyper[key] = float(value)
         if hyper["lr"] <= 0:
             raise UsageError(f"learning rate must be a positive number, e.g. 0.5; got {given.get('lr')!r}")
-        for key, (low, high, low_in, high_in) in RANGES.items():
+        for key, (low, high, low_in, high_in) in {**RANGES, **self.ranges}.items():
             if key in hyper:
                 value = hyper[key]
                 if value < low or value > high or (value == low and not low_in) or (value == high and not high_in):
@@ -208,6 +210,7 @@ NESTEROV = Optimizer(
     torch_state={"v": "momentum_buffer"},
     slots={"v": ("v", "v")},
     torch_name="torch.optim.SGD",
+    ranges={"momentum": (0, 1, False, False)},  # no look-ahead without momentum (torch refuses 0)
 )
 
 ADAGRAD = Optimizer(

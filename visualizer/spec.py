@@ -275,6 +275,12 @@ def _check_data(spec: NetSpec) -> None:
     given = [a for a in (spec.input, spec.target) if a is not None]
     if len(given) == 1 and len(given[0]) > 1:
         raise UsageError("a batch of several samples needs both input and target")
+    if spec.loss == "mape":
+        zeros = np.argwhere(spec.data()[1] == 0)
+        if len(zeros):
+            s, i = zeros[0] + 1
+            raise UsageError(f"mape divides by the target, and target {i} of sample {s} is 0 (the error would be "
+                             f"infinite); use mae, or give targets that are not 0 with --target")
 
 
 def _check_parameters(spec: NetSpec) -> None:

@@ -85,7 +85,8 @@ def torch_replay(trace: Trace) -> list[dict]:
     Each step starts from the weights the trace says it started from, so rounding differences
     cannot compound from step to step (in a diverging run they would grow without bound); the
     step-to-step chain is checked instead by reporting, as each step's starting W and b, the
-    W_new and b_new torch computed in the step before. One torch optimizer serves all steps,
+    W_new and b_new torch computed in the step before. Likewise torch.optim updates from the
+    trace's gradients (themselves compared with torch's). One torch optimizer serves all steps,
     so an optimizer with state carries it as torch would. The loss after a step is torch's loss
     at the trace's new weights.
     """
@@ -135,6 +136,14 @@ def torch_replay(trace: Trace) -> list[dict]:
              "d_activation": derivative(f, z), "delta": z.grad, "grad_W": W_l.grad.clone(), "grad_b": b_l.grad.clone()}
             for p, z, a, W_l, b_l, f in zip(previous, zs, activations, W, b, model.activations)
         ]
+        # torch.optim steps from the trace's gradients, which were just compared with torch's:
+        # so the update is checked on its own, as each step starts from the trace's weights.
+        # (Where an update is ill-conditioned, e.g. Adam with β = 0 and a tiny ε dividing
+        # g by |g| + ε, rounding-level differences in g would otherwise decide the result.)
+        with torch.no_grad():
+            for W_l, b_l, layer in zip(W, b, step.layers):
+                W_l.grad.copy_(tensor(layer.grad_W))
+                b_l.grad.copy_(tensor(layer.grad_b))
         optimizer.step()
         for layer, W_l, b_l in zip(layers, W, b):
             layer["W_new"], layer["b_new"] = W_l.detach().clone(), b_l.detach().clone()
