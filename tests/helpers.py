@@ -34,3 +34,17 @@ def compare_with_torch(ours, theirs, *shapes, seed=0, low=-2.0, high=2.0, forwar
         np.testing.assert_allclose(node.grad, tensor.grad.numpy(), rtol=grad_tol, atol=grad_tol,
                                    err_msg=f"gradient of input {i}")
     return out
+
+
+def fit_loss(table: dict, rng: np.random.Generator) -> dict:
+    """Make a drawn spec table valid for its loss: the output a loss needs, targets it accepts."""
+    batch, n = np.shape(table["target"])
+    loss = table["loss"]
+    if loss in ("bce", "bce_logits"):
+        table["output_activation"] = "sigmoid" if loss == "bce" else "identity"
+        table["target"] = np.round(rng.uniform(0, 1, (batch, n)), 2).tolist()
+    elif loss == "hinge":
+        table["target"] = rng.choice([-1.0, 1.0], (batch, n)).tolist()
+    elif loss == "mape":  # away from 0, where it divides
+        table["target"] = (rng.choice([-1.0, 1.0], (batch, n)) * np.round(rng.uniform(0.1, 1, (batch, n)), 2)).tolist()
+    return table

@@ -12,8 +12,11 @@ import sys
 
 import click
 
+from .activations import ACTIVATIONS
 from .errors import UsageError
 from .explain.document import PHASES
+from .losses import LOSSES
+from .optimizers import OPTIMIZERS
 from .spec import NetSpec, load_spec
 
 MAX_STEPS = 100_000
@@ -55,10 +58,10 @@ def net_options(command):
         click.option("--seed", type=click.IntRange(min=0), help="Seed for starting weights and drawn data."),
         click.option("--input", "input_", type=BatchParam(), help="Input sample(s): 0.05,0.10 or 0,0;0,1 for a batch."),
         click.option("--target", type=BatchParam(), help="Target(s), like --input."),
-        click.option("--activation", help="Hidden-layer activation: sigmoid, tanh, relu, leaky_relu, identity."),
+        click.option("--activation", help=f"Hidden-layer activation: {', '.join(ACTIVATIONS)}."),
         click.option("--output-activation", help="Output-layer activation."),
-        click.option("--loss", help="Loss: mse, sse, half_sse, mae, mape."),
-        click.option("--optimizer", help="Optimizer: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw "
+        click.option("--loss", help=f"Loss: {', '.join(LOSSES)}."),
+        click.option("--optimizer", help=f"Optimizer: {', '.join(OPTIMIZERS)} "
                                          "(PyTorch's conventions; other settings in a TOML spec)."),
         click.option("--lr", type=float, help="Learning rate η."),
         click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=1, show_default=True,

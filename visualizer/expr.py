@@ -152,7 +152,10 @@ class Sub(Expr):
 
     def render(self, style):
         minus = " - " if style.mode == "latex" else " − "
-        return self._child(self.left, style, ADD) + minus + self._child(self.right, style, MUL)
+        right = self._child(self.right, style, MUL)
+        if right.startswith(("−", "-")):  # 1 − (−1·0.89), not 1 − −1·0.89
+            right = self._paren(right, style)
+        return self._child(self.left, style, ADD) + minus + right
 
     def evaluate(self, style):
         return self.left.evaluate(style) - self.right.evaluate(style)
@@ -166,7 +169,7 @@ class Mul(Expr):
     def render(self, style):
         # a leading negative number needs no parentheses (−0.2·0.5), nor a fraction at the end (η·g/(√s + ε))
         last = len(self.factors) - 1
-        parts = [f.render(style) if (not i and isinstance(f, Num)) or (i == last and isinstance(f, Div))
+        parts = [f.render(style) if (not i and isinstance(f, (Num, Neg))) or (i == last and isinstance(f, Div))
                  else self._child(f, style, ATOM if i else MUL) for i, f in enumerate(self.factors)]
         out = parts[0]
         for previous, factor, shown in zip(self.factors, self.factors[1:], parts[1:]):
@@ -221,6 +224,48 @@ class Abs(Expr):
 
     def evaluate(self, style):
         return abs(self.arg.evaluate(style))
+
+
+@dataclass(frozen=True)
+class Neg(Expr):
+    """−x; a sum gets parentheses: −(y·log(a) + …)."""
+
+    arg: Expr
+    prec = ADD
+
+    def render(self, style):
+        minus = "-" if style.mode == "latex" else "−"
+        return minus + self._child(self.arg, style, MUL)
+
+    def evaluate(self, style):
+        return -self.arg.evaluate(style)
+
+
+@dataclass(frozen=True)
+class Max0(Expr):
+    """max(0, x), the hinge."""
+
+    arg: Expr
+
+    def render(self, style):
+        inner = self.arg.render(style)
+        return rf"\max\left(0, {inner}\right)" if style.mode == "latex" else f"max(0, {inner})"
+
+    def evaluate(self, style):
+        return max(0.0, self.arg.evaluate(style))
+
+
+@dataclass(frozen=True)
+class AtMost1(Expr):
+    """[x ≤ 1]: 1 where x ≤ 1, else 0 (Iverson's bracket), the hinge's slope switch."""
+
+    arg: Expr
+
+    def render(self, style):
+        return rf"\left[{self.arg.render(style)} \le 1\right]" if style.mode == "latex" else f"[{self.arg.render(style)} ≤ 1]"
+
+    def evaluate(self, style):
+        return 1.0 if self.arg.evaluate(style) <= 1 else 0.0
 
 
 @dataclass(frozen=True)

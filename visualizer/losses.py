@@ -16,7 +16,7 @@ import numpy as np
 
 from .engine import Node, elementwise
 from .errors import unknown_name
-from .expr import Abs, Call, Const, Div, Expr, Square, Sub, mul
+from .expr import Abs, AtMost1, Call, Const, Div, Expr, Max0, Neg, Square, Sub, add, mul
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,12 @@ class Loss:
     torch: Callable  # (torch module, output tensor, target tensor) -> scalar tensor
     torch_terms: Callable  # the same, but the terms before any reduction (batch × n)
     torch_name: str  # what it is checked against, for the docs
+    # where the slope used is a convention rather than the derivative of E (a floor against
+    # dividing by 0): (a, y) -> bool array; finite differences cannot check those steps
+    conventional: Callable | None = None
+    # how far E computed in float64 may be off beyond ε·|E|, where the formula cancels:
+    # (a, y) -> an absolute error, for finite differences' noise allowance
+    rounding: Callable | None = None
 
     def build(self, a: Node, y: Node) -> tuple[Node, Node, Node]:
         """(the terms, batch × n; each sample's loss; the loss E, their mean), all named."""
@@ -59,6 +65,7 @@ def _fraction(value: Fraction) -> Const:
 
 
 HALF = Const("½", r"\tfrac{1}{2}", 0.5)
+ONE = Const("1", "1", 1.0)
 
 MSE = Loss(
     name="mse",
@@ -146,7 +153,107 @@ MAPE = Loss(
     torch_name="torch.abs",
 )
 
-LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE, SSE, HALF_SSE, MAE, MAPE)}
+LOG_FLOOR = -100.0  # torch's binary_cross_entropy clamps each log here, so a saturated output gives no log(0)
+
+
+BCE_EPSILON = float(np.float32(1e-12))  # torch's floor for a(1 − a) in the gradient (a float32 constant there)
+
+
+def _bce_terms(a: Node, y: Node) -> Node:
+    """−(y·log a + (1 − y)·log(1 − a)) element by element, as torch computes it: each log clamped
+    at −100 (a saturated output gives no log(0)), the slope (a − y)/a(1 − a) with a(1 − a) ≥ 1e-12."""
+    target = y.value
+
+    def f(v):
+        with np.errstate(divide="ignore"):
+            return -(target * np.maximum(np.log(v), LOG_FLOOR) + (1 - target) * np.maximum(np.log1p(-v), LOG_FLOOR))
+
+    return elementwise(a, f, lambda v, out: (v - target) / np.maximum(v * (1 - v), BCE_EPSILON), "bce")
+
+
+def _clamped_log(v):
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(v), LOG_FLOOR)
+
+
+def _log(x: Expr) -> Expr:
+    # the log as BCE uses it (clamped at −100, as the description says), so a written line redoes
+    return Call("log", r"\log", _clamped_log, x)
+
+
+def _softplus(z: Node) -> Node:
+    # log(1 + eᶻ) written so that no exp overflows: max(z, 0) + log(1 + e^(−|z|)); its slope is σ(z)
+    return elementwise(z, lambda v: np.maximum(v, 0.0) + np.log1p(np.exp(-np.abs(v))),
+                       lambda v, out: 0.5 * (1.0 + np.tanh(0.5 * v)), "softplus")
+
+
+def _hinge(x: Node) -> Node:
+    # max(0, x) with slope 1 at x = 0 too, as torch.clamp(min=0) has: the margin is met exactly
+    # when a saturated tanh gives y·a = 1
+    return elementwise(x, lambda v: np.maximum(v, 0.0), lambda v, out: (v >= 0).astype(np.float64), "max0")
+
+
+BCE = Loss(
+    name="bce",
+    description="binary cross-entropy of probabilities (a sigmoid output) against targets in [0, 1], "
+                "the mean over the outputs, then over the batch; each log is at least −100, as in torch",
+    term=_bce_terms,
+    term_formula=lambda a, y: Neg(add(mul(y, _log(a)), mul(Sub(ONE, y), _log(Sub(ONE, a))))),
+    reduction="mean",
+    grad_factor=Fraction(1),
+    term_gradient=lambda a, y: Div(Sub(a, y), mul(a, Sub(ONE, a))),
+    latex=r"E = -\frac{1}{n}\sum_{i=1}^{n} \left(y_i \log a_i + (1 - y_i) \log(1 - a_i)\right)",
+    text="E = −(1/n) Σᵢ (yᵢ·log aᵢ + (1 − yᵢ)·log(1 − aᵢ))",
+    torch=lambda torch, a, y: torch.nn.functional.binary_cross_entropy(a, y),
+    torch_terms=lambda torch, a, y: torch.nn.functional.binary_cross_entropy(a, y, reduction="none"),
+    torch_name="torch.nn.functional.binary_cross_entropy",
+    conventional=lambda a, y: a * (1 - a) < BCE_EPSILON,
+    # 1 − a for a near 1 keeps only the digits a had: log(1 − a) is then off by about ε·a/(1 − a)
+    rounding=lambda a, y: float(np.mean(np.finfo(np.float64).eps * (np.abs(1 - y) * a / np.maximum(1 - a, 1e-300)
+                                                                    + np.abs(y) * (1 - a) / np.maximum(a, 1e-300)))),
+)
+
+BCE_LOGITS = Loss(
+    name="bce_logits",
+    description="binary cross-entropy of logits (an identity output z; the loss applies the sigmoid, "
+                "stably), the mean over the outputs, then over the batch",
+    term=lambda a, y: _softplus(a) - a * y,
+    term_formula=lambda a, y: Sub(Call("softplus", r"\operatorname{softplus}", _softplus_value, a), mul(y, a)),
+    reduction="mean",
+    grad_factor=Fraction(1),
+    term_gradient=lambda a, y: Sub(Call("σ", r"\sigma", _sigmoid_value, a), y),
+    latex=r"E = \frac{1}{n}\sum_{i=1}^{n} \left(\log(1 + e^{a_i}) - y_i a_i\right)",
+    text="E = (1/n) Σᵢ (softplus(aᵢ) − yᵢ·aᵢ), softplus(a) = log(1 + eᵃ)",
+    torch=lambda torch, a, y: torch.nn.functional.binary_cross_entropy_with_logits(a, y),
+    torch_terms=lambda torch, a, y: torch.nn.functional.binary_cross_entropy_with_logits(a, y, reduction="none"),
+    torch_name="torch.nn.functional.binary_cross_entropy_with_logits",
+)
+
+HINGE = Loss(
+    name="hinge",
+    description="the hinge (a margin of 1) for targets −1 or +1, the mean over the outputs, then over the batch",
+    term=lambda a, y: _hinge(1.0 - y * a),
+    term_formula=lambda a, y: Max0(Sub(ONE, mul(y, a))),
+    reduction="mean",
+    grad_factor=Fraction(1),
+    term_gradient=lambda a, y: mul(Neg(y), AtMost1(mul(y, a))),
+    latex=r"E = \frac{1}{n}\sum_{i=1}^{n} \max(0, 1 - y_i a_i)",
+    text="E = (1/n) Σᵢ max(0, 1 − yᵢ·aᵢ)",
+    torch=lambda torch, a, y: torch.clamp(1 - y * a, min=0).mean(),
+    torch_terms=lambda torch, a, y: torch.clamp(1 - y * a, min=0),
+    torch_name="torch.clamp",
+)
+
+
+def _softplus_value(v):
+    return np.maximum(v, 0.0) + np.log1p(np.exp(-np.abs(v)))
+
+
+def _sigmoid_value(v):
+    return 0.5 * (1.0 + np.tanh(0.5 * v))
+
+
+LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE, SSE, HALF_SSE, MAE, MAPE, BCE, BCE_LOGITS, HINGE)}
 
 
 def get_loss(name: str) -> Loss:

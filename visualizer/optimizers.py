@@ -130,11 +130,19 @@ def _rmsprop(params, grads, state, hyper):
     return new, {"t": state.get("t", 0) + 1, "s": s}
 
 
+def _lerp(start: Array, end: Array, weight: float) -> Array:
+    """β₁m + (1 − β₁)g computed as torch.lerp computes it (Adam's running mean in torch): the
+    two forms are equal in exact arithmetic, but with β₁ near 0 or 1 rounding tells them apart."""
+    if weight < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1 - weight)
+
+
 def _adam(decoupled: bool):
     def update(params, grads, state, hyper):
         b1, b2, lr, eps = hyper["beta1"], hyper["beta2"], hyper["lr"], hyper["eps"]
         t = state.get("t", 0) + 1
-        m = [b1 * m_old + (1 - b1) * g for m_old, g in zip(_slot(state, "m", params), grads)]
+        m = [_lerp(m_old, g, 1 - b1) for m_old, g in zip(_slot(state, "m", params), grads)]
         v = [b2 * v_old + (1 - b2) * g * g for v_old, g in zip(_slot(state, "v", params), grads)]
         m_hat = [x / (1 - b1 ** t) for x in m]
         v_hat = [x / (1 - b2 ** t) for x in v]

@@ -275,12 +275,34 @@ def _check_data(spec: NetSpec) -> None:
     given = [a for a in (spec.input, spec.target) if a is not None]
     if len(given) == 1 and len(given[0]) > 1:
         raise UsageError("a batch of several samples needs both input and target")
+    _check_loss_fits(spec)
     if spec.loss == "mape":
         zeros = np.argwhere(spec.data()[1] == 0)
         if len(zeros):
             s, i = zeros[0] + 1
             raise UsageError(f"mape divides by the target, and target {i} of sample {s} is 0 (the error would be "
                              f"infinite); use mae, or give targets that are not 0 with --target")
+
+
+def _check_loss_fits(spec: NetSpec) -> None:
+    """A loss that needs a kind of output or of target gets it, or a message saying what to change."""
+    output, target = spec.activations[-1], spec.data()[1]
+    if spec.loss == "bce":
+        if output != "sigmoid":
+            raise UsageError(f"bce needs probabilities, but the output activation is {output}; use --output-activation "
+                             f"sigmoid, or --loss bce_logits with --output-activation identity")
+        if target.min() < 0 or target.max() > 1:
+            raise UsageError("bce needs targets between 0 and 1 (probabilities); for −1/+1 targets use hinge")
+    if spec.loss == "bce_logits":
+        if output != "identity":
+            raise UsageError(f"bce_logits applies the sigmoid itself, so the output activation must be identity "
+                             f"(it is {output}); use --output-activation identity, or --loss bce after a sigmoid")
+        if target.min() < 0 or target.max() > 1:
+            raise UsageError("bce_logits needs targets between 0 and 1; for −1/+1 targets use hinge")
+    if spec.loss == "hinge" and not np.isin(target, (-1.0, 1.0)).all():
+        bad = target[~np.isin(target, (-1.0, 1.0))][0]
+        raise UsageError(f"hinge needs targets −1 or +1, got {bad:g}; give them with --target (for 0/1 targets, "
+                         f"use bce)")
 
 
 def _check_parameters(spec: NetSpec) -> None:

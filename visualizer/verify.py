@@ -199,6 +199,11 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
     x, y = np.array(trace.input), np.array(trace.target)
     worst = _Worst(tolerance)
     for step in trace.steps:
+        if model.loss.conventional is not None and model.loss.conventional(step.layers[-1].a, y).any():
+            # a saturated output: the loss's slope there is torch's convention (a floor), not the
+            # derivative of E, so differences of E cannot check this step
+            worst.skipped += sum(layer.W.size + layer.b.size + layer.z.size for layer in step.layers)
+            continue
         weights = [np.array(layer.W) for layer in step.layers]
         biases = [np.array(layer.b) for layer in step.layers]
         zs = [np.array(layer.z) for layer in step.layers]
@@ -208,7 +213,10 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
             saved = arrays[l][index]
             arrays[l][index] = saved + nudge
             f = forward(model, weights, biases, x, y, replace_z=(l, arrays[l]) if kind == "delta" else None)
-            result = float(f.loss.value), _branches(model, f)  # before the restore: nodes share the arrays
+            # the loss, how far off float64 may have it beyond ε·|E|, and the kinks' sides
+            # (all before the restore: nodes share the arrays)
+            extra = model.loss.rounding(f.a[-1].value, y) if model.loss.rounding else 0.0
+            result = float(f.loss.value), _branches(model, f), extra
             arrays[l][index] = saved
             return result
 
@@ -216,7 +224,8 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
             for kind, arrays, ours in (("grad_W", weights, layer.grad_W), ("grad_b", biases, layer.grad_b),
                                        ("delta", zs, layer.delta)):
                 numeric, noise, at_kink = _central_differences(
-                    lambda i, d: loss_and_branches(arrays, l, i, d, kind), arrays[l].shape, h, base_branches
+                    lambda i, d: loss_and_branches(arrays, l, i, d, kind), arrays[l].shape, h, base_branches,
+                    np.asarray(ours), tolerance,
                 )
                 worst.skipped += int(at_kink.sum())
                 where = f"step {step.index}, layer {l + 1}, {kind}"
@@ -234,22 +243,33 @@ def _branches(model: Model, f) -> list[np.ndarray]:
     return codes
 
 
-def _central_differences(evaluate, shape, h: float, base_branches):
-    """For every entry i: (E(θᵢ + h) − E(θᵢ − h)) / 2h, its rounding noise, and whether it is at a kink.
+def _central_differences(evaluate, shape, h: float, base_branches, ours, tolerance):
+    """For every entry i: (E(θᵢ + h) − E(θᵢ − h)) / 2h, how far off it may be, and whether it is at a kink.
 
     E is only known to about ε·|E|, so the quotient carries about ε·|E|/h of noise: tiny for a
-    loss near 1, but it matters when training diverges and E is 1e11. An entry is at a kink
-    when nudging it moves some ReLU input across 0 or off it: no derivative exists there.
+    loss near 1, but it matters when training diverges and E is 1e11; a loss that cancels (BCE's
+    1 − a for a near 1) says how much more its rounding may be (Loss.rounding). Where E curves sharply
+    (a sigmoid output near saturation under cross-entropy) the quotient's own truncation error,
+    O(h²), can pass the tolerance too: where ours and the quotient disagree, the quotient is
+    redone with 2h, and their difference (about three times the error at h) is allowed as well.
+    An entry is at a kink when nudging it moves some ReLU input across 0 or off it: no
+    derivative exists there.
     """
     numeric, noise = np.zeros(shape), np.zeros(shape)
     at_kink = np.zeros(shape, dtype=bool)
     eps = np.finfo(np.float64).eps
+
+    def moved(*branches):
+        return any(not all(np.array_equal(b, other[k]) for other in branches) for k, b in enumerate(base_branches))
+
     for index in np.ndindex(*shape):
-        (plus, plus_branches), (minus, minus_branches) = evaluate(index, h), evaluate(index, -h)
+        (plus, plus_branches, plus_extra), (minus, minus_branches, minus_extra) = evaluate(index, h), evaluate(index, -h)
         numeric[index] = (plus - minus) / (2 * h)
-        noise[index] = 4 * eps * max(abs(plus), abs(minus)) / h
-        at_kink[index] = any(
-            not (np.array_equal(b, p) and np.array_equal(b, m))
-            for b, p, m in zip(base_branches, plus_branches, minus_branches)
-        )
+        noise[index] = (4 * eps * max(abs(plus), abs(minus)) + 2 * (plus_extra + minus_extra)) / h
+        at_kink[index] = moved(plus_branches, minus_branches)
+        if not at_kink[index] and abs(ours[index] - numeric[index]) > tolerance + noise[index]:
+            (plus2, plus2_branches, _), (minus2, minus2_branches, _) = evaluate(index, 2 * h), evaluate(index, -2 * h)
+            at_kink[index] = moved(plus2_branches, minus2_branches)
+            wider = (plus2 - minus2) / (4 * h)
+            noise[index] += abs(wider - numeric[index]) + 4 * eps * max(abs(plus2), abs(minus2)) / (2 * h)
     return numeric, noise, at_kink
