@@ -37,9 +37,26 @@ def compare_with_torch(ours, theirs, *shapes, seed=0, low=-2.0, high=2.0, forwar
 
 
 def fit_loss(table: dict, rng: np.random.Generator) -> dict:
-    """Make a drawn spec table valid for its loss: the output a loss needs, targets it accepts."""
-    batch, n = np.shape(table["target"])
+    """Make a drawn spec table valid: softmax only at an output of 2 or more, and the output and
+    targets its loss needs."""
+    from visualizer.activations import get_activation
+
+    def mixing(name):
+        return get_activation(name).output_only
+
+    if isinstance(table.get("activation"), list):
+        table["activation"] = ["sigmoid" if mixing(a) else a for a in table["activation"]]
+    elif mixing(table.get("activation", "sigmoid")):
+        table["activation"] = "sigmoid"
     loss = table["loss"]
+    batch, n = np.shape(table["target"])
+    if loss in ("cross_entropy", "sparse_cross_entropy"):
+        table["output_activation"] = "softmax"
+        n = table["sizes"][-1] = max(n, 2)
+        classes = rng.integers(0, n, (batch, 1))
+        table["target"] = (classes if loss.startswith("sparse") else np.arange(n) == classes).astype(float).tolist()
+    elif mixing(table["output_activation"]) and n < 2:
+        table["output_activation"] = "sigmoid"
     if loss in ("bce", "bce_logits"):
         table["output_activation"] = "sigmoid" if loss == "bce" else "identity"
         table["target"] = np.round(rng.uniform(0, 1, (batch, n)), 2).tolist()

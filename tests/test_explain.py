@@ -118,7 +118,7 @@ def test_latex_compiles(tmp_path, net, steps):
 
 FUNCTIONS = {"σ": ACTIVATIONS["sigmoid"].function, "tanh": np.tanh, "LReLU": ACTIVATIONS["leaky_relu"].function,
              "ReLU": ACTIVATIONS["relu"].function, "id": lambda v: v, "√": np.sqrt, "sign": np.sign, "abs": abs,
-             "log": lambda v: max(np.log(v), -100.0) if v > 0 else -100.0, "softplus": lambda v: np.logaddexp(0, v), "max": max, "atmost1": lambda v: float(v <= 1)}
+             "log": lambda v: max(np.log(v), -100.0) if v > 0 else -100.0, "exp": np.exp, "softplus": lambda v: np.logaddexp(0, v), "max": max, "atmost1": lambda v: float(v <= 1)}
 POWERS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 

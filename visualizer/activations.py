@@ -13,9 +13,9 @@ from typing import Callable
 
 import numpy as np
 
-from .engine import Node, elementwise
+from .engine import Node, elementwise, rowwise
 from .errors import unknown_name
-from .expr import Call, Const, Expr, Square, Sub, mul
+from .expr import Call, Const, Div, Exp, Expr, Square, Sub, mul
 
 ONE = Const("1", "1", 1.0)
 
@@ -38,8 +38,18 @@ class Activation:
     # f'(z) written with the numbers a reader already has: (z, a, value of z) -> formula
     derivative_formula: Callable[[Expr, Expr, float], Expr]
     kinks: tuple[float, ...] = ()  # z values where f has no derivative (finite differences skip them)
+    # None: element by element, f'(z) has the shape of z. Otherwise the activation mixes a row (softmax):
+    # `derivative` gives each sample's Jacobian ∂aₖ/∂zᵢ (batch × n × n), and this is
+    # (z, a, ∂E/∂a) -> ∂E/∂z, that Jacobian applied to the gradient
+    vjp: Callable[[Array, Array, Array], Array] | None = None
+    output_only: bool = False  # only for the output layer (softmax's outputs are one distribution)
+    # for a row-mixing activation, aᵢ as a formula of the whole row: (i, z(k) -> Expr, the sum
+    # Σₖ of a term, shortened when long) -> Expr, e.g. exp(z₂)/(exp(z₁) + exp(z₂) + exp(z₃))
+    row_formula: Callable | None = None
 
     def __call__(self, z: Node) -> Node:
+        if self.vjp is not None:
+            return rowwise(z, self.function, self.vjp, self.name)
         return elementwise(z, self.function, self.derivative, self.name)
 
     def formula(self, z: Expr) -> Expr:
@@ -139,7 +149,43 @@ IDENTITY = Activation(
     derivative_formula=lambda z, a, z_value: ONE,
 )
 
-ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, LEAKY_RELU, IDENTITY)}
+
+
+def _softmax(z: Array) -> Array:
+    # e^(z − max z) / Σ e^(z − max z): the same number as e^z / Σ e^z, but no exp overflows
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _softmax_jacobian(z: Array, a: Array) -> Array:
+    # ∂aₖ/∂zᵢ = aₖ([k = i] − aᵢ): raising zᵢ raises aᵢ and takes from every other output
+    return a[..., :, None] * (np.eye(a.shape[-1]) - a[..., None, :])
+
+
+def _softmax_vjp(z: Array, a: Array, g: Array) -> Array:
+    # Σₖ ∂E/∂aₖ · aₖ([k = i] − aᵢ) = aᵢ(∂E/∂aᵢ − Σₖ aₖ·∂E/∂aₖ)
+    return a * (g - (a * g).sum(axis=-1, keepdims=True))
+
+
+SOFTMAX = Activation(
+    name="softmax",
+    function=_softmax,
+    derivative=_softmax_jacobian,
+    latex=r"\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_{k} e^{z_k}}",
+    text="softmax(z)ᵢ = e^(zᵢ) / Σₖ e^(zₖ)",
+    derivative_latex=r"\frac{\partial a_k}{\partial z_i} = a_k\,([k = i] - a_i)",
+    derivative_text="∂aₖ/∂zᵢ = aₖ·([k = i] − aᵢ)",
+    torch=lambda torch, z: torch.softmax(z, dim=-1),
+    torch_name="torch.softmax",
+    symbol="softmax",
+    symbol_latex=r"\operatorname{softmax}",
+    derivative_formula=lambda z, a, z_value: mul(a, Sub(ONE, a)),  # the diagonal ∂aᵢ/∂zᵢ
+    vjp=_softmax_vjp,
+    output_only=True,
+    row_formula=lambda i, z, total: Div(Exp(z(i)), total(lambda k: Exp(z(k)))),
+)
+
+ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, LEAKY_RELU, IDENTITY, SOFTMAX)}
 # Other names people use for the same function.
 ALIASES = {"linear": "identity", "none": "identity", "logistic": "sigmoid", "leaky": "leaky_relu",
            "lrelu": "leaky_relu"}

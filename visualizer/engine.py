@@ -296,3 +296,17 @@ def elementwise(x: Node, f: Callable[[Array], Array], df: Callable[[Array, Array
 
     out._backward = backward
     return out
+
+
+def rowwise(x: Node, f: Callable[[Array], Array], vjp: Callable[[Array, Array, Array], Array], op: str) -> Node:
+    """y = f(x) for each row (sample) at once, where every output of a row may depend on every
+    input of it (softmax). vjp(x, y, g) = gᵀJ, the row's Jacobian J = ∂y/∂x applied to the
+    output's gradient g: then ∂E/∂xᵢ = Σₖ ∂E/∂yₖ · ∂yₖ/∂xᵢ, without building J.
+    """
+    out = Node(f(x.value), (x,), op)
+
+    def backward():
+        x.grad += vjp(x.value, out.value, out.grad)
+
+    out._backward = backward
+    return out

@@ -135,10 +135,16 @@ class Add(Expr):
     prec = ADD
 
     def render(self, style):
-        parts = [self._child(t, style, MUL if i else ADD) for i, t in enumerate(self.terms)]
-        # a later term that starts with a minus sign gets parentheses: 0.2 + (−0.1·0.5)
-        parts = [p if not i or not p.startswith(("−", "-")) else self._paren(p, style) for i, p in enumerate(parts)]
-        return " + ".join(parts)
+        minus = " - " if style.mode == "latex" else " − "
+        out = ""
+        for i, t in enumerate(self.terms):
+            if i and isinstance(t, Neg):  # a negated term is subtracted: a − y·log(b), not a + (−y·log(b))
+                out += minus + self._child(t.arg, style, MUL)
+                continue
+            part = self._child(t, style, MUL if i else ADD)
+            # a later term that starts with a minus sign gets parentheses: 0.2 + (−0.1·0.5)
+            out += (" + " + (self._paren(part, style) if part.startswith(("−", "-")) else part)) if i else part
+        return out
 
     def evaluate(self, style):
         return math.fsum(t.evaluate(style) for t in self.terms)
@@ -239,6 +245,19 @@ class Neg(Expr):
 
     def evaluate(self, style):
         return -self.arg.evaluate(style)
+
+
+@dataclass(frozen=True)
+class Exp(Expr):
+    """eˣ: exp(x) in text, e^{x} in LaTeX."""
+
+    arg: Expr
+
+    def render(self, style):
+        return f"e^{{{self.arg.render(style)}}}" if style.mode == "latex" else f"exp({self.arg.render(style)})"
+
+    def evaluate(self, style):
+        return math.exp(self.arg.evaluate(style))
 
 
 @dataclass(frozen=True)

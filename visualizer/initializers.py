@@ -55,12 +55,15 @@ def initialize(name: str, sizes, seed: int) -> tuple[list[np.ndarray], list[np.n
     return weights, biases
 
 
-def sample_data(sizes, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def sample_data(sizes, seed: int, draw_target=None) -> tuple[np.ndarray, np.ndarray]:
     """One input and target for a spec that gives none, rounded to 2 decimals for hand work.
 
     Drawn from a stream separate from the weights', so changing init leaves the data alone.
+    `draw_target(rng, batch, n)` draws the kind of target a loss needs (a one-hot row, a class).
     """
     rng = np.random.default_rng([seed, 1])
     x = np.round(rng.uniform(0.0, 1.0, (1, sizes[0])), 2)
+    if draw_target is not None:
+        return x, np.asarray(draw_target(rng, 1, sizes[-1]), dtype=np.float64)
     y = np.round(rng.uniform(0.01, 0.99, (1, sizes[-1])), 2)
     return x, y

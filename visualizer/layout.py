@@ -64,7 +64,7 @@ def _neuron_values(trace: Trace, record, l: int, j: int, sample: int) -> dict:
         "b_new": float(layer.b_new[j]),
     }
     if values["kind"] == "output":
-        values["target"] = float(trace.target[sample, j])
+        values["target"] = float(trace.output_target[sample, j])
     return values
 
 

@@ -14,7 +14,8 @@ from typing import Callable
 
 import numpy as np
 
-from .engine import Node, elementwise
+from .classes import one_hot
+from .engine import Node, elementwise, rowwise
 from .errors import unknown_name
 from .expr import Abs, AtMost1, Call, Const, Div, Expr, Max0, Neg, Square, Sub, add, mul
 
@@ -41,10 +42,23 @@ class Loss:
     # how far E computed in float64 may be off beyond ε·|E|, where the formula cancels:
     # (a, y) -> an absolute error, for finite differences' noise allowance
     rounding: Callable | None = None
+    # A loss of logits reads the output layer's weighted sums z, not its probabilities a: the
+    # torch counterparts get z, and the engine's E goes from z through log-softmax (a log-sum-exp:
+    # no log(0), no overflow), so a is off E's path. `on_probabilities` is the same loss written
+    # on a, (a, y) -> E, which gives ∂E/∂a for the record; `torch_on_probabilities` is torch's.
+    logits: bool = False
+    on_probabilities: Callable | None = None
+    torch_on_probabilities: Callable | None = None
+    output: str | None = None  # the output activation the loss needs, if any
+    # targets: how many values a sample's target has, given n outputs; a random target for a
+    # spec that gives none, (rng, batch, n) -> batch × width; and targets as one value per output
+    target_width: Callable[[int], int] = lambda n: n
+    draw_target: Callable | None = None
+    dense_target: Callable[[np.ndarray, int], np.ndarray] = lambda y, n: y
 
     def build(self, a: Node, y: Node) -> tuple[Node, Node, Node]:
         """(the terms, batch × n; each sample's loss; the loss E, their mean), all named."""
-        terms = self.term(a, y).named("loss.terms")
+        terms = self.term(a, Node(self.dense_target(y.value, a.shape[-1]), name=y.name)).named("loss.terms")
         per_sample = (terms.sum(axis=1) if self.reduction == "sum" else terms.mean(axis=1)).named("loss.samples")
         return terms, per_sample, per_sample.mean().named("loss")
 
@@ -253,10 +267,104 @@ def _sigmoid_value(v):
     return 0.5 * (1.0 + np.tanh(0.5 * v))
 
 
-LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE, SSE, HALF_SSE, MAE, MAPE, BCE, BCE_LOGITS, HINGE)}
+def _log_softmax(z: Node) -> Node:
+    """log aᵢ = zᵢ − log Σₖ e^(zₖ), with the largest z taken out first (log-sum-exp), so that it is
+    finite even where aᵢ itself underflows to 0; its slope: ∂/∂zᵢ of log aₖ = [k = i] − aᵢ."""
+    def f(v):
+        shifted = v - v.max(axis=-1, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+    return rowwise(z, f, lambda v, out, g: g - np.exp(out) * g.sum(axis=-1, keepdims=True), "log_softmax")
+
+
+def _cross_entropy_terms(a: Node, y: Node) -> Node:
+    # a is softmax(z): take z, so that the log is log-softmax (never log(0))
+    return -(y * _log_softmax(a.parents[0]))
+
+
+def _on_probabilities(a: Node, y: Node) -> Node:
+    """−Σ y·log a on the probabilities themselves, only for ∂E/∂a = −y/a. A term whose target is 0
+    is absent (0·log a = 0, slope 0, even where a underflowed to 0); an a that underflowed to 0
+    under a target above 0 has slope −inf, as it does."""
+    target = y.value
+    present = target != 0
+
+    def f(v):
+        with np.errstate(divide="ignore"):
+            return np.where(present, -target * np.log(np.where(present, v, 1.0)), 0.0)
+
+    def df(v, out):
+        with np.errstate(divide="ignore"):
+            return np.where(present, -target / np.where(present, v, 1.0), 0.0)
+
+    return elementwise(a, f, df, "cross_entropy").sum(axis=1).mean()
+
+
+def _torch_on_probabilities(torch, a, y):
+    # the same in torch; a is replaced by 1 where the target is 0, so no 0·log 0 makes a NaN slope
+    return -(y * torch.log(torch.where(y != 0, a, torch.ones_like(a)))).sum(dim=1).mean()
+
+
+def _draw_one_hot(rng, batch, n):
+    return one_hot(rng.integers(0, n, (batch, 1)), n)
+
+
+def _torch_one_hot(torch, y, n):
+    return torch.nn.functional.one_hot(y[:, 0].long(), n).to(torch.float64)
+
+
+_CE_COMMON = dict(
+    term_formula=lambda a, y: Neg(mul(y, Call("log", r"\log", np.log, a))),
+    reduction="sum",
+    grad_factor=Fraction(1),
+    term_gradient=lambda a, y: Neg(Div(y, a)),
+    latex=r"E = -\sum_{i=1}^{n} y_i \log a_i",
+    text="E = −Σᵢ yᵢ·log aᵢ",
+    logits=True,
+    on_probabilities=_on_probabilities,
+    output="softmax",
+)
+
+CROSS_ENTROPY = Loss(
+    name="cross_entropy",
+    description="categorical cross-entropy of a softmax output against one-hot targets (or any targets "
+                "that sum to 1), the sum over the outputs, then the mean over the batch; log a is computed "
+                "from z as log-softmax",
+    term=_cross_entropy_terms,
+    torch=lambda torch, z, y: torch.nn.functional.cross_entropy(z, y),
+    torch_terms=lambda torch, z, y: -(y * torch.log_softmax(z, dim=-1)),
+    torch_name="torch.nn.functional.cross_entropy",
+    torch_on_probabilities=_torch_on_probabilities,
+    draw_target=_draw_one_hot,
+    **_CE_COMMON,
+)
+
+SPARSE_CROSS_ENTROPY = Loss(
+    name="sparse_cross_entropy",
+    description="categorical cross-entropy of a softmax output against class indices (0 for the first "
+                "output, as in torch), which stand for one-hot targets: E = −log a of the right class, "
+                "the mean over the batch; log a is computed from z as log-softmax",
+    term=_cross_entropy_terms,
+    torch=lambda torch, z, y: torch.nn.functional.cross_entropy(z, y[:, 0].long()),
+    torch_terms=lambda torch, z, y: -(_torch_one_hot(torch, y, z.shape[1]) * torch.log_softmax(z, dim=-1)),
+    torch_name="torch.nn.functional.cross_entropy",
+    torch_on_probabilities=lambda torch, a, y: _torch_on_probabilities(torch, a, _torch_one_hot(torch, y, a.shape[1])),
+    target_width=lambda n: 1,
+    draw_target=lambda rng, batch, n: rng.integers(0, n, (batch, 1)).astype(np.float64),
+    dense_target=one_hot,
+    **_CE_COMMON,
+)
+
+LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE, SSE, HALF_SSE, MAE, MAPE, BCE, BCE_LOGITS, HINGE,
+                                                         CROSS_ENTROPY, SPARSE_CROSS_ENTROPY)}
+# Other names people use for the same loss (Keras' among them).
+ALIASES = {"ce": "cross_entropy", "cce": "cross_entropy", "categorical_cross_entropy": "cross_entropy",
+           "categorical_crossentropy": "cross_entropy", "sparse_categorical_crossentropy": "sparse_cross_entropy",
+           "sparse_ce": "sparse_cross_entropy", "binary_cross_entropy": "bce", "binary_crossentropy": "bce"}
 
 
 def get_loss(name: str) -> Loss:
-    if name.lower() not in LOSSES:
-        raise unknown_name("loss", name, LOSSES)
-    return LOSSES[name.lower()]
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in LOSSES:
+        raise unknown_name("loss", name, list(LOSSES) + list(ALIASES))
+    return LOSSES[key]

@@ -95,6 +95,15 @@ def loss_value(model: Model, weights, biases, x, y) -> float:
     return float(forward(model, weights, biases, x, y).loss.value)
 
 
+def output_gradient(loss: Loss, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂E/∂a of a loss of logits, from the loss written on the probabilities a (−y/a for
+    cross-entropy); where a underflowed to 0 under a target above 0 it is −inf, as it is."""
+    probabilities = Node(a, name="a")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss.on_probabilities(probabilities, Node(loss.dense_target(y, a.shape[-1]))).backward()
+    return probabilities.grad
+
+
 def graph_of(loss: Node) -> tuple[GraphNode, ...]:
     """The computation graph behind `loss`, after backward(), as a record."""
     order = loss.topological_order()
@@ -117,10 +126,13 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
     new_W = new_params[:n]
     new_b = new_params[n:] if model.train_biases else [b.copy() for b in biases]
     slots = {k: v for k, v in new_state.items() if k != "t"}  # per slot, one array per parameter
+    grad_a = [node.grad for node in f.a]
+    if model.loss.logits:  # E came from z: ∂E/∂a from the same loss written on a
+        grad_a[-1] = output_gradient(model.loss, f.a[-1].value, y)
     layers = tuple(
         LayerStep(
             W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value,
-            grad_a=f.a[l].grad, d_activation=model.activations[l].derivative(f.z[l].value, f.a[l].value),
+            grad_a=grad_a[l], d_activation=model.activations[l].derivative(f.z[l].value, f.a[l].value),
             delta=f.z[l].grad, grad_W=grad_W[l], grad_b=grad_b[l], W_new=new_W[l], b_new=new_b[l],
             state_W={k: v[l] for k, v in slots.items()},
             state_b={k: v[n + l] for k, v in slots.items()} if model.train_biases else {},

@@ -7,9 +7,15 @@ definitions, so the docs cannot drift from the code:
 from __future__ import annotations
 
 from .activations import ACTIVATIONS, ALIASES
-from .losses import LOSSES
+from .expr import Num, Sym, mul
+from .losses import ALIASES as LOSS_ALIASES, LOSSES
 from .optimizers import OPTIMIZERS, SYMBOLS
 from .style import format_number
+
+
+def cell(text: str) -> str:
+    """A table cell: |x| would end the cell in markdown."""
+    return text.replace("|", "\\|")
 
 
 def render_reference() -> str:
@@ -24,10 +30,16 @@ def render_reference() -> str:
         out.append(f"| {name} | {a.text} | {a.derivative_text} | `{a.torch_name}` |")
     out += ["", "## Losses", "",
             "Each is a term per output, reduced over the n outputs of a sample (the reduction named), and the",
-            "samples' losses are averaged over the batch.", "",
-            "| name | E for one sample | over the outputs | torch |", "|---|---|---|---|"]
+            "samples' losses are averaged over the batch. The slope is that of one term; ∂E/∂aᵢ divides it by",
+            "n for a mean and by the batch size. The cross-entropies read the softmax's z (log-softmax), and",
+            "under them δᵢ = ∂E/∂zᵢ = aᵢ − yᵢ (over the batch size).", "",
+            "| name | E for one sample | slope of a term, ∂/∂aᵢ | over the outputs | torch |", "|---|---|---|---|---|"]
+    a, y = Sym("a", ("i",)), Sym("y", ("i",))
     for loss in LOSSES.values():
-        out.append(f"| `{loss.name}` | {loss.text} | {loss.reduction} | `{loss.torch_name}` |")
+        aliases = ", ".join(k for k, v in LOSS_ALIASES.items() if v == loss.name)
+        name = f"`{loss.name}`" + (f" (also {aliases})" if aliases else "")
+        slope = loss.term_gradient(a, y) if loss.grad_factor == 1 else mul(Num(float(loss.grad_factor)), loss.term_gradient(a, y))
+        out.append(f"| {name} | {cell(loss.text)} | {cell(slope.text(4))} | {loss.reduction} | `{loss.torch_name}` |")
     out += ["", "## Optimizers", "",
             "PyTorch's conventions throughout: momentum starts at the first gradient, ε is added after the",
             "square root, Adam's averages are bias-corrected with the step count t, AdamW decays the weights",

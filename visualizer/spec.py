@@ -68,7 +68,8 @@ class NetSpec:
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         """The batch (input, target), each batch × features; drawn from the seed if not given."""
-        drawn = sample_data(self.sizes, self.seed) if self.input is None or self.target is None else None
+        draw_target = get_loss(self.loss).draw_target
+        drawn = sample_data(self.sizes, self.seed, draw_target) if self.input is None or self.target is None else None
         return (drawn[0] if self.input is None else self.input), (drawn[1] if self.target is None else self.target)
 
     def with_overrides(self, **changes) -> NetSpec:
@@ -258,18 +259,22 @@ def _check(spec: NetSpec) -> None:
         raise UsageError("optimizer needs a name, e.g. optimizer = { name = \"sgd\", lr = 0.5 }")
     optimizer = get_optimizer(opt.pop("name"))
     _set(spec, "optimizer", {"name": optimizer.name, **optimizer.hyper(opt)})
+    _check_activations(spec)
     _check_data(spec)
     _check_parameters(spec)
 
 
 def _check_data(spec: NetSpec) -> None:
-    for key, width in (("input", spec.sizes[0]), ("target", spec.sizes[-1])):
-        array = getattr(spec, key)
-        if array is not None and array.shape[1] != width:
-            layer = "input" if key == "input" else "output"
-            raise UsageError(
-                f"{key} has {array.shape[1]} value(s) per sample but the {layer} layer has {width} neuron(s)"
-            )
+    loss = get_loss(spec.loss)
+    if spec.input is not None and spec.input.shape[1] != spec.sizes[0]:
+        raise UsageError(f"input has {spec.input.shape[1]} value(s) per sample but the input layer has "
+                         f"{spec.sizes[0]} neuron(s)")
+    if spec.target is not None and spec.target.shape[1] != loss.target_width(spec.sizes[-1]):
+        if loss.target_width(spec.sizes[-1]) == 1:
+            raise UsageError(f"{loss.name} takes one class index per sample (0 to {spec.sizes[-1] - 1}), got "
+                             f"{spec.target.shape[1]} values; for one-hot targets use --loss cross_entropy")
+        raise UsageError(f"target has {spec.target.shape[1]} value(s) per sample but the output layer has "
+                         f"{spec.sizes[-1]} neuron(s)")
     if spec.input is not None and spec.target is not None and len(spec.input) != len(spec.target):
         raise UsageError(f"{len(spec.input)} input sample(s) but {len(spec.target)} target(s); give one target per input")
     given = [a for a in (spec.input, spec.target) if a is not None]
@@ -286,7 +291,22 @@ def _check_data(spec: NetSpec) -> None:
 
 def _check_loss_fits(spec: NetSpec) -> None:
     """A loss that needs a kind of output or of target gets it, or a message saying what to change."""
-    output, target = spec.activations[-1], spec.data()[1]
+    output, target, n = spec.activations[-1], spec.data()[1], spec.sizes[-1]
+    loss = get_loss(spec.loss)
+    if loss.output == "softmax" and output != "softmax":
+        raise UsageError(f"{loss.name} needs probabilities that sum to 1, but the output activation is {output}; "
+                         f"use --output-activation softmax (for one sigmoid output, use --loss bce)")
+    if spec.loss == "cross_entropy":
+        if target.min() < 0 or not np.allclose(target.sum(axis=1), 1.0, rtol=0, atol=1e-9):
+            raise UsageError(f"cross_entropy needs each target to be one-hot (or probabilities summing to 1), got "
+                             f"{_row(target[np.argmax(np.abs(target.sum(axis=1) - 1) + (target.min(axis=1) < 0))])}; "
+                             f"e.g. --target {','.join(['1'] + ['0'] * (n - 1))}, or class indices with "
+                             f"--loss sparse_cross_entropy")
+    if spec.loss == "sparse_cross_entropy":
+        bad = target[(target != np.round(target)) | (target < 0) | (target >= n)]
+        if bad.size:
+            raise UsageError(f"sparse_cross_entropy takes class indices from 0 to {n - 1} (one per output), got "
+                             f"{bad[0]:g}; give them with --target, e.g. --target 0;2 for two samples")
     if spec.loss == "bce":
         if output != "sigmoid":
             raise UsageError(f"bce needs probabilities, but the output activation is {output}; use --output-activation "
@@ -303,6 +323,21 @@ def _check_loss_fits(spec: NetSpec) -> None:
         bad = target[~np.isin(target, (-1.0, 1.0))][0]
         raise UsageError(f"hinge needs targets −1 or +1, got {bad:g}; give them with --target (for 0/1 targets, "
                          f"use bce)")
+
+
+def _row(values: np.ndarray) -> str:
+    return ",".join(f"{v:g}" for v in values)
+
+
+def _check_activations(spec: NetSpec) -> None:
+    for l, name in enumerate(spec.activations[:-1], start=1):
+        if get_activation(name).output_only:
+            raise UsageError(f"{name} is for the output layer only, but hidden layer {l} has it; use --activation "
+                             f"sigmoid (or tanh, relu) for the hidden layers and --output-activation {name}")
+    output = get_activation(spec.activations[-1])
+    if output.vjp is not None and spec.sizes[-1] < 2:
+        raise UsageError(f"{output.name} on 1 output is always 1 (nothing to learn); give the output layer one "
+                         f"neuron per class (e.g. 2-4-3), or use sigmoid with --loss bce for a yes/no output")
 
 
 def _check_parameters(spec: NetSpec) -> None:

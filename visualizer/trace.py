@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from .classes import one_hot
 from .errors import UsageError
 
 SCHEMA = "backprop-trace/1"
@@ -149,7 +150,7 @@ class Verification:
 class Trace:
     network: NetworkInfo
     input: np.ndarray  # batch × inputs
-    target: np.ndarray  # batch × outputs
+    target: np.ndarray  # batch × outputs, or batch × 1 class indices (sparse cross-entropy)
     steps: tuple[Step, ...]
     loss_history: tuple[float, ...]  # before step 1, then after each step
     verification: Verification | None = None
@@ -158,6 +159,13 @@ class Trace:
     def __post_init__(self):
         object.__setattr__(self, "input", frozen_array(self.input))
         object.__setattr__(self, "target", frozen_array(self.target))
+
+    @property
+    def output_target(self) -> np.ndarray:
+        """The target as one value per output (batch × outputs): class indices, as sparse
+        cross-entropy takes them, become their one-hot rows."""
+        n = self.network.sizes[-1]
+        return self.target if self.target.shape[1] == n else one_hot(self.target, n)
 
     def with_verification(self, verification: Verification) -> Trace:
         return replace(self, verification=verification)

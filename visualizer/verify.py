@@ -112,13 +112,23 @@ def torch_replay(trace: Trace) -> list[dict]:
                     t.retain_grad()
             zs.append(z)
             activations.append(a)
-        return zs, activations, model.loss.torch(torch, a, y), model.loss.torch_terms(torch, a, y)
+        out = zs[-1] if model.loss.logits else a  # a loss of logits reads z
+        return zs, activations, model.loss.torch(torch, out, y), model.loss.torch_terms(torch, out, y)
 
     def derivative(f, z):
-        """f'(z) from torch autograd: the gradient of Σ f(z), element by element."""
+        """f'(z) from torch autograd: the gradient of Σ f(z), element by element; for an activation
+        that mixes a row (softmax), each sample's Jacobian."""
         z = z.detach().clone().requires_grad_(True)
+        if f.vjp is not None:
+            return torch.stack([torch.autograd.functional.jacobian(lambda row: f.torch(torch, row), row) for row in z])
         f.torch(torch, z).sum().backward()
         return z.grad
+
+    def output_gradient(a):
+        """∂E/∂a of a loss of logits: torch's gradient of the loss written on a."""
+        a = a.detach().clone().requires_grad_(True)
+        model.loss.torch_on_probabilities(torch, a, y).backward()
+        return a.grad
 
     steps, previous = [], [(layer.W, layer.b) for layer in trace.steps[0].layers]
     for step in trace.steps:
@@ -152,6 +162,8 @@ def torch_replay(trace: Trace) -> list[dict]:
                 kept = optimizer.state.get(param, {})
                 layer[name] = {ours: kept[theirs].detach().clone().numpy()
                                for ours, theirs in model.optimizer.torch_state.items() if theirs in kept}
+        if model.loss.logits:
+            layers[-1]["grad_a"] = output_gradient(activations[-1])
         previous = [(layer["W_new"].numpy(), layer["b_new"].numpy()) for layer in layers]
         with torch.no_grad():
             loss_after = forward([tensor(layer.W_new) for layer in step.layers],

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..activations import get_activation
-from ..expr import SUP, Const, Deriv, Expr, Num, Style, Sym, SumOver, add, honest_digits, mul
+from ..expr import SUP, Const, Deriv, Expr, Num, Style, Sub, Sym, SumOver, add, honest_digits, mul
 from ..losses import get_loss
 from ..optimizers import DERIVED, formulas, get_optimizer
 from ..style import DEFAULT_DIGITS, format_display, pick
@@ -103,6 +103,10 @@ class _Builder:
         """a⁽ˡ⁾ for every sample; l = 0 is the input."""
         return self.trace.input if l == 0 else step.layers[l - 1].a
 
+    def targets(self):
+        """The targets as one value per output (class indices as one-hot rows)."""
+        return self.trace.output_target
+
     def samples(self) -> list[int | None]:
         return pick(self.batch, SAMPLES) if self.batch > SAMPLES else list(range(self.batch))
 
@@ -175,11 +179,23 @@ class _Builder:
             def neuron(s, j, layer=layer, f=f, a_prev=a_prev, n_in=n_in, l=l):
                 symbolic = add(shown_sum(n_in, lambda k: mul(w_(l, j + 1, k + 1), a_(l - 1, k + 1))), b_(l, j + 1))
                 numeric = add(shown_sum(n_in, lambda k: mul(Num(layer.W[j, k]), Num(a_prev[s, k]))), Num(layer.b[j]))
-                return [self.equation(z_(l, j + 1), [symbolic], [numeric], layer.z[s, j]),
-                        self.equation(a_(l, j + 1), [f.formula(z_(l, j + 1))], [f.formula(Num(layer.z[s, j]))],
-                                      layer.a[s, j])]
+                return [self.equation(z_(l, j + 1), [symbolic], [numeric], layer.z[s, j])]
 
-            self.per_neuron(l, section.items, neuron)
+            def activation(s, j, layer=layer, f=f, l=l):
+                if f.row_formula is None:
+                    return [self.equation(a_(l, j + 1), [f.formula(z_(l, j + 1))], [f.formula(Num(layer.z[s, j]))],
+                                          layer.a[s, j])]
+                # a function of the whole row (softmax): every z of the layer is known only now
+                total = lambda term: shown_sum(self.sizes[l], term)  # noqa: E731
+                return [self.equation(a_(l, j + 1), [f.row_formula(j, lambda k: z_(l, k + 1), total)],
+                                      [f.row_formula(j, lambda k: Num(layer.z[s, k]), total)], layer.a[s, j])]
+
+            if f.row_formula is None:
+                self.per_neuron(l, section.items, lambda s, j: neuron(s, j) + activation(s, j))
+            else:
+                self.per_neuron(l, section.items, neuron)
+                section.items.append(Note(f"{f.text}: each output needs the whole layer's z"))
+                self.per_neuron(l, section.items, activation)
             sections.append(section)
         return sections
 
@@ -189,6 +205,13 @@ class _Builder:
                                   latex=f"${self.loss.latex}$: {latex_text(self.loss.description)}"))
         out = step.layers[-1].a
         n = self.sizes[-1]
+        target = self.targets()
+        if self.loss.target_width(n) != n:
+            section.items.append(Note("each class index c stands for the one-hot target y with yᵢ = 1 for output "
+                                      "i = c + 1 and 0 elsewhere: " + "; ".join(
+                                          f"sample {s + 1}, c = {self.trace.target[s, 0]:g}: "
+                                          f"y = ({', '.join(f'{v:g}' for v in target[s])})"
+                                          for s in self.samples() if s is not None)))
         factor = Const(f"1/{n}", rf"\tfrac{{1}}{{{n}}}", 1 / n) if self.loss.reduction == "mean" and n > 1 else None
 
         def reduce(term):
@@ -203,7 +226,7 @@ class _Builder:
             section.items.append(self.equation(
                 lhs,
                 [reduce(lambda i: self.loss.term_formula(a_(self.L, i + 1), y_(i + 1)))],
-                [reduce(lambda i: self.loss.term_formula(Num(out[s, i]), Num(self.trace.target[s, i]))),
+                [reduce(lambda i: self.loss.term_formula(Num(out[s, i]), Num(target[s, i]))),
                  reduce(lambda i: Num(step.loss_terms[s, i]))],
                 step.sample_losses[s],
             ))
@@ -221,7 +244,12 @@ class _Builder:
             layer, f = step.layers[l - 1], self.activations[l - 1]
             kind = "output" if l == self.L else "hidden"
             section = Section(f"Backward pass, layer {l} ({kind})", "backward", 2)
-            if l == self.L:
+            if l == self.L and f.vjp is not None:
+                section.items.append(Note(f"δᵢ = ∂E/∂zᵢ = Σₖ ∂E/∂aₖ·∂aₖ/∂zᵢ with {f.derivative_text}: {f.name} "
+                                          "mixes the outputs, so every output's error reaches every z"))
+                if self.loss.logits:
+                    section.items.append(self.meets_cross_entropy())
+            elif l == self.L:
                 section.items.append(Note("δ = ∂E/∂z = ∂E/∂a · f'(z): how the loss changes with each weighted sum"))
             else:
                 mark = f"({l + 1})".translate(SUP)
@@ -229,6 +257,8 @@ class _Builder:
                                           "then δ = ∂E/∂a · f'(z)"))
 
             def neuron(s, j, layer=layer, f=f, l=l):
+                if f.vjp is not None:
+                    return [self.grad_a(step, l, s, j), self.row_delta(step, l, s, j)]
                 symbolic = mul(Deriv(a_(l, j + 1)), f.derivative_call(z_(l, j + 1)))
                 numeric = mul(Num(layer.grad_a[s, j]),
                               f.derivative_formula(Num(layer.z[s, j]), Num(layer.a[s, j]), layer.z[s, j]))
@@ -239,11 +269,38 @@ class _Builder:
             sections.append(section)
         return sections
 
+    def meets_cross_entropy(self) -> Note:
+        """Why δ = a − y when softmax meets cross-entropy, derived where the reader can follow it."""
+        batch = f"; the mean over a batch of {self.batch} divides it by {self.batch}" if self.batch > 1 else ""
+        return Note("softmax meets cross-entropy: ∂E/∂aₖ = −yₖ/aₖ, so δᵢ = Σₖ (−yₖ/aₖ)·aₖ([k = i] − aᵢ) "
+                    f"= −yᵢ + aᵢ·Σₖ yₖ = aᵢ − yᵢ, because the targets sum to 1: the error at z is just the "
+                    f"prediction minus the target{batch}",
+                    latex=r"softmax meets cross-entropy: $\partial E/\partial a_k = -y_k/a_k$, so "
+                          r"$\delta_i = \sum_k (-y_k/a_k)\,a_k([k = i] - a_i) = -y_i + a_i \sum_k y_k = a_i - y_i$, "
+                          f"because the targets sum to 1: the error at $z$ is just the prediction minus the "
+                          f"target{latex_text(batch)}")
+
+    def row_delta(self, step: Step, l: int, s: int, j: int) -> Equation:
+        """δ of an activation that mixes its row (softmax): a − y under cross-entropy, else the sum."""
+        layer, n = step.layers[l - 1], self.sizes[l]
+        if self.loss.logits:
+            factor = Const(f"1/{self.batch}", rf"\tfrac{{1}}{{{self.batch}}}", 1 / self.batch) if self.batch > 1 else None
+            symbolic = Sub(a_(l, j + 1), y_(j + 1))
+            numeric = Sub(Num(layer.a[s, j]), Num(self.targets()[s, j]))
+            if factor:
+                symbolic, numeric = mul(factor, symbolic), mul(factor, numeric)
+        else:
+            k = Sym("a", ("k",), l)
+            symbolic = mul(a_(l, j + 1), Sub(Deriv(a_(l, j + 1)), SumOver(mul(k, Deriv(k)), "k")))
+            numeric = mul(Num(layer.a[s, j]), Sub(Num(layer.grad_a[s, j]),
+                                                  shown_sum(n, lambda k: mul(Num(layer.a[s, k]), Num(layer.grad_a[s, k])))))
+        return self.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j])
+
     def grad_a(self, step: Step, l: int, s: int, j: int) -> Equation:
         layer = step.layers[l - 1]
         if l == self.L:
             n = self.sizes[-1]
-            target = self.trace.target[s, j]
+            target = self.targets()[s, j]
             symbolic = self.loss.gradient_formula(a_(l, j + 1), y_(j + 1), n, self.batch)
             numeric = self.loss.gradient_formula(Num(layer.a[s, j]), Num(target), n, self.batch)
         else:
