@@ -170,6 +170,9 @@ def assert_honest(sections):
 def test_every_displayed_equation_adds_up_for_the_presets():
     for net, precision in (("mazur", 9), ("mazur", 3), ("2-3-1", 4), ("xor", 2)):
         assert assert_honest(build_document(run(load_spec(net), 2), Options(precision=precision))) > 20
+    for l1, l2 in ((0.0, 0.1), (0.05, 0.0), (0.02, 0.3)):  # the penalties' lines and their slopes
+        trace = run(load_spec("2-3-1").with_overrides(l1=l1, l2=l2), 2)
+        assert assert_honest(build_document(trace, Options(precision=4, show="all"))) > 20
     for optimizer in sorted(OPTIMIZERS):  # each optimizer's lines, in the second step (with state)
         trace = run(load_spec("2-3-1").with_overrides(optimizer=optimizer), 2)
         assert assert_honest(build_document(trace, Options(precision=4, show="all"))) > 20

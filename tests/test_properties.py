@@ -37,6 +37,8 @@ def networks(draw):
         "input": rng.uniform(-2, 2, (batch, sizes[0])).tolist(),
         "target": rng.uniform(-1, 1, (batch, sizes[-1])).tolist(),
         "optimizer": draw(optimizers()),
+        "l1": draw(st.sampled_from([0.0, 0.0, 0.01, 0.3])),
+        "l2": draw(st.sampled_from([0.0, 0.0, 0.01, 0.3])),
     }
     return spec_from_table(fit_loss(table, rng)), draw(st.integers(1, 5))
 

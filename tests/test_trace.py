@@ -33,11 +33,12 @@ def test_json_round_trip_is_exact(trace):
 def test_json_has_the_documented_fields(trace):
     data = json.loads(trace.to_json())
     assert data["schema"] == SCHEMA
-    assert set(data["network"]) == {"name", "sizes", "activations", "loss", "optimizer", "seed", "train_biases"}
+    assert set(data["network"]) == {"name", "sizes", "activations", "loss", "optimizer", "seed", "train_biases",
+                                    "regularization"}
     assert data["network"]["activations"] == ["sigmoid", "sigmoid"]
     assert np.shape(data["input"]) == (4, 2) and np.shape(data["target"]) == (4, 1)
     step = data["steps"][0]
-    assert set(step) == {"index", "loss", "loss_after", "loss_terms", "sample_losses", "layers",
+    assert set(step) == {"index", "loss", "loss_after", "loss_terms", "sample_losses", "penalties", "layers",
                          "optimizer_state"}
     assert np.shape(step["loss_terms"]) == (4, 1)
     assert set(step["layers"][0]) == set(ARRAY_FIELDS + STATE_FIELDS)

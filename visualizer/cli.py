@@ -7,6 +7,7 @@ runs, so `explain --no-verify` starts fast.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -64,21 +65,35 @@ def net_options(command):
         click.option("--optimizer", help=f"Optimizer: {', '.join(OPTIMIZERS)} "
                                          "(PyTorch's conventions; other settings in a TOML spec)."),
         click.option("--lr", type=float, help="Learning rate η."),
+        click.option("--l2", type=click.FloatRange(min=0), help="L2 regularization λ₂: adds ½λ₂·Σw² to the loss "
+                                                                 "(the same step as SGD's weight_decay)."),
+        click.option("--l1", type=click.FloatRange(min=0), help="L1 regularization λ₁: adds λ₁·Σ|w| to the loss."),
         click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=1, show_default=True,
                      help="Training steps on the same batch."),
     ]
+
+    @functools.wraps(command)
+    def with_spec(*args, **kwargs):
+        # the overrides are applied here, so each command receives one finished spec
+        overrides = {key: kwargs.pop(key) for key in OVERRIDES}
+        kwargs["spec"] = build_spec(kwargs["spec"], **overrides)
+        return command(*args, **kwargs)
+
     for option in reversed(options):
-        command = option(command)
-    return command
+        with_spec = option(with_spec)
+    return with_spec
 
 
-def build_spec(spec: NetSpec, seed, input_, target, activation, output_activation, loss, optimizer, lr) -> NetSpec:
-    if seed is not None and spec.weights is not None:
+# the options above that change the spec (the parameter's name -> the spec's override)
+OVERRIDES = {"seed": "seed", "input_": "input", "target": "target", "activation": "activation",
+             "output_activation": "output_activation", "loss": "loss", "optimizer": "optimizer", "lr": "lr",
+             "l1": "l1", "l2": "l2"}
+
+
+def build_spec(spec: NetSpec, **overrides) -> NetSpec:
+    if overrides.get("seed") is not None and spec.weights is not None:
         click.echo(f"note: {spec.name} gives its own weights; --seed changes only what the spec does not give", err=True)
-    return spec.with_overrides(
-        seed=seed, input=input_, target=target, activation=activation,
-        output_activation=output_activation, loss=loss, optimizer=optimizer, lr=lr,
-    )
+    return spec.with_overrides(**{OVERRIDES[key]: value for key, value in overrides.items()})
 
 
 @click.command("explain")
@@ -96,7 +111,7 @@ def build_spec(spec: NetSpec, seed, input_, target, activation, output_activatio
 @click.option("--width", type=click.IntRange(60, 400), help="Text width (default: the terminal's, or 100 in a file).")
 @click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
 @click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
-def explain(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr, steps,
+def explain(spec, steps,
             show, phase, precision, format_, fragment, output, width, no_color, no_verify):
     """Write out one training step of a small network, every formula followed by its numbers,
     then check every number against torch autograd and finite differences.
@@ -112,7 +127,6 @@ def explain(spec, seed, input_, target, activation, output_activation, loss, opt
     from .files import writable_path, write_text_atomic
     from .network import run
 
-    spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
     if fragment and format_ != "latex":
         raise click.UsageError("--fragment goes with --format latex")
     if output:
@@ -171,7 +185,7 @@ def _render(document, format_, verify, output, width, *, color: bool, fragment: 
 
 @click.command("verify")
 @net_options
-def verify_command(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr, steps):
+def verify_command(spec, steps):
     """Check every number of a training run against torch autograd and finite differences.
 
     Exits 1 if any number differs beyond tolerance.
@@ -179,7 +193,6 @@ def verify_command(spec, seed, input_, target, activation, output_activation, lo
     from .explain import verification_line
     from .network import run
 
-    spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
     trace = _verified(run(spec, steps))
     v = trace.verification
     net = trace.network
@@ -205,7 +218,7 @@ def verify_command(spec, seed, input_, target, activation, output_activation, lo
 @click.option("--format", "format_", type=click.Choice(["png", "svg", "pdf", "tikz"]),
               help="With --kind all: the format of every file [default: png]. Otherwise the extension decides.")
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of PNGs.")
-def diagram(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr, steps,
+def diagram(spec, steps,
             kind, output, format_, dpi):
     """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
     the computation graph, or the loss over --steps (100 when --steps is not given).
@@ -222,7 +235,6 @@ def diagram(spec, seed, input_, target, activation, output_activation, loss, opt
     from .files import writable_path
     from .network import run
 
-    spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
     kinds = KINDS if kind == "all" else (kind,)
     extension = {"png": ".png", "svg": ".svg", "pdf": ".pdf", "tikz": ".tex"}[format_ or "png"]
     if kind == "all":
@@ -273,7 +285,7 @@ def _draw_one(trace, kind, path, dpi) -> None:
 @click.option("--slides", is_flag=True,
               help="Also make the lecture a slide deck: one HTML file, a slide per beat, the step's numbers as "
                    "speaker notes (press S), working offline.")
-def render(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr, steps,
+def render(spec, steps,
            scenes, quality, output, slides):
     """Render the lecture video (manim) of a training step, every number on screen from the
     verified Trace. Independent scenes render in parallel, one per core. The training beat (in
@@ -292,7 +304,6 @@ def render(spec, seed, input_, target, activation, output_activation, loss, opti
     from .network import run
     from .video.render import SCENES, TRAINING_STEPS, check_tools, render_scenes
 
-    spec = build_spec(spec, seed, input_, target, activation, output_activation, loss, optimizer, lr)
     check_tools()
     if slides:
         from .video.slides import check_slides_tools

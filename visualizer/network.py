@@ -20,6 +20,7 @@ from .activations import Activation, get_activation
 from .engine import Node
 from .losses import Loss, get_loss
 from .optimizers import Optimizer, get_optimizer
+from .regularization import penalty_node, strengths
 from .spec import NetSpec
 from .trace import GraphNode, LayerStep, NetworkInfo, Step, Trace
 
@@ -33,6 +34,7 @@ class Model:
     optimizer: Optimizer
     hyper: dict
     train_biases: bool
+    penalties: tuple = ()  # (Penalty, λ) for each regularization in use
 
     @classmethod
     def from_info(cls, info: NetworkInfo) -> Model:
@@ -43,6 +45,7 @@ class Model:
             optimizer=get_optimizer(info.optimizer["name"]),
             hyper=hyper,
             train_biases=info.train_biases,
+            penalties=tuple(strengths(info)),
         )
 
 
@@ -56,13 +59,15 @@ class Forward:
     a: list[Node]
     loss_terms: Node
     sample_losses: Node
-    loss: Node
+    loss: Node  # E: the mean of the sample losses, plus the penalties
+    penalties: dict  # name -> its node (empty without regularization)
 
 
 def network_info(spec: NetSpec) -> NetworkInfo:
     return NetworkInfo(
         name=spec.name, sizes=spec.sizes, activations=spec.activations, loss=spec.loss,
         optimizer=dict(spec.optimizer), seed=spec.seed, train_biases=spec.train_biases,
+        regularization={name: value for name, value in (("l1", spec.l1), ("l2", spec.l2)) if value > 0},
     )
 
 
@@ -88,7 +93,16 @@ def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarra
         b_nodes.append(b_node)
         zs.append(z)
         activations.append(a)
-    return Forward(w_nodes, b_nodes, zs, activations, *model.loss.build(a, target))
+    terms, samples, loss = model.loss.build(a, target)
+    penalties = {}
+    if model.penalties:
+        # each penalty its own node, added once to the batch's mean: E = E_data + Σ penalties
+        loss.named("loss.data")
+        penalties = {p.name: penalty_node(w_nodes, [(p, lam)]).named(f"penalty.{p.name}") for p, lam in model.penalties}
+        for node in penalties.values():
+            loss = loss + node
+        loss.named("loss")
+    return Forward(w_nodes, b_nodes, zs, activations, terms, samples, loss, penalties)
 
 
 def loss_value(model: Model, weights, biases, x, y) -> float:
@@ -144,6 +158,7 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
         loss=float(f.loss.value),
         loss_terms=f.loss_terms.value,
         sample_losses=f.sample_losses.value,
+        penalties={name: float(node.value) for name, node in f.penalties.items()},
         loss_after=loss_value(model, new_W, new_b, x, y),
         layers=layers,
         optimizer_state={"t": new_state["t"]},

@@ -30,7 +30,7 @@ MAX_PARAMETERS = 2_000_000
 
 FIELDS = (
     "name description sizes activation output_activation loss seed init train_biases "
-    "input target optimizer weights biases precision"
+    "input target optimizer weights biases precision l1 l2"
 ).split()
 
 
@@ -50,6 +50,8 @@ class NetSpec:
     biases: tuple[np.ndarray, ...] | None = None
     description: str = ""
     precision: int = DEFAULT_DIGITS  # digits explain shows by default (a worked example may want more)
+    l1: float = 0.0  # regularization: λ₁·Σ|w| added to E (regularization.py)
+    l2: float = 0.0  # ½λ₂·Σw² added to E
 
     def __post_init__(self):
         _check(self)
@@ -186,6 +188,8 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
         init=table.get("init", "xavier"),
         train_biases=table.get("train_biases", True),
         precision=table.get("precision", DEFAULT_DIGITS),
+        l1=table.get("l1", 0.0),
+        l2=table.get("l2", 0.0),
     )
     for key in ("input", "target"):
         if key in table:
@@ -252,6 +256,11 @@ def _check(spec: NetSpec) -> None:
         raise UsageError(f"seed must be a whole number ≥ 0; got {spec.seed!r}")
     if isinstance(spec.precision, bool) or not isinstance(spec.precision, int) or not 1 <= spec.precision <= 17:
         raise UsageError(f"precision must be a whole number of digits from 1 to 17; got {spec.precision!r}")
+    for key in ("l1", "l2"):
+        value = getattr(spec, key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or value < 0:
+            raise UsageError(f"{key} must be a number ≥ 0 (the penalty's strength λ, e.g. 0.01); got {value!r}")
+        _set(spec, key, float(value))
     if not isinstance(spec.train_biases, bool):
         raise UsageError(f"train_biases must be true or false; got {spec.train_biases!r}")
     opt = dict(spec.optimizer)

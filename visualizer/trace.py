@@ -85,7 +85,15 @@ class Step:
     layers: tuple[LayerStep, ...]
     optimizer_state: dict  # after this step's update: {"t": steps taken}; the slots are in the layers
     loss_terms: np.ndarray  # batch × outputs: each output's term of E, before the reduction
-    sample_losses: np.ndarray  # batch: each sample's loss; E is their mean
+    sample_losses: np.ndarray  # batch: each sample's loss; E is their mean (plus the penalties)
+    # regularization, by name ("l2", "l1"): each penalty's value at the weights the step started
+    # from; E = mean of sample_losses + their sum (empty: no regularization)
+    penalties: dict = field(default_factory=dict)
+
+    @property
+    def data_loss(self) -> float:
+        """E without the penalties: the mean of the sample losses (the same float the loss computed)."""
+        return float(np.mean(self.sample_losses)) if self.penalties else self.loss
 
     @property
     def loss_change(self) -> float:
@@ -121,6 +129,7 @@ class NetworkInfo:
     optimizer: dict  # {"name": ..., hyper-parameters...}
     seed: int
     train_biases: bool
+    regularization: dict = field(default_factory=dict)  # {"l2": λ₂, "l1": λ₁}, those in use
 
 
 @dataclass(frozen=True)
@@ -191,6 +200,7 @@ class Trace:
                 "optimizer": dict(self.network.optimizer),
                 "seed": self.network.seed,
                 "train_biases": self.network.train_biases,
+                "regularization": dict(self.network.regularization),
             },
             "input": self.input.tolist(),
             "target": self.target.tolist(),
@@ -201,6 +211,7 @@ class Trace:
                     "loss_after": s.loss_after,
                     "loss_terms": s.loss_terms.tolist(),
                     "sample_losses": s.sample_losses.tolist(),
+                    "penalties": dict(s.penalties),
                     "layers": [{**{name: getattr(layer, name).tolist() for name in ARRAY_FIELDS},
                                 **{name: {k: v.tolist() for k, v in getattr(layer, name).items()} for name in STATE_FIELDS}}
                                for layer in s.layers],
@@ -232,14 +243,14 @@ class Trace:
                 network=NetworkInfo(
                     name=net["name"], sizes=tuple(net["sizes"]), activations=tuple(net["activations"]),
                     loss=net["loss"], optimizer=dict(net["optimizer"]), seed=net["seed"],
-                    train_biases=net["train_biases"],
+                    train_biases=net["train_biases"], regularization=dict(net.get("regularization", {})),
                 ),
                 input=data["input"],
                 target=data["target"],
                 steps=tuple(
                     Step(
                         index=s["index"], loss=s["loss"], loss_after=s["loss_after"], loss_terms=s["loss_terms"],
-                        sample_losses=s["sample_losses"],
+                        sample_losses=s["sample_losses"], penalties=dict(s.get("penalties", {})),
                         layers=tuple(LayerStep(**{k: layer[k] for k in ARRAY_FIELDS},
                                                **{k: layer.get(k, {}) for k in STATE_FIELDS}) for layer in s["layers"]),
                         optimizer_state=s["optimizer_state"],

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .network import Model, forward
+from .regularization import torch_penalty
 from .trace import BACKWARD_FIELDS, FORWARD_FIELDS, UPDATE_FIELDS, Check, Trace, Verification
 
 TORCH_TOLERANCE = 1e-12
@@ -113,7 +114,10 @@ def torch_replay(trace: Trace) -> list[dict]:
             zs.append(z)
             activations.append(a)
         out = zs[-1] if model.loss.logits else a  # a loss of logits reads z
-        return zs, activations, model.loss.torch(torch, out, y), model.loss.torch_terms(torch, out, y)
+        loss = model.loss.torch(torch, out, y)
+        if model.penalties:
+            loss = loss + torch_penalty(torch, weights, model.penalties)
+        return zs, activations, loss, model.loss.torch_terms(torch, out, y)
 
     def derivative(f, z):
         """f'(z) from torch autograd: the gradient of Σ f(z), element by element; for an activation
@@ -141,6 +145,8 @@ def torch_replay(trace: Trace) -> list[dict]:
             t.grad = None
         zs, activations, loss, terms = forward(W, b)
         loss.backward()
+        with torch.no_grad():  # at the weights the step started from
+            penalties = {p.name: torch_penalty(torch, W, [(p, lam)]).item() for p, lam in model.penalties}
         layers = [
             {"W": np.asarray(p[0]), "b": np.asarray(p[1]), "z": z.detach(), "a": a.detach(), "grad_a": a.grad,
              "d_activation": derivative(f, z), "delta": z.grad, "grad_W": W_l.grad.clone(), "grad_b": b_l.grad.clone()}
@@ -169,6 +175,7 @@ def torch_replay(trace: Trace) -> list[dict]:
             loss_after = forward([tensor(layer.W_new) for layer in step.layers],
                                  [tensor(layer.b_new) for layer in step.layers])[2]
         steps.append({
+            "penalties": penalties,
             "loss": loss.item(),
             "loss_terms": terms.detach().numpy(),
             "sample_losses": (terms.sum(dim=1) if model.loss.reduction == "sum" else terms.mean(dim=1)).detach().numpy(),
@@ -186,6 +193,8 @@ def check_against_torch(trace: Trace, tolerance: float = TORCH_TOLERANCE) -> Che
         # In the order the step computes them, so the first failure named is the root cause.
         worst.add(f"{where}, loss terms", step.loss_terms, reference["loss_terms"])
         worst.add(f"{where}, sample losses", step.sample_losses, reference["sample_losses"])
+        for name, value in reference["penalties"].items():
+            worst.add(f"{where}, penalty {name}", step.penalties.get(name, np.nan), value)
         worst.add(f"{where}, loss", step.loss, reference["loss"])
         pairs = list(enumerate(zip(step.layers, reference["layers"]), start=1))
         for names, order in ((FORWARD_FIELDS, pairs), (BACKWARD_FIELDS, pairs[::-1]), (UPDATE_FIELDS, pairs)):

@@ -16,6 +16,7 @@ from ..activations import get_activation
 from ..expr import SUP, Const, Deriv, Expr, Num, Style, Sub, Sym, SumOver, add, honest_digits, mul
 from ..losses import get_loss
 from ..optimizers import DERIVED, formulas, get_optimizer
+from ..regularization import HALF, strengths
 from ..style import DEFAULT_DIGITS, format_display, pick
 from ..trace import Step, Trace
 from .notation import E, a_, b_, d_, shown_sum, w_, x_, y_, z_
@@ -85,6 +86,7 @@ class _Builder:
         self.optimizer = get_optimizer(net.optimizer["name"])
         self.hyper = {k: v for k, v in net.optimizer.items() if k != "name"}
         self.batch = len(trace.input)
+        self.penalties = strengths(net)  # (Penalty, λ) in use
 
     def equation(self, lhs, symbolic, numeric, result, arrow="=") -> Equation:
         digits = honest_digits(list(numeric), result, self.options.precision)
@@ -141,6 +143,10 @@ class _Builder:
             Note(f"loss {self.loss.name}: {self.loss.text}", latex=(f"loss {latex_text(self.loss.name)}: ${self.loss.latex}$")),
             Note(f"optimizer {self.optimizer.name} ({hyper}); seed {net.seed}"),
         ]
+        if self.penalties:
+            terms = " + ".join(p.text for p, _ in self.penalties)
+            values = ", ".join(f"{p.symbol.text()} = {self.num(lam)}" for p, lam in self.penalties)
+            section.items.append(Note(f"regularization: E = E_data + {terms} ({values}), over every weight, not the biases"))
         for name, symbol, data in (("input", x_, self.trace.input), ("target", y_, self.trace.target)):
             columns = pick(data.shape[1], TABLE_COLUMNS)
             rows = [["…"] * (len(columns) + 1) if s is None else
@@ -222,7 +228,7 @@ class _Builder:
             self.sample_note(s, section.items)
             if s is None:
                 continue
-            lhs = E if self.batch == 1 else Sym("E", (s + 1,))
+            lhs = self.data_symbol() if self.batch == 1 else Sym("E", (s + 1,))
             section.items.append(self.equation(
                 lhs,
                 [reduce(lambda i: self.loss.term_formula(a_(self.L, i + 1), y_(i + 1)))],
@@ -234,9 +240,30 @@ class _Builder:
             B = self.batch
             mean = Const(f"1/{B}", rf"\tfrac{{1}}{{{B}}}", 1 / B)
             section.items.append(self.equation(
-                E, [mul(mean, shown_sum(B, lambda s: Sym("E", (s + 1,))))],
-                [mul(mean, shown_sum(B, lambda s: Num(step.sample_losses[s])))], step.loss))
+                self.data_symbol(), [mul(mean, shown_sum(B, lambda s: Sym("E", (s + 1,))))],
+                [mul(mean, shown_sum(B, lambda s: Num(step.sample_losses[s])))], step.data_loss))
+        if self.penalties:
+            section.items += self.penalty_lines(step)
         return section
+
+    def data_symbol(self):
+        """E, or E_data where penalties are added to it."""
+        return Sym("E_data", latex_base=r"E_{\mathrm{data}}") if self.penalties else E
+
+    def penalty_lines(self, step: Step) -> list:
+        """Each penalty over every weight, then E = E_data + the penalties."""
+        weights = [w for layer in step.layers for w in layer.W.ravel()]  # every weight, layer by layer, row by row
+        items, names = [], []
+        for p, lam in self.penalties:
+            name = Const(p.text, p.latex, step.penalties[p.name])
+            factor = [HALF] if p.factor != 1 else []
+            numeric = mul(*factor, Num(lam), shown_sum(len(weights), lambda i: p.term_formula(Num(weights[i]))))
+            items.append(self.equation(name, [], [numeric], step.penalties[p.name]))
+            names.append(name)
+        items.append(self.equation(E, [add(self.data_symbol(), *names)],
+                                   [add(Num(step.data_loss), *(Num(step.penalties[p.name]) for p, _ in self.penalties))],
+                                   step.loss))
+        return items
 
     def backward(self, step: Step) -> list[Section]:
         sections = []
@@ -320,13 +347,16 @@ class _Builder:
             for k in range(n_in):
                 if shown == PARAMETERS:
                     break
-                items.append(self.equation(
-                    Deriv(w_(l, j + 1, k + 1)), [batched(mul(d_(l, j + 1), a_(l - 1, k + 1)))],
-                    [shown_sum(self.batch, lambda s: mul(Num(layer.delta[s, j]), Num(a_prev[s, k])))],
-                    layer.grad_W[j, k]))
+                symbolic = batched(mul(d_(l, j + 1), a_(l - 1, k + 1)))
+                numeric = shown_sum(self.batch, lambda s: mul(Num(layer.delta[s, j]), Num(a_prev[s, k])))
+                if self.penalties:  # each penalty's slope, its own term
+                    symbolic = add(symbolic, *(p.slope_formula(p.symbol, w_(l, j + 1, k + 1)) for p, _ in self.penalties))
+                    numeric = add(numeric, *(p.slope_formula(Num(lam), Num(layer.W[j, k])) for p, lam in self.penalties))
+                items.append(self.equation(Deriv(w_(l, j + 1, k + 1)), [symbolic], [numeric], layer.grad_W[j, k]))
                 shown += 1
         if n_out * n_in > shown:
-            items.append(Note(f"… {n_out * n_in - shown} more weight gradients of layer {l}, each ∂E/∂wⱼₖ = δⱼ·aₖ"))
+            slopes = "".join(" + " + p.slope_formula(p.symbol, Sym("w", ("j", "k"))).text() for p, _ in self.penalties)
+            items.append(Note(f"… {n_out * n_in - shown} more weight gradients of layer {l}, each ∂E/∂wⱼₖ = δⱼ·aₖ{slopes}"))
         for j in pick(n_out, NEURONS):
             if j is None:
                 items.append(Note(f"… {n_out - NEURONS} more bias gradients, each ∂E/∂bⱼ = δⱼ"))
