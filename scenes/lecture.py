@@ -20,7 +20,8 @@ from visualizer.video.animations import (backward_layer, build_network, delta_ta
                                          gradient_tags, update_edges)
 from visualizer.video.data import load_trace
 from visualizer.video.encoding import use_faster_preset
-from visualizer.video.formulas import FULL_WIDTH, Board, equation_tex, equations, fit_above_equations, reveal
+from visualizer.video.formulas import (BOTTOM, FULL_WIDTH, Board, equation_tex, equations, fit_above_equations,
+                                      reveal)
 from visualizer.video.network_mobject import NetworkMobject
 from visualizer.video.neuron_mobject import NeuronCloseup
 from visualizer.video.notes import speaker_notes
@@ -54,17 +55,28 @@ class NeuronDotProduct(Beat):
 
     def construct(self):
         title = self.title()
-        neuron = NeuronCloseup(self.trace).next_to(title, DOWN, buff=0.4).to_edge(LEFT)
-        self.play(Write(title), FadeIn(neuron))
         forward = equations(self.trace, "forward")
         z_eq, a_eq = forward["z₁⁽¹⁾"], forward["a₁⁽¹⁾"]
-        z = equation_tex(z_eq).next_to(neuron, DOWN, buff=0.5).to_edge(LEFT)
+        neuron, z, a = NeuronCloseup(self.trace), equation_tex(z_eq), equation_tex(a_eq)
+
+        def place():
+            neuron.next_to(title, DOWN, buff=0.4).to_edge(LEFT)
+            z.next_to(neuron, DOWN, buff=0.5).to_edge(LEFT)
+            a.next_to(z, DOWN, buff=0.4).align_to(z, LEFT)
+
+        place()
+        # With three or more inputs the close-up is taller and z goes over three lines, which
+        # pushed a's line past the bottom of the frame (3-4-4-2); the close-up gives way.
+        overflow = BOTTOM - a.get_bottom()[1]
+        if overflow > 0:
+            neuron.scale(1 - overflow / neuron.height)
+            place()
+        self.play(Write(title), FadeIn(neuron))
         # the symbols, then the products of inputs and weights, then their sum: z
         self.play(Write(z[0:3]))
         self.play(Write(z[3:5]), *(Indicate(w, color=PHASE_COLORS["forward"]) for w in neuron.weights.values()))
         z_value = neuron.label(z_eq.result)
         self.play(Write(z[5:]), FadeIn(z_value))
-        a = equation_tex(a_eq).next_to(z, DOWN, buff=0.4).align_to(z, LEFT)
         self.play(Write(a[0:3]))
         self.play(Write(a[3:]))
         f = get_activation(self.trace.network.activations[0])
@@ -195,12 +207,13 @@ class Training(Beat):
         self.play(Write(title), FadeIn(net), Create(axes), FadeIn(labels), *([FadeIn(panels[1])] if field else []))
         if field:
             self.bring_to_back(field.images[0])
-        previous = 0
+        previous, status = 0, None
         for n, index in enumerate(shown):
             curve = axes.plot_line_graph(list(range(previous, index + 2)), list(history[previous:index + 2]),
                                          add_vertex_dots=False, line_color=PHASE_COLORS["loss"], stroke_width=4)
             later = NetworkMobject(trace, step=index, values=False).replace(net)
             loss = format_display(steps[index].loss_after, zeros=True)
+            before = status  # the status on screen, if any
             status = Text(f"step {steps[index].index} · E = {loss}", font_size=24, color=PHASE_COLORS["update"])
             status.next_to(labels, UP, buff=0.2)
             moves = [Transform(net.edges[key], later.edges[key]) for key in net.edges]
@@ -210,10 +223,16 @@ class Training(Beat):
                 # morphing field doubled this beat's rendering time).
                 self.remove(field.images[n])
                 self.bring_to_back(field.images[n + 1].replace(field.images[n]))
-            self.play(Create(curve), *moves, FadeIn(status), run_time=1.0)
-            self.remove(status)
+            # The status steps to this snapshot at once too, and stays fully drawn while the curve
+            # runs to it: fading each one in over the whole second and removing it at the end made
+            # it blink, readable for a fifth of each second. Only the first one fades in.
+            if before is None:
+                self.play(Create(curve), *moves, FadeIn(status), run_time=1.0)
+            else:
+                self.remove(before)
+                self.add(status)
+                self.play(Create(curve), *moves, run_time=1.0)
             previous = index + 1
-        self.add(status)
         self.wait(1)
 
 

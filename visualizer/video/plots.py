@@ -80,8 +80,8 @@ def output_fields(trace, steps: list[int], side: float = 3.4) -> OutputField:
     v = np.linspace(high[1], low[1], FIELD_PIXELS)  # image rows run top to bottom
     grid = np.stack(np.meshgrid(u, v), axis=-1).reshape(-1, 2)
     outputs = [predict(trace, s, grid)[:, 0].reshape(FIELD_PIXELS, FIELD_PIXELS) for s in steps]
-    lo = min(float(o.min()) for o in outputs + [trace.target[:, :1]])
-    hi = max(float(o.max()) for o in outputs + [trace.target[:, :1]])
+    lo = min(float(o.min()) for o in outputs + [trace.output_target[:, :1]])
+    hi = max(float(o.max()) for o in outputs + [trace.output_target[:, :1]])
     cmap = colormaps[SIGNED_CMAP]
 
     def shade(values):
@@ -104,7 +104,7 @@ def output_fields(trace, steps: list[int], side: float = 3.4) -> OutputField:
     from matplotlib.colors import to_hex
 
     samples = VGroup(*(Dot(place(p), radius=0.12, color=to_hex(shade(t)), stroke_color=BLACK, stroke_width=2)
-                       for p, t in zip(x, trace.target[:, 0])))
+                       for p, t in zip(x, trace.output_target[:, 0])))
     return OutputField(images, VGroup(border, names), samples)
 
 
@@ -144,7 +144,7 @@ def prediction_vs_target(trace, width: float = 7.0) -> VGroup:
     from visualizer.style import format_number
 
     record = trace.steps[0]
-    a, y = record.layers[-1].a[0], trace.target[0]
+    a, y = record.layers[-1].a[0], trace.output_target[0]
     last = len(trace.network.sizes) - 1
     low = min(0.0, float(a.min()), float(y.min()))
     high = max(1.0, float(a.max()), float(y.max()))
@@ -164,4 +164,9 @@ def prediction_vs_target(trace, width: float = 7.0) -> VGroup:
         ticks = VGroup(Text(format_number(low), font_size=18, color=AXIS_COLOR).next_to(line, LEFT, buff=0.2),
                        Text(format_number(high), font_size=18, color=AXIS_COLOR).next_to(line, RIGHT, buff=0.2))
         rows.add(VGroup(line, ticks, gap, shown, wanted, shown_label, wanted_label))
-    return rows.arrange(DOWN, buff=0.25)
+    rows.arrange(DOWN, buff=0.25)
+    # arrange() centres each row by its labels too, so a label sticking out past a line's end
+    # (y₁ = 0.01 at the left end, mazur) shifted that row's line: the lines go one above another
+    for row in rows[1:]:
+        row.shift((rows[0][0].get_center()[0] - row[0].get_center()[0]) * RIGHT)
+    return rows
