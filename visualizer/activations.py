@@ -8,6 +8,7 @@ counterpart for verification. The engine op comes from `engine.elementwise(z, f,
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
@@ -185,14 +186,52 @@ SOFTMAX = Activation(
     row_formula=lambda i, z, total: Div(Exp(z(i)), total(lambda k: Exp(z(k)))),
 )
 
-ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, LEAKY_RELU, IDENTITY, SOFTMAX)}
+def _step_torch(torch, z):
+    # the same jump, with slope 0 as the math has it (torch.heaviside has no backward at all)
+    return torch.heaviside(z.detach(), torch.ones((), dtype=z.dtype)) + 0.0 * z
+
+
+STEP = Activation(
+    name="step",
+    function=lambda z: (z >= 0).astype(np.float64),
+    # flat on both sides of the jump: the slope is 0 wherever there is one, so backpropagation
+    # through a step passes nothing back (and at z = 0 there is no slope at all)
+    derivative=lambda z, a: np.zeros_like(z),
+    latex=r"\operatorname{step}(z) = \begin{cases} 1 & z \ge 0 \\ 0 & z < 0 \end{cases}",
+    text="step(z) = 1 if z ≥ 0 else 0",
+    derivative_latex=r"\operatorname{step}'(z) = 0 \quad (z \ne 0)",
+    derivative_text="step'(z) = 0 (none at z = 0)",
+    torch=_step_torch,
+    torch_name="torch.heaviside",
+    symbol="step",
+    symbol_latex=r"\operatorname{step}",
+    derivative_formula=lambda z, a, z_value: Const("0", "0", 0.0),
+    kinks=(0.0,),
+)
+
+# The perceptron learning rule, w ← w + η(y − ŷ)x, is gradient descent on ½(y − ŷ)² with the
+# step's slope taken as 1 (a "straight-through" slope): the same function, another derivative.
+STEP_PERCEPTRON = dataclasses.replace(
+    STEP,
+    derivative=lambda z, a: np.ones_like(z),
+    derivative_latex=r"\text{taken as } 1",
+    derivative_text="taken as 1 by the perceptron rule",
+    # torch's straight-through idiom: the value of the step, the slope of z
+    torch=lambda torch, z: z + (_step_torch(torch, z) - z).detach(),
+    torch_name="torch.heaviside, straight through",
+    derivative_formula=lambda z, a, z_value: ONE,
+)
+
+ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, LEAKY_RELU, IDENTITY, SOFTMAX, STEP)}
+RULES = ("backprop", "perceptron")  # how a network learns (the spec's `rule`)
 # Other names people use for the same function.
 ALIASES = {"linear": "identity", "none": "identity", "logistic": "sigmoid", "leaky": "leaky_relu",
-           "lrelu": "leaky_relu"}
+           "lrelu": "leaky_relu", "heaviside": "step", "threshold": "step"}
 
 
-def get_activation(name: str) -> Activation:
+def get_activation(name: str, rule: str = "backprop") -> Activation:
+    """The activation of that name, as the learning rule uses it (the perceptron rule's step)."""
     key = ALIASES.get(name.lower(), name.lower())
     if key not in ACTIVATIONS:
         raise unknown_name("activation", name, list(ACTIVATIONS) + list(ALIASES))
-    return ACTIVATIONS[key]
+    return STEP_PERCEPTRON if rule == "perceptron" and key == "step" else ACTIVATIONS[key]

@@ -40,7 +40,7 @@ class Model:
     def from_info(cls, info: NetworkInfo) -> Model:
         hyper = {k: v for k, v in info.optimizer.items() if k != "name"}
         return cls(
-            activations=tuple(get_activation(a) for a in info.activations),
+            activations=tuple(get_activation(a, info.rule) for a in info.activations),
             loss=get_loss(info.loss),
             optimizer=get_optimizer(info.optimizer["name"]),
             hyper=hyper,
@@ -68,6 +68,7 @@ def network_info(spec: NetSpec) -> NetworkInfo:
         name=spec.name, sizes=spec.sizes, activations=spec.activations, loss=spec.loss,
         optimizer=dict(spec.optimizer), seed=spec.seed, train_biases=spec.train_biases,
         regularization={name: value for name, value in (("l1", spec.l1), ("l2", spec.l2)) if value > 0},
+        rule=spec.rule,
     )
 
 

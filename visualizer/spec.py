@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .activations import get_activation
-from .errors import UsageError
+from .activations import RULES, get_activation
+from .errors import UsageError, unknown_name
 from .initializers import check_init, initialize, sample_data
 from .losses import get_loss
 from .optimizers import get_optimizer
@@ -30,7 +30,7 @@ MAX_PARAMETERS = 2_000_000
 
 FIELDS = (
     "name description sizes activation output_activation loss seed init train_biases "
-    "input target optimizer weights biases precision l1 l2"
+    "input target optimizer weights biases precision l1 l2 rule"
 ).split()
 
 
@@ -52,6 +52,7 @@ class NetSpec:
     precision: int = DEFAULT_DIGITS  # digits explain shows by default (a worked example may want more)
     l1: float = 0.0  # regularization: λ₁·Σ|w| added to E (regularization.py)
     l2: float = 0.0  # ½λ₂·Σw² added to E
+    rule: str = "backprop"  # or "perceptron": the perceptron learning rule for one step layer
 
     def __post_init__(self):
         _check(self)
@@ -190,6 +191,7 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
         precision=table.get("precision", DEFAULT_DIGITS),
         l1=table.get("l1", 0.0),
         l2=table.get("l2", 0.0),
+        rule=table.get("rule", "backprop"),
     )
     for key in ("input", "target"):
         if key in table:
@@ -269,6 +271,7 @@ def _check(spec: NetSpec) -> None:
     optimizer = get_optimizer(opt.pop("name"))
     _set(spec, "optimizer", {"name": optimizer.name, **optimizer.hyper(opt)})
     _check_activations(spec)
+    _check_rule(spec)
     _check_data(spec)
     _check_parameters(spec)
 
@@ -347,6 +350,18 @@ def _check_activations(spec: NetSpec) -> None:
     if output.vjp is not None and spec.sizes[-1] < 2:
         raise UsageError(f"{output.name} on 1 output is always 1 (nothing to learn); give the output layer one "
                          f"neuron per class (e.g. 2-4-3), or use sigmoid with --loss bce for a yes/no output")
+
+
+def _check_rule(spec: NetSpec) -> None:
+    if spec.rule not in RULES:
+        raise unknown_name("rule", str(spec.rule), RULES)
+    if spec.rule == "perceptron":
+        if spec.n_layers != 1 or spec.activations[-1] != "step":
+            raise UsageError("the perceptron rule trains one layer of step neurons (e.g. sizes = [2, 1], "
+                             "output_activation = \"step\"); for more layers use rule = \"backprop\" with sigmoid")
+        if spec.loss != "half_sse":
+            raise UsageError(f"the perceptron rule's error is y − ŷ, the slope of ½(y − ŷ)²: use loss = \"half_sse\" "
+                             f"(got {spec.loss})")
 
 
 def _check_parameters(spec: NetSpec) -> None:

@@ -130,6 +130,7 @@ class NetworkInfo:
     seed: int
     train_biases: bool
     regularization: dict = field(default_factory=dict)  # {"l2": λ₂, "l1": λ₁}, those in use
+    rule: str = "backprop"  # how it learns: backpropagation, or the perceptron rule
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ class Trace:
                 "seed": self.network.seed,
                 "train_biases": self.network.train_biases,
                 "regularization": dict(self.network.regularization),
+                "rule": self.network.rule,
             },
             "input": self.input.tolist(),
             "target": self.target.tolist(),
@@ -244,6 +246,7 @@ class Trace:
                     name=net["name"], sizes=tuple(net["sizes"]), activations=tuple(net["activations"]),
                     loss=net["loss"], optimizer=dict(net["optimizer"]), seed=net["seed"],
                     train_biases=net["train_biases"], regularization=dict(net.get("regularization", {})),
+                    rule=net.get("rule", "backprop"),
                 ),
                 input=data["input"],
                 target=data["target"],

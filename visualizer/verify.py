@@ -220,6 +220,11 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
     x, y = np.array(trace.input), np.array(trace.target)
     worst = _Worst(tolerance)
     for step in trace.steps:
+        if trace.network.rule == "perceptron":
+            # the rule's slope is a convention (the step's taken as 1), not the derivative of E,
+            # which is 0 or none: differences of E cannot check it (torch's straight-through can)
+            worst.skipped += sum(layer.W.size + layer.b.size + layer.z.size for layer in step.layers)
+            continue
         if model.loss.conventional is not None and model.loss.conventional(step.layers[-1].a, y).any():
             # a saturated output: the loss's slope there is torch's convention (a floor), not the
             # derivative of E, so differences of E cannot check this step

@@ -81,7 +81,7 @@ class _Builder:
         net = trace.network
         self.sizes = net.sizes
         self.L = len(net.sizes) - 1
-        self.activations = [get_activation(a) for a in net.activations]
+        self.activations = [get_activation(a, net.rule) for a in net.activations]
         self.loss = get_loss(net.loss)
         self.optimizer = get_optimizer(net.optimizer["name"])
         self.hyper = {k: v for k, v in net.optimizer.items() if k != "name"}
@@ -141,7 +141,8 @@ class _Builder:
         section.items += [
             Note(" → ".join(layers)),
             Note(f"loss {self.loss.name}: {self.loss.text}", latex=(f"loss {latex_text(self.loss.name)}: ${self.loss.latex}$")),
-            Note(f"optimizer {self.optimizer.name} ({hyper}); seed {net.seed}"),
+            Note(f"optimizer {self.optimizer.name} ({hyper}); seed {net.seed}"
+                 + ("; learning rule: the perceptron's, w ← w + η·(y − ŷ)·x" if net.rule == "perceptron" else "")),
         ]
         if self.penalties:
             terms = " + ".join(p.text for p, _ in self.penalties)
@@ -283,6 +284,9 @@ class _Builder:
                 section.items.append(Note(f"∂E/∂a sums the error signals of the next layer: Σᵢ wᵢⱼ{mark}δᵢ{mark}; "
                                           "then δ = ∂E/∂a · f'(z)"))
 
+            if f.name == "step":
+                section.items.append(self.step_note())
+
             def neuron(s, j, layer=layer, f=f, l=l):
                 if f.vjp is not None:
                     return [self.grad_a(step, l, s, j), self.row_delta(step, l, s, j)]
@@ -295,6 +299,18 @@ class _Builder:
             section.items += self.gradients(step, l)
             sections.append(section)
         return sections
+
+    def step_note(self) -> Note:
+        """Why a step stops backpropagation, and what the perceptron rule does instead."""
+        batch = f" (÷ {self.batch}: the mean over the batch)" if self.batch > 1 else ""
+        if self.trace.network.rule == "perceptron":
+            return Note("the perceptron rule: step's slope is 0 wherever it has one, so backpropagation would pass "
+                        "nothing back and no weight would move; the rule takes the slope as 1, so δ = ∂E/∂a = ŷ − y"
+                        f"{batch}, and w ← w − η·δ·x is the perceptron's w ← w + η·(y − ŷ)·x")
+        return Note("step'(z) = 0 wherever it has a slope (and at z = 0 it has none): every δ of this layer is 0, "
+                    "so backpropagation passes nothing back through it and the weights into it do not move. That "
+                    "is why networks use smooth activations such as sigmoid; a single step neuron learns with the "
+                    "perceptron rule instead (explain --net perceptron)")
 
     def meets_cross_entropy(self) -> Note:
         """Why δ = a − y when softmax meets cross-entropy, derived where the reader can follow it."""

@@ -10,7 +10,10 @@ def verification_line(verification: Verification) -> str:
     checks = [("torch autograd", verification.torch), ("finite differences", verification.finite_difference)]
     checks = [(name, c) for name, c in checks if c is not None]
     if verification.passed:
-        said = ", ".join(f"{name} max |Δ| {format_diff(c.max_abs_diff)}" for name, c in checks)
+        # a witness with nothing to compare says so, rather than a max |Δ| of nothing
+        said = ", ".join(f"{name} max |Δ| {format_diff(c.max_abs_diff)}" if c.compared
+                         else f"{name} not applicable (no derivative of E to compare; {c.skipped} skipped)"
+                         for name, c in checks)
         return f"✓ verified: {said}"
     failed = [(name, c) for name, c in checks if not c.passed]
     return "✗ MISMATCH: " + "; ".join(
