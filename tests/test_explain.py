@@ -125,7 +125,7 @@ NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 
 def recompute(form: str) -> float | None:
     """Redo a printed numeric form as a reader would, from its printed numbers; None if symbolic."""
-    expr = form.replace("−", "-").replace("·", "*").replace("½", "0.5*")
+    expr = form.replace("½·", "½").replace("−", "-").replace("·", "*").replace("½", "0.5*")
     expr = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "**" + m.group().translate(POWERS), expr)
     expr = re.sub(rf"√({NUMBER})", r"√(\1)", expr)  # √ of a number, like the function it is
     expr = re.sub(r"\|([^|]+)\|", r"abs(\1)", expr)
@@ -193,6 +193,8 @@ def small_networks(draw):
         "target": np.round(rng.uniform(-1, 1, (batch, sizes[-1])), 2).tolist(),
         "optimizer": {"name": draw(st.sampled_from(sorted(OPTIMIZERS))),
                       "lr": draw(st.sampled_from([0.01, 0.1, 0.5, 1.0, 3.0]))},
+        "dropout": draw(st.sampled_from([0.0, 0.5])) if len(sizes) > 2 else 0.0,
+        "l2": draw(st.sampled_from([0.0, 0.1])),
     }
     return spec_from_table(fit_loss(table, rng)), draw(st.integers(1, 6))
 

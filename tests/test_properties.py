@@ -39,6 +39,7 @@ def networks(draw):
         "optimizer": draw(optimizers()),
         "l1": draw(st.sampled_from([0.0, 0.0, 0.01, 0.3])),
         "l2": draw(st.sampled_from([0.0, 0.0, 0.01, 0.3])),
+        "dropout": draw(st.sampled_from([0.0, 0.0, 0.2, 0.5])),
     }
     return spec_from_table(fit_loss(table, rng)), draw(st.integers(1, 5))
 

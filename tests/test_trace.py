@@ -34,7 +34,7 @@ def test_json_has_the_documented_fields(trace):
     data = json.loads(trace.to_json())
     assert data["schema"] == SCHEMA
     assert set(data["network"]) == {"name", "sizes", "activations", "loss", "optimizer", "seed", "train_biases",
-                                    "regularization", "rule"}
+                                    "regularization", "rule", "dropout"}
     assert data["network"]["activations"] == ["sigmoid", "sigmoid"]
     assert np.shape(data["input"]) == (4, 2) and np.shape(data["target"]) == (4, 1)
     step = data["steps"][0]

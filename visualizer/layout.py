@@ -62,6 +62,7 @@ def _neuron_values(trace: Trace, record, l: int, j: int, sample: int) -> dict:
         "z": float(layer.z[sample, j]), "a": float(layer.a[sample, j]),
         "delta": float(layer.delta[sample, j]), "b": float(layer.b[j]), "grad_b": float(layer.grad_b[j]),
         "b_new": float(layer.b_new[j]),
+        "dropped": bool(layer.mask[sample, j] == 0),  # switched off by dropout in this step
     }
     if values["kind"] == "output":
         values["target"] = float(trace.output_target[sample, j])

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import Activation, get_activation
+from .dropout import draw_masks
 from .engine import Node
 from .losses import Loss, get_loss
 from .optimizers import Optimizer, get_optimizer
@@ -61,6 +62,7 @@ class Forward:
     sample_losses: Node
     loss: Node  # E: the mean of the sample losses, plus the penalties
     penalties: dict  # name -> its node (empty without regularization)
+    raw: list  # f(z) of each layer, before dropout's mask (the same nodes as `a` without dropout)
 
 
 def network_info(spec: NetSpec) -> NetworkInfo:
@@ -69,18 +71,21 @@ def network_info(spec: NetSpec) -> NetworkInfo:
         optimizer=dict(spec.optimizer), seed=spec.seed, train_biases=spec.train_biases,
         regularization={name: value for name, value in (("l1", spec.l1), ("l2", spec.l2)) if value > 0},
         rule=spec.rule,
+        dropout=spec.dropout,
     )
 
 
-def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarray] | None = None) -> Forward:
+def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarray] | None = None,
+            masks: list[np.ndarray] | None = None) -> Forward:
     """Build the graph of one forward pass and the loss.
 
     `replace_z = (l, z)` uses z as layer l's weighted sum (0-based), so finite differences can
-    nudge one z and see how E changes.
+    nudge one z and see how E changes. `masks` are dropout's multipliers, one per layer (the
+    layer's output is f(z)·mask); None: no dropout.
     """
     a = Node(x, name="x")
     target = Node(y, name="y")
-    w_nodes, b_nodes, zs, activations = [], [], [], []
+    w_nodes, b_nodes, zs, activations, raw = [], [], [], [], []
     for l, (W, b, f) in enumerate(zip(weights, biases, model.activations)):
         W_node = Node(W, name=f"L{l + 1}.W")
         b_node = Node(b, name=f"L{l + 1}.b")
@@ -90,11 +95,16 @@ def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarra
             z = a @ W_node.T + b_node
         z.named(f"L{l + 1}.z")
         a = f(z).named(f"L{l + 1}.a")
+        if masks is not None and not (masks[l] == 1).all():
+            raw.append(a.named(f"L{l + 1}.f"))  # f(z) before the mask
+            a = (a * Node(masks[l], name=f"L{l + 1}.mask")).named(f"L{l + 1}.a")
+        else:
+            raw.append(a)
         w_nodes.append(W_node)
         b_nodes.append(b_node)
         zs.append(z)
         activations.append(a)
-    terms, samples, loss = model.loss.build(a, target)
+    terms, samples, loss = model.loss.build(raw[-1], target)  # the output never drops out
     penalties = {}
     if model.penalties:
         # each penalty its own node, added once to the batch's mean: E = E_data + Σ penalties
@@ -103,11 +113,11 @@ def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarra
         for node in penalties.values():
             loss = loss + node
         loss.named("loss")
-    return Forward(w_nodes, b_nodes, zs, activations, terms, samples, loss, penalties)
+    return Forward(w_nodes, b_nodes, zs, activations, terms, samples, loss, penalties, raw)
 
 
-def loss_value(model: Model, weights, biases, x, y) -> float:
-    return float(forward(model, weights, biases, x, y).loss.value)
+def loss_value(model: Model, weights, biases, x, y, masks=None) -> float:
+    return float(forward(model, weights, biases, x, y, masks=masks).loss.value)
 
 
 def output_gradient(loss: Loss, a: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -127,9 +137,9 @@ def graph_of(loss: Node) -> tuple[GraphNode, ...]:
                  for node in order)
 
 
-def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
+def train_step(model: Model, weights, biases, x, y, state: dict, index: int, masks=None):
     """One step; returns (Step record, new weights, new biases, new optimizer state, graph)."""
-    f = forward(model, weights, biases, x, y)
+    f = forward(model, weights, biases, x, y, masks=masks)
     f.loss.backward()
     grad_W = [n.grad for n in f.weights]
     grad_b = [n.grad for n in f.biases]
@@ -146,8 +156,9 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
         grad_a[-1] = output_gradient(model.loss, f.a[-1].value, y)
     layers = tuple(
         LayerStep(
-            W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value,
-            grad_a=grad_a[l], d_activation=model.activations[l].derivative(f.z[l].value, f.a[l].value),
+            W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value, f_z=f.raw[l].value,
+            mask=masks[l] if masks is not None else np.ones_like(f.a[l].value),
+            grad_a=grad_a[l], d_activation=model.activations[l].derivative(f.z[l].value, f.raw[l].value),
             delta=f.z[l].grad, grad_W=grad_W[l], grad_b=grad_b[l], W_new=new_W[l], b_new=new_b[l],
             state_W={k: v[l] for k, v in slots.items()},
             state_b={k: v[n + l] for k, v in slots.items()} if model.train_biases else {},
@@ -160,7 +171,7 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int):
         loss_terms=f.loss_terms.value,
         sample_losses=f.sample_losses.value,
         penalties={name: float(node.value) for name, node in f.penalties.items()},
-        loss_after=loss_value(model, new_W, new_b, x, y),
+        loss_after=loss_value(model, new_W, new_b, x, y, masks),  # the same neurons dropped
         layers=layers,
         optimizer_state={"t": new_state["t"]},
     )
@@ -178,9 +189,11 @@ def run(spec: NetSpec, steps: int = 1) -> Trace:
     state: dict = {}
     records, graph = [], ()
     for index in range(1, steps + 1):
-        step, weights, biases, state, step_graph = train_step(model, weights, biases, x, y, state, index)
+        masks = draw_masks(spec.dropout, spec.sizes, len(x), spec.seed, index) if spec.dropout > 0 else None
+        step, weights, biases, state, step_graph = train_step(model, weights, biases, x, y, state, index, masks)
         records.append(step)
         graph = graph or step_graph
+    # before step 1, then after each step (under dropout, each with that step's dropped neurons)
     history = (records[0].loss,) + tuple(s.loss_after for s in records)
     return Trace(network=info, input=x, target=y, steps=tuple(records), loss_history=history, graph=graph)
 

@@ -30,7 +30,7 @@ MAX_PARAMETERS = 2_000_000
 
 FIELDS = (
     "name description sizes activation output_activation loss seed init train_biases "
-    "input target optimizer weights biases precision l1 l2 rule"
+    "input target optimizer weights biases precision l1 l2 rule dropout"
 ).split()
 
 
@@ -53,6 +53,7 @@ class NetSpec:
     l1: float = 0.0  # regularization: λ₁·Σ|w| added to E (regularization.py)
     l2: float = 0.0  # ½λ₂·Σw² added to E
     rule: str = "backprop"  # or "perceptron": the perceptron learning rule for one step layer
+    dropout: float = 0.0  # probability that a hidden neuron is dropped in a step (dropout.py)
 
     def __post_init__(self):
         _check(self)
@@ -192,6 +193,7 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
         l1=table.get("l1", 0.0),
         l2=table.get("l2", 0.0),
         rule=table.get("rule", "backprop"),
+        dropout=table.get("dropout", 0.0),
     )
     for key in ("input", "target"):
         if key in table:
@@ -263,6 +265,14 @@ def _check(spec: NetSpec) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or value < 0:
             raise UsageError(f"{key} must be a number ≥ 0 (the penalty's strength λ, e.g. 0.01); got {value!r}")
         _set(spec, key, float(value))
+    p = spec.dropout
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+        raise UsageError(f"dropout is the probability of dropping a hidden neuron, from 0 up to (not including) 1, "
+                         f"e.g. 0.5; got {p!r}")
+    _set(spec, "dropout", float(p))
+    if p > 0 and spec.n_layers < 2:
+        raise UsageError("dropout drops hidden neurons, and this network has no hidden layer; add one "
+                         "(e.g. 2-4-1) or leave dropout out")
     if not isinstance(spec.train_biases, bool):
         raise UsageError(f"train_biases must be true or false; got {spec.train_biases!r}")
     opt = dict(spec.optimizer)

@@ -45,12 +45,20 @@ class LayerStep:
     grad_b: np.ndarray  # ∂E/∂b = Σ_batch δ
     W_new: np.ndarray
     b_new: np.ndarray
+    # dropout (dropout.py): f(z) before the mask, and the mask (0 dropped, 1/(1 − p) kept, 1 in
+    # layers without dropout); a = f_z · mask. Without dropout f_z is a and the mask is all 1.
+    f_z: np.ndarray | None = None
+    mask: np.ndarray | None = None
     # the optimizer's state for this layer after the step, by slot (velocity v, running averages
     # m and v, …), shaped as W and as b; empty for plain SGD
     state_W: dict = field(default_factory=dict)
     state_b: dict = field(default_factory=dict)
 
     def __post_init__(self):
+        if self.f_z is None:
+            object.__setattr__(self, "f_z", self.a)
+        if self.mask is None:
+            object.__setattr__(self, "mask", np.ones(np.shape(self.a)))
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, dict):
@@ -71,9 +79,10 @@ class LayerStep:
 STATE_FIELDS = ("state_W", "state_b")
 ARRAY_FIELDS = tuple(f.name for f in fields(LayerStep) if f.name not in STATE_FIELDS)
 # The fields by the phase of the step that computes them.
-FORWARD_FIELDS = ("W", "b", "z", "a")
+FORWARD_FIELDS = ("W", "b", "z", "f_z", "mask", "a")
 BACKWARD_FIELDS = ("grad_a", "d_activation", "delta", "grad_W", "grad_b")
 UPDATE_FIELDS = ("W_new", "b_new")
+OPTIONAL = ("f_z", "mask")  # traces written before dropout lack them
 assert set(ARRAY_FIELDS) == set(FORWARD_FIELDS + BACKWARD_FIELDS + UPDATE_FIELDS)
 
 
@@ -129,6 +138,7 @@ class NetworkInfo:
     optimizer: dict  # {"name": ..., hyper-parameters...}
     seed: int
     train_biases: bool
+    dropout: float = 0.0  # the probability p that a hidden neuron is dropped in a step
     regularization: dict = field(default_factory=dict)  # {"l2": λ₂, "l1": λ₁}, those in use
     rule: str = "backprop"  # how it learns: backpropagation, or the perceptron rule
 
@@ -203,6 +213,7 @@ class Trace:
                 "train_biases": self.network.train_biases,
                 "regularization": dict(self.network.regularization),
                 "rule": self.network.rule,
+                "dropout": self.network.dropout,
             },
             "input": self.input.tolist(),
             "target": self.target.tolist(),
@@ -246,7 +257,7 @@ class Trace:
                     name=net["name"], sizes=tuple(net["sizes"]), activations=tuple(net["activations"]),
                     loss=net["loss"], optimizer=dict(net["optimizer"]), seed=net["seed"],
                     train_biases=net["train_biases"], regularization=dict(net.get("regularization", {})),
-                    rule=net.get("rule", "backprop"),
+                    rule=net.get("rule", "backprop"), dropout=net.get("dropout", 0.0),
                 ),
                 input=data["input"],
                 target=data["target"],
@@ -254,7 +265,7 @@ class Trace:
                     Step(
                         index=s["index"], loss=s["loss"], loss_after=s["loss_after"], loss_terms=s["loss_terms"],
                         sample_losses=s["sample_losses"], penalties=dict(s.get("penalties", {})),
-                        layers=tuple(LayerStep(**{k: layer[k] for k in ARRAY_FIELDS},
+                        layers=tuple(LayerStep(**{k: layer[k] for k in ARRAY_FIELDS if k in layer or k not in OPTIONAL},
                                                **{k: layer.get(k, {}) for k in STATE_FIELDS}) for layer in s["layers"]),
                         optimizer_state=s["optimizer_state"],
                     )

@@ -103,16 +103,19 @@ def torch_replay(trace: Trace) -> list[dict]:
     x, y = tensor(trace.input), tensor(trace.target)
     optimizer = model.optimizer.torch(torch, W + (b if model.train_biases else []), model.hyper)
 
-    def forward(weights, biases):
-        zs, activations, a = [], [], x
-        for W_l, b_l, f in zip(weights, biases, model.activations):
+    def forward(weights, biases, masks):
+        zs, raw, activations, a = [], [], [], x
+        for W_l, b_l, f, mask in zip(weights, biases, model.activations, masks):
             z = a @ W_l.T + b_l
-            a = f.torch(torch, z)
+            f_z = f.torch(torch, z)
+            a = f_z * mask  # dropout with the trace's mask (all 1 without dropout)
             for t in (z, a):
                 if t.requires_grad:  # not under no_grad
                     t.retain_grad()
             zs.append(z)
+            raw.append(f_z)
             activations.append(a)
+        forward.raw = raw
         out = zs[-1] if model.loss.logits else a  # a loss of logits reads z
         loss = model.loss.torch(torch, out, y)
         if model.penalties:
@@ -143,14 +146,17 @@ def torch_replay(trace: Trace) -> list[dict]:
         optimizer.zero_grad()
         for t in b:  # untrained biases are outside the optimizer: clear them here
             t.grad = None
-        zs, activations, loss, terms = forward(W, b)
+        masks = [tensor(layer.mask) for layer in step.layers]
+        zs, activations, loss, terms = forward(W, b, masks)
+        raw = forward.raw
         loss.backward()
         with torch.no_grad():  # at the weights the step started from
             penalties = {p.name: torch_penalty(torch, W, [(p, lam)]).item() for p, lam in model.penalties}
         layers = [
-            {"W": np.asarray(p[0]), "b": np.asarray(p[1]), "z": z.detach(), "a": a.detach(), "grad_a": a.grad,
-             "d_activation": derivative(f, z), "delta": z.grad, "grad_W": W_l.grad.clone(), "grad_b": b_l.grad.clone()}
-            for p, z, a, W_l, b_l, f in zip(previous, zs, activations, W, b, model.activations)
+            {"W": np.asarray(p[0]), "b": np.asarray(p[1]), "z": z.detach(), "f_z": f_z.detach(), "mask": mask.numpy(),
+             "a": a.detach(), "grad_a": a.grad, "d_activation": derivative(f, z), "delta": z.grad,
+             "grad_W": W_l.grad.clone(), "grad_b": b_l.grad.clone()}
+            for p, z, f_z, mask, a, W_l, b_l, f in zip(previous, zs, raw, masks, activations, W, b, model.activations)
         ]
         # torch.optim steps from the trace's gradients, which were just compared with torch's:
         # so the update is checked on its own, as each step starts from the trace's weights.
@@ -173,7 +179,7 @@ def torch_replay(trace: Trace) -> list[dict]:
         previous = [(layer["W_new"].numpy(), layer["b_new"].numpy()) for layer in layers]
         with torch.no_grad():
             loss_after = forward([tensor(layer.W_new) for layer in step.layers],
-                                 [tensor(layer.b_new) for layer in step.layers])[2]
+                                 [tensor(layer.b_new) for layer in step.layers], masks)[2]
         steps.append({
             "penalties": penalties,
             "loss": loss.item(),
@@ -233,12 +239,14 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
         weights = [np.array(layer.W) for layer in step.layers]
         biases = [np.array(layer.b) for layer in step.layers]
         zs = [np.array(layer.z) for layer in step.layers]
-        base_branches = _branches(model, forward(model, weights, biases, x, y))
+        masks = [np.array(layer.mask) for layer in step.layers]
+        base_branches = _branches(model, forward(model, weights, biases, x, y, masks=masks))
 
         def loss_and_branches(arrays, l, index, nudge, kind):
             saved = arrays[l][index]
             arrays[l][index] = saved + nudge
-            f = forward(model, weights, biases, x, y, replace_z=(l, arrays[l]) if kind == "delta" else None)
+            f = forward(model, weights, biases, x, y, replace_z=(l, arrays[l]) if kind == "delta" else None,
+                        masks=masks)
             # the loss, how far off float64 may have it beyond ε·|E|, and the kinks' sides
             # (all before the restore: nodes share the arrays)
             extra = model.loss.rounding(f.a[-1].value, y) if model.loss.rounding else 0.0

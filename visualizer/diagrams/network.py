@@ -70,6 +70,9 @@ def draw_network(trace: Trace, kind: str, *, step: int = 0) -> Figure:
     sample = f" · sample 1 of {batch}" if batch > 1 and kind != "update" else ""
     fig.suptitle(f"{trace.network.name} · step {G.graph['step']} · E = {loss}{after}{sample}", fontsize=13,
                  fontweight="bold")
+    p = trace.network.dropout
+    if p > 0 and kind != "update":  # what the crossed-out neurons are
+        subtitle += f"   ·   dropout p = {format_number(p)}: crossed out this step, kept ones ×{format_number(1 / (1 - p))}"
     ax.set_title(subtitle, fontsize=10, color=PHASE_COLORS[kind])
     if kind != "forward":
         label = {"backward": "∂E/∂z (neurons) and ∂E/∂w (edges)", "update": "Δw = w_new − w"}[kind]
@@ -111,8 +114,16 @@ def _draw_node(ax, node, d, xy, kind, key, cmap, norm):
         return
     value = d.get(key) if key else None
     face = cmap(norm(value)) if value is not None else "white"
-    ax.add_patch(Circle(xy, RADIUS, facecolor=face, edgecolor="0.2", lw=1.0, zorder=4))
-    if value is not None:
+    dropped = d.get("dropped", False)
+    ax.add_patch(Circle(xy, RADIUS, facecolor=face, edgecolor="0.2", lw=1.0, zorder=4,
+                        linestyle="--" if dropped else "-", alpha=0.45 if dropped else 1.0))
+    if dropped:  # dropout switched it off this step: a cross over it, and a word under it
+        for sign in (1, -1):
+            ax.plot([x - 0.7 * RADIUS, x + 0.7 * RADIUS], [y - sign * 0.7 * RADIUS, y + sign * 0.7 * RADIUS],
+                    color="0.35", lw=1.2, zorder=6)
+        if kind != "update":
+            ax.text(x, y - RADIUS - 0.1, "dropped", ha="center", va="top", fontsize=7, color="0.35", zorder=5)
+    if value is not None and not dropped:  # a dropped neuron's 0 is what the cross says
         dark = abs(norm(value) - 0.5) > 0.35
         ax.text(x, y, format_display(value, 3), ha="center", va="center", fontsize=7.5,
                 color="white" if dark else "black", zorder=5)

@@ -19,7 +19,7 @@ from ..optimizers import DERIVED, formulas, get_optimizer
 from ..regularization import HALF, strengths
 from ..style import DEFAULT_DIGITS, format_display, pick
 from ..trace import Step, Trace
-from .notation import E, a_, b_, d_, shown_sum, w_, x_, y_, z_
+from .notation import E, a_, b_, d_, m_, shown_sum, w_, x_, y_, z_
 from ..texify import latex_text
 
 PHASES = ("forward", "loss", "backward", "update")
@@ -144,6 +144,12 @@ class _Builder:
             Note(f"optimizer {self.optimizer.name} ({hyper}); seed {net.seed}"
                  + ("; learning rule: the perceptron's, w ← w + η·(y − ŷ)·x" if net.rule == "perceptron" else "")),
         ]
+        p = net.dropout
+        if p > 0:
+            section.items.append(Note(
+                f"dropout p = {self.num(p)}: in each step every hidden neuron is dropped with probability {self.num(p)} "
+                f"(its output × 0) and the kept ones are scaled by 1/(1 − p) = {self.num(1 / (1 - p))}, so a = f(z)·m; "
+                f"the mask m is drawn from the seed and the step, and backpropagation multiplies by it too"))
         if self.penalties:
             terms = " + ".join(p.text for p, _ in self.penalties)
             values = ", ".join(f"{p.symbol.text()} = {self.num(lam)}" for p, lam in self.penalties)
@@ -189,6 +195,9 @@ class _Builder:
                 return [self.equation(z_(l, j + 1), [symbolic], [numeric], layer.z[s, j])]
 
             def activation(s, j, layer=layer, f=f, l=l):
+                if f.row_formula is None and self.drops(l):  # f(z), times dropout's multiplier
+                    return [self.equation(a_(l, j + 1), [mul(f.formula(z_(l, j + 1)), m_(l, j + 1))],
+                                          [mul(f.formula(Num(layer.z[s, j])), Num(layer.mask[s, j]))], layer.a[s, j])]
                 if f.row_formula is None:
                     return [self.equation(a_(l, j + 1), [f.formula(z_(l, j + 1))], [f.formula(Num(layer.z[s, j]))],
                                           layer.a[s, j])]
@@ -197,6 +206,8 @@ class _Builder:
                 return [self.equation(a_(l, j + 1), [f.row_formula(j, lambda k: z_(l, k + 1), total)],
                                       [f.row_formula(j, lambda k: Num(layer.z[s, k]), total)], layer.a[s, j])]
 
+            if self.drops(l):
+                section.items.append(self.mask_note(layer, l))
             if f.row_formula is None:
                 self.per_neuron(l, section.items, lambda s, j: neuron(s, j) + activation(s, j))
             else:
@@ -281,8 +292,9 @@ class _Builder:
                 section.items.append(Note("δ = ∂E/∂z = ∂E/∂a · f'(z): how the loss changes with each weighted sum"))
             else:
                 mark = f"({l + 1})".translate(SUP)
+                chain = "∂E/∂a · m · f'(z) (a dropped neuron's m = 0 gives δ = 0)" if self.drops(l) else "∂E/∂a · f'(z)"
                 section.items.append(Note(f"∂E/∂a sums the error signals of the next layer: Σᵢ wᵢⱼ{mark}δᵢ{mark}; "
-                                          "then δ = ∂E/∂a · f'(z)"))
+                                          f"then δ = {chain}"))
 
             if f.name == "step":
                 section.items.append(self.step_note())
@@ -290,15 +302,34 @@ class _Builder:
             def neuron(s, j, layer=layer, f=f, l=l):
                 if f.vjp is not None:
                     return [self.grad_a(step, l, s, j), self.row_delta(step, l, s, j)]
-                symbolic = mul(Deriv(a_(l, j + 1)), f.derivative_call(z_(l, j + 1)))
-                numeric = mul(Num(layer.grad_a[s, j]),
-                              f.derivative_formula(Num(layer.z[s, j]), Num(layer.a[s, j]), layer.z[s, j]))
+                mask = ([m_(l, j + 1)], [Num(layer.mask[s, j])]) if self.drops(l) else ([], [])
+                symbolic = mul(Deriv(a_(l, j + 1)), *mask[0], f.derivative_call(z_(l, j + 1)))
+                numeric = mul(Num(layer.grad_a[s, j]), *mask[1],
+                              f.derivative_formula(Num(layer.z[s, j]), Num(layer.f_z[s, j]), layer.z[s, j]))
                 return [self.grad_a(step, l, s, j), self.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j])]
 
             self.per_neuron(l, section.items, neuron)
             section.items += self.gradients(step, l)
             sections.append(section)
         return sections
+
+    def mask_note(self, layer, l: int) -> Note:
+        """Which neurons of layer l dropout switched off in this step, sample by sample."""
+        mark = f"({l})".translate(SUP)
+        parts = []
+        for s in self.samples():
+            if s is None:
+                continue
+            dropped = [str(j + 1) for j in range(self.sizes[l]) if layer.mask[s, j] == 0]
+            where = f"sample {s + 1}: " if self.batch > 1 else ""
+            parts.append(where + (f"neuron{'s' if len(dropped) > 1 else ''} {', '.join(dropped)} dropped (m = 0)"
+                                  if dropped else "none dropped"))
+        return Note(f"dropout mask m{mark} this step: " + "; ".join(parts)
+                    + f"; the others kept (m = {self.num(1 / (1 - self.trace.network.dropout))})")
+
+    def drops(self, l: int) -> bool:
+        """Whether layer l (1-based) has dropout: the hidden layers, when the network uses it."""
+        return self.trace.network.dropout > 0 and l < self.L
 
     def step_note(self) -> Note:
         """Why a step stops backpropagation, and what the perceptron rule does instead."""

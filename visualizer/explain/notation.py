@@ -34,6 +34,11 @@ def d_(l, j):
     return Sym("δ", (j,), l, latex_base=r"\delta")
 
 
+def m_(l, j):
+    """Dropout's multiplier for neuron j of layer l: 0 (dropped) or 1/(1 − p) (kept)."""
+    return Sym("m", (j,), l)
+
+
 def y_(i):
     return Sym("y", (i,))
 
