@@ -41,6 +41,8 @@ def networks(draw):
         "l2": draw(st.sampled_from([0.0, 0.0, 0.01, 0.3])),
         "dropout": draw(st.sampled_from([0.0, 0.0, 0.2, 0.5])),
     }
+    if batch > 1 and draw(st.booleans()):
+        table["batch_size"] = draw(st.integers(1, batch - 1))
     return spec_from_table(fit_loss(table, rng)), draw(st.integers(1, 5))
 
 

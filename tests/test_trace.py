@@ -34,11 +34,11 @@ def test_json_has_the_documented_fields(trace):
     data = json.loads(trace.to_json())
     assert data["schema"] == SCHEMA
     assert set(data["network"]) == {"name", "sizes", "activations", "loss", "optimizer", "seed", "train_biases",
-                                    "regularization", "rule", "dropout"}
+                                    "regularization", "rule", "dropout", "batch_size"}
     assert data["network"]["activations"] == ["sigmoid", "sigmoid"]
     assert np.shape(data["input"]) == (4, 2) and np.shape(data["target"]) == (4, 1)
     step = data["steps"][0]
-    assert set(step) == {"index", "loss", "loss_after", "loss_terms", "sample_losses", "penalties", "layers",
+    assert set(step) == {"index", "loss", "loss_after", "loss_terms", "sample_losses", "penalties", "samples", "layers",
                          "optimizer_state"}
     assert np.shape(step["loss_terms"]) == (4, 1)
     assert set(step["layers"][0]) == set(ARRAY_FIELDS + STATE_FIELDS)

@@ -68,6 +68,9 @@ def net_options(command):
         click.option("--l2", type=click.FloatRange(min=0), help="L2 regularization λ₂: adds ½λ₂·Σw² to the loss "
                                                                  "(the same step as SGD's weight_decay)."),
         click.option("--l1", type=click.FloatRange(min=0), help="L1 regularization λ₁: adds λ₁·Σ|w| to the loss."),
+        click.option("--batch-size", type=click.IntRange(min=1), metavar="K",
+                     help="Mini-batch SGD: each step learns from K of the samples, shuffled each epoch "
+                          "(default: all of them, gradient descent)."),
         click.option("--dropout", type=float, metavar="P",
                      help="Dropout: each hidden neuron is dropped with probability P in each step (0 ≤ P < 1)."),
         click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=1, show_default=True,
@@ -89,7 +92,8 @@ def net_options(command):
 # the options above that change the spec (the parameter's name -> the spec's override)
 OVERRIDES = {"seed": "seed", "input_": "input", "target": "target", "activation": "activation",
              "output_activation": "output_activation", "loss": "loss", "optimizer": "optimizer", "lr": "lr",
-             "l1": "l1", "l2": "l2", "dropout": "dropout"}
+             "l1": "l1", "l2": "l2", "dropout": "dropout",
+             "batch_size": "batch_size"}
 
 
 def build_spec(spec: NetSpec, **overrides) -> NetSpec:

@@ -198,12 +198,13 @@ class Deriv(Symbolic):
     """∂E/∂w₁₁⁽²⁾: the derivative of `of` with respect to a symbol."""
 
     wrt: Sym
-    of: str = "E"
+    of: str | Sym = "E"  # what is differentiated: E, or a sample's own loss E₁
 
     def render(self, style):
+        of = self.of.render(style) if isinstance(self.of, Expr) else self.of
         if style.mode == "latex":
-            return rf"\frac{{\partial {self.of}}}{{\partial {self.wrt.render(style)}}}"
-        return f"∂{self.of}/∂{self.wrt.render(style)}"
+            return rf"\frac{{\partial {of}}}{{\partial {self.wrt.render(style)}}}"
+        return f"∂{of}/∂{self.wrt.render(style)}"
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def neuron_graph(trace: Trace, *, step: int = 0, sample: int = 0, max_neurons: i
 
 def _neuron_values(trace: Trace, record, l: int, j: int, sample: int) -> dict:
     if l == 0:
-        return {"kind": "input", "a": float(trace.input[sample, j])}
+        return {"kind": "input", "a": float(trace.input_of(record)[sample, j])}
     layer = record.layers[l - 1]
     values = {
         "kind": "output" if l == len(record.layers) else "hidden",
@@ -65,7 +65,7 @@ def _neuron_values(trace: Trace, record, l: int, j: int, sample: int) -> dict:
         "dropped": bool(layer.mask[sample, j] == 0),  # switched off by dropout in this step
     }
     if values["kind"] == "output":
-        values["target"] = float(trace.output_target[sample, j])
+        values["target"] = float(trace.target_of(record)[sample, j])
     return values
 
 

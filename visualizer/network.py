@@ -12,6 +12,7 @@ does the calculus; the δ of each layer is simply the gradient its z node receiv
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +73,7 @@ def network_info(spec: NetSpec) -> NetworkInfo:
         regularization={name: value for name, value in (("l1", spec.l1), ("l2", spec.l2)) if value > 0},
         rule=spec.rule,
         dropout=spec.dropout,
+        batch_size=spec.batch_size,
     )
 
 
@@ -152,13 +154,19 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int, mas
     new_b = new_params[n:] if model.train_biases else [b.copy() for b in biases]
     slots = {k: v for k, v in new_state.items() if k != "t"}  # per slot, one array per parameter
     grad_a = [node.grad for node in f.a]
+    # each sample's own gradient: zₛ reaches E only through Eₛ/B, so ∂Eₛ/∂zₛ = B·δₛ and
+    # ∂Eₛ/∂W = B·δₛ ⊗ a_prevₛ (the batch's ∂E/∂W is their mean, plus the penalties' slopes)
+    B = len(x)
+    inputs = [x] + [node.value for node in f.a[:-1]]
+    per_sample_W = [np.einsum("so,si->soi", B * z.grad, a_prev) for z, a_prev in zip(f.z, inputs)]
+    per_sample_b = [B * z.grad for z in f.z]
     if model.loss.logits:  # E came from z: ∂E/∂a from the same loss written on a
         grad_a[-1] = output_gradient(model.loss, f.a[-1].value, y)
     layers = tuple(
         LayerStep(
             W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value, f_z=f.raw[l].value,
             mask=masks[l] if masks is not None else np.ones_like(f.a[l].value),
-            grad_a=grad_a[l], d_activation=model.activations[l].derivative(f.z[l].value, f.raw[l].value),
+            grad_a=grad_a[l], grad_W_samples=per_sample_W[l], grad_b_samples=per_sample_b[l], d_activation=model.activations[l].derivative(f.z[l].value, f.raw[l].value),
             delta=f.z[l].grad, grad_W=grad_W[l], grad_b=grad_b[l], W_new=new_W[l], b_new=new_b[l],
             state_W={k: v[l] for k, v in slots.items()},
             state_b={k: v[n + l] for k, v in slots.items()} if model.train_biases else {},
@@ -189,13 +197,28 @@ def run(spec: NetSpec, steps: int = 1) -> Trace:
     state: dict = {}
     records, graph = [], ()
     for index in range(1, steps + 1):
-        masks = draw_masks(spec.dropout, spec.sizes, len(x), spec.seed, index) if spec.dropout > 0 else None
-        step, weights, biases, state, step_graph = train_step(model, weights, biases, x, y, state, index, masks)
+        rows = batch_rows(len(x), spec.batch_size, spec.seed, index)
+        masks = draw_masks(spec.dropout, spec.sizes, len(rows), spec.seed, index) if spec.dropout > 0 else None
+        step, weights, biases, state, step_graph = train_step(model, weights, biases, x[rows], y[rows], state, index,
+                                                              masks)
+        step = dataclasses.replace(step, samples=rows)
         records.append(step)
         graph = graph or step_graph
     # before step 1, then after each step (under dropout, each with that step's dropped neurons)
     history = (records[0].loss,) + tuple(s.loss_after for s in records)
     return Trace(network=info, input=x, target=y, steps=tuple(records), loss_history=history, graph=graph)
+
+
+def batch_rows(n: int, batch_size: int | None, seed: int, index: int) -> np.ndarray:
+    """The rows step `index` (1-based) learns from: all n for gradient descent; for mini-batch
+    SGD, the next batch_size of a permutation drawn anew each epoch (the last batch of an epoch
+    has what is left, as torch's DataLoader gives it)."""
+    if batch_size is None or batch_size >= n:
+        return np.arange(n)
+    per_epoch = -(-n // batch_size)
+    epoch, k = divmod(index - 1, per_epoch)
+    order = np.random.default_rng([seed, 3, epoch]).permutation(n)  # a stream of its own
+    return order[k * batch_size:(k + 1) * batch_size]
 
 
 def predict(trace: Trace, step: int, x: np.ndarray) -> np.ndarray:

@@ -287,10 +287,15 @@ ADAMW = Optimizer(
 OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM, ADAMW)}
 
 
+# Gradient descent is sgd on the whole batch (no --batch-size): the same update, another name.
+ALIASES = {"gd": "sgd"}
+
+
 def get_optimizer(name: str) -> Optimizer:
-    if name.lower() not in OPTIMIZERS:
-        raise unknown_name("optimizer", name, OPTIMIZERS)
-    return OPTIMIZERS[name.lower()]
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in OPTIMIZERS:
+        raise unknown_name("optimizer", name, list(OPTIMIZERS) + list(ALIASES))
+    return OPTIMIZERS[key]
 
 
 # Slots worked out afresh each step (the bias-corrected averages): written with "=", not "←"

@@ -30,7 +30,7 @@ MAX_PARAMETERS = 2_000_000
 
 FIELDS = (
     "name description sizes activation output_activation loss seed init train_biases "
-    "input target optimizer weights biases precision l1 l2 rule dropout"
+    "input target optimizer weights biases precision l1 l2 rule dropout batch_size"
 ).split()
 
 
@@ -54,6 +54,7 @@ class NetSpec:
     l2: float = 0.0  # ½λ₂·Σw² added to E
     rule: str = "backprop"  # or "perceptron": the perceptron learning rule for one step layer
     dropout: float = 0.0  # probability that a hidden neuron is dropped in a step (dropout.py)
+    batch_size: int | None = None  # samples per step (mini-batch SGD); None: all (gradient descent)
 
     def __post_init__(self):
         _check(self)
@@ -194,6 +195,7 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
         l2=table.get("l2", 0.0),
         rule=table.get("rule", "backprop"),
         dropout=table.get("dropout", 0.0),
+        batch_size=table.get("batch_size"),
     )
     for key in ("input", "target"):
         if key in table:
@@ -303,6 +305,13 @@ def _check_data(spec: NetSpec) -> None:
     if len(given) == 1 and len(given[0]) > 1:
         raise UsageError("a batch of several samples needs both input and target")
     _check_loss_fits(spec)
+    k, n = spec.batch_size, len(spec.data()[0])
+    if k is not None:
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise UsageError(f"batch size must be a whole number ≥ 1; got {k!r}")
+        if k > n:
+            raise UsageError(f"batch size {k} is more than the {n} sample(s) given; give more samples with --input "
+                             f"and --target, or a batch size up to {n}")
     if spec.loss == "mape":
         zeros = np.argwhere(spec.data()[1] == 0)
         if len(zeros):

@@ -49,6 +49,10 @@ class LayerStep:
     # layers without dropout); a = f_z · mask. Without dropout f_z is a and the mask is all 1.
     f_z: np.ndarray | None = None
     mask: np.ndarray | None = None
+    # each sample's own gradient, ∂Eₛ/∂W and ∂Eₛ/∂b of its loss Eₛ alone (batch × out × in, batch ×
+    # out; no penalties): ∂E/∂W is their mean (plus the penalties' slopes)
+    grad_W_samples: np.ndarray | None = None
+    grad_b_samples: np.ndarray | None = None
     # the optimizer's state for this layer after the step, by slot (velocity v, running averages
     # m and v, …), shaped as W and as b; empty for plain SGD
     state_W: dict = field(default_factory=dict)
@@ -59,6 +63,9 @@ class LayerStep:
             object.__setattr__(self, "f_z", self.a)
         if self.mask is None:
             object.__setattr__(self, "mask", np.ones(np.shape(self.a)))
+        if self.grad_W_samples is None:  # an older trace: known for a batch of one only
+            object.__setattr__(self, "grad_W_samples", np.full((len(self.a), *np.shape(self.W)), np.nan))
+            object.__setattr__(self, "grad_b_samples", np.full(np.shape(self.a), np.nan))
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, dict):
@@ -80,9 +87,9 @@ STATE_FIELDS = ("state_W", "state_b")
 ARRAY_FIELDS = tuple(f.name for f in fields(LayerStep) if f.name not in STATE_FIELDS)
 # The fields by the phase of the step that computes them.
 FORWARD_FIELDS = ("W", "b", "z", "f_z", "mask", "a")
-BACKWARD_FIELDS = ("grad_a", "d_activation", "delta", "grad_W", "grad_b")
+BACKWARD_FIELDS = ("grad_a", "d_activation", "delta", "grad_W_samples", "grad_b_samples", "grad_W", "grad_b")
 UPDATE_FIELDS = ("W_new", "b_new")
-OPTIONAL = ("f_z", "mask")  # traces written before dropout lack them
+OPTIONAL = ("f_z", "mask", "grad_W_samples", "grad_b_samples")  # older traces lack them
 assert set(ARRAY_FIELDS) == set(FORWARD_FIELDS + BACKWARD_FIELDS + UPDATE_FIELDS)
 
 
@@ -98,6 +105,9 @@ class Step:
     # regularization, by name ("l2", "l1"): each penalty's value at the weights the step started
     # from; E = mean of sample_losses + their sum (empty: no regularization)
     penalties: dict = field(default_factory=dict)
+    # the rows of the data (input, target) this step learned from: all of them for gradient
+    # descent on the full batch, a mini-batch for SGD with a batch size
+    samples: tuple | None = None
 
     @property
     def data_loss(self) -> float:
@@ -109,6 +119,8 @@ class Step:
         return self.loss_after - self.loss
 
     def __post_init__(self):
+        if self.samples is not None:
+            object.__setattr__(self, "samples", tuple(int(i) for i in self.samples))
         object.__setattr__(self, "loss_terms", frozen_array(self.loss_terms))
         object.__setattr__(self, "sample_losses", frozen_array(self.sample_losses))
 
@@ -139,6 +151,7 @@ class NetworkInfo:
     seed: int
     train_biases: bool
     dropout: float = 0.0  # the probability p that a hidden neuron is dropped in a step
+    batch_size: int | None = None  # samples per step (SGD); None: all of them (gradient descent)
     regularization: dict = field(default_factory=dict)  # {"l2": λ₂, "l1": λ₁}, those in use
     rule: str = "backprop"  # how it learns: backpropagation, or the perceptron rule
 
@@ -180,6 +193,18 @@ class Trace:
         object.__setattr__(self, "input", frozen_array(self.input))
         object.__setattr__(self, "target", frozen_array(self.target))
 
+    def rows(self, step: Step) -> np.ndarray:
+        """The data rows a step learned from (its mini-batch), in the order of its layers' rows."""
+        return np.arange(len(self.input)) if step.samples is None else np.array(step.samples)
+
+    def input_of(self, step: Step) -> np.ndarray:
+        """The inputs of a step's batch: a⁽⁰⁾ of its layers' rows."""
+        return self.input[self.rows(step)]
+
+    def target_of(self, step: Step) -> np.ndarray:
+        """The targets of a step's batch, one value per output."""
+        return self.output_target[self.rows(step)]
+
     @property
     def output_target(self) -> np.ndarray:
         """The target as one value per output (batch × outputs): class indices, as sparse
@@ -214,6 +239,7 @@ class Trace:
                 "regularization": dict(self.network.regularization),
                 "rule": self.network.rule,
                 "dropout": self.network.dropout,
+                "batch_size": self.network.batch_size,
             },
             "input": self.input.tolist(),
             "target": self.target.tolist(),
@@ -225,6 +251,7 @@ class Trace:
                     "loss_terms": s.loss_terms.tolist(),
                     "sample_losses": s.sample_losses.tolist(),
                     "penalties": dict(s.penalties),
+                    "samples": None if s.samples is None else list(s.samples),
                     "layers": [{**{name: getattr(layer, name).tolist() for name in ARRAY_FIELDS},
                                 **{name: {k: v.tolist() for k, v in getattr(layer, name).items()} for name in STATE_FIELDS}}
                                for layer in s.layers],
@@ -258,6 +285,7 @@ class Trace:
                     loss=net["loss"], optimizer=dict(net["optimizer"]), seed=net["seed"],
                     train_biases=net["train_biases"], regularization=dict(net.get("regularization", {})),
                     rule=net.get("rule", "backprop"), dropout=net.get("dropout", 0.0),
+                    batch_size=net.get("batch_size"),
                 ),
                 input=data["input"],
                 target=data["target"],
@@ -265,6 +293,7 @@ class Trace:
                     Step(
                         index=s["index"], loss=s["loss"], loss_after=s["loss_after"], loss_terms=s["loss_terms"],
                         sample_losses=s["sample_losses"], penalties=dict(s.get("penalties", {})),
+                        samples=s.get("samples"),
                         layers=tuple(LayerStep(**{k: layer[k] for k in ARRAY_FIELDS if k in layer or k not in OPTIONAL},
                                                **{k: layer.get(k, {}) for k in STATE_FIELDS}) for layer in s["layers"]),
                         optimizer_state=s["optimizer_state"],

@@ -100,10 +100,9 @@ def torch_replay(trace: Trace) -> list[dict]:
 
     W = [tensor(layer.W, True) for layer in trace.steps[0].layers]
     b = [tensor(layer.b, True) for layer in trace.steps[0].layers]
-    x, y = tensor(trace.input), tensor(trace.target)
     optimizer = model.optimizer.torch(torch, W + (b if model.train_biases else []), model.hyper)
 
-    def forward(weights, biases, masks):
+    def forward(weights, biases, masks, x, y):
         zs, raw, activations, a = [], [], [], x
         for W_l, b_l, f, mask in zip(weights, biases, model.activations, masks):
             z = a @ W_l.T + b_l
@@ -131,7 +130,22 @@ def torch_replay(trace: Trace) -> list[dict]:
         f.torch(torch, z).sum().backward()
         return z.grad
 
-    def output_gradient(a):
+    def per_sample(masks, x, y):
+        """Each sample's own gradients: its loss alone (a batch of one), no penalties."""
+        grads = [], []
+        for s in range(len(x)):
+            Ws = [t.detach().clone().requires_grad_(True) for t in W]
+            bs = [t.detach().clone().requires_grad_(True) for t in b]
+            loss = forward(Ws, bs, [m[s:s + 1] for m in masks], x[s:s + 1], y[s:s + 1])[2]
+            if model.penalties:  # forward adds them; this is Eₛ alone
+                loss = loss - torch_penalty(torch, Ws, model.penalties)
+            loss.backward()
+            grads[0].append([t.grad for t in Ws])
+            grads[1].append([t.grad[None] for t in bs])
+        return ([torch.stack([g[l] for g in grads[0]]) for l in range(len(W))],
+                [torch.cat([g[l] for g in grads[1]]) for l in range(len(W))])
+
+    def output_gradient(a, y):
         """∂E/∂a of a loss of logits: torch's gradient of the loss written on a."""
         a = a.detach().clone().requires_grad_(True)
         model.loss.torch_on_probabilities(torch, a, y).backward()
@@ -146,8 +160,11 @@ def torch_replay(trace: Trace) -> list[dict]:
         optimizer.zero_grad()
         for t in b:  # untrained biases are outside the optimizer: clear them here
             t.grad = None
+        rows = trace.rows(step)
+        x, y = tensor(trace.input[rows]), tensor(trace.target[rows])
         masks = [tensor(layer.mask) for layer in step.layers]
-        zs, activations, loss, terms = forward(W, b, masks)
+        samples_W, samples_b = per_sample(masks, x, y)
+        zs, activations, loss, terms = forward(W, b, masks, x, y)
         raw = forward.raw
         loss.backward()
         with torch.no_grad():  # at the weights the step started from
@@ -155,8 +172,9 @@ def torch_replay(trace: Trace) -> list[dict]:
         layers = [
             {"W": np.asarray(p[0]), "b": np.asarray(p[1]), "z": z.detach(), "f_z": f_z.detach(), "mask": mask.numpy(),
              "a": a.detach(), "grad_a": a.grad, "d_activation": derivative(f, z), "delta": z.grad,
-             "grad_W": W_l.grad.clone(), "grad_b": b_l.grad.clone()}
-            for p, z, f_z, mask, a, W_l, b_l, f in zip(previous, zs, raw, masks, activations, W, b, model.activations)
+             "grad_W_samples": g_W, "grad_b_samples": g_b, "grad_W": W_l.grad.clone(), "grad_b": b_l.grad.clone()}
+            for p, z, f_z, mask, a, W_l, b_l, f, g_W, g_b in zip(previous, zs, raw, masks, activations, W, b,
+                                                                 model.activations, samples_W, samples_b)
         ]
         # torch.optim steps from the trace's gradients, which were just compared with torch's:
         # so the update is checked on its own, as each step starts from the trace's weights.
@@ -175,11 +193,11 @@ def torch_replay(trace: Trace) -> list[dict]:
                 layer[name] = {ours: kept[theirs].detach().clone().numpy()
                                for ours, theirs in model.optimizer.torch_state.items() if theirs in kept}
         if model.loss.logits:
-            layers[-1]["grad_a"] = output_gradient(activations[-1])
+            layers[-1]["grad_a"] = output_gradient(activations[-1], y)
         previous = [(layer["W_new"].numpy(), layer["b_new"].numpy()) for layer in layers]
         with torch.no_grad():
             loss_after = forward([tensor(layer.W_new) for layer in step.layers],
-                                 [tensor(layer.b_new) for layer in step.layers], masks)[2]
+                                 [tensor(layer.b_new) for layer in step.layers], masks, x, y)[2]
         steps.append({
             "penalties": penalties,
             "loss": loss.item(),
@@ -223,9 +241,9 @@ def check_against_torch(trace: Trace, tolerance: float = TORCH_TOLERANCE) -> Che
 
 def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float = FD_TOLERANCE) -> Check:
     model = Model.from_info(trace.network)
-    x, y = np.array(trace.input), np.array(trace.target)
     worst = _Worst(tolerance)
     for step in trace.steps:
+        x, y = trace.input[trace.rows(step)], trace.target[trace.rows(step)]  # the step's batch
         if trace.network.rule == "perceptron":
             # the rule's slope is a convention (the step's taken as 1), not the derivative of E,
             # which is 0 or none: differences of E cannot check it (torch's straight-through can)

@@ -66,7 +66,7 @@ def draw_network(trace: Trace, kind: str, *, step: int = 0) -> Figure:
 
     loss = format_number(G.graph["loss"])
     after = f" → {format_number(G.graph['loss_after'])}" if kind == "update" else ""
-    batch = len(trace.input)
+    batch = len(trace.rows(trace.steps[G.graph["step"] - 1]))  # the step's batch
     sample = f" · sample 1 of {batch}" if batch > 1 and kind != "update" else ""
     fig.suptitle(f"{trace.network.name} · step {G.graph['step']} · E = {loss}{after}{sample}", fontsize=13,
                  fontweight="bold")

@@ -85,7 +85,9 @@ class _Builder:
         self.loss = get_loss(net.loss)
         self.optimizer = get_optimizer(net.optimizer["name"])
         self.hyper = {k: v for k, v in net.optimizer.items() if k != "name"}
-        self.batch = len(trace.input)
+        self.batch = len(trace.input)  # the samples of the step being written (set by step())
+        self.rows = trace.rows(trace.steps[0])  # which data rows they are
+        self.current = trace.steps[0]
         self.penalties = strengths(net)  # (Penalty, λ) in use
 
     def equation(self, lhs, symbolic, numeric, result, arrow="=") -> Equation:
@@ -102,20 +104,23 @@ class _Builder:
         return format_display(float(value), self.options.precision)
 
     def activations_of(self, step: Step, l: int):
-        """a⁽ˡ⁾ for every sample; l = 0 is the input."""
-        return self.trace.input if l == 0 else step.layers[l - 1].a
+        """a⁽ˡ⁾ for every sample of the step's batch; l = 0 is the input."""
+        return self.trace.input_of(step) if l == 0 else step.layers[l - 1].a
 
     def targets(self):
-        """The targets as one value per output (class indices as one-hot rows)."""
-        return self.trace.output_target
+        """The targets of the step's batch, one value per output (class indices as one-hot rows)."""
+        return self.trace.target_of(self.current)
 
     def samples(self) -> list[int | None]:
         return pick(self.batch, SAMPLES) if self.batch > SAMPLES else list(range(self.batch))
 
     def sample_note(self, s, items):
         if self.batch > 1:
-            items.append(Note(f"sample {s + 1} of {self.batch}" if s is not None
-                              else f"… {self.batch - SAMPLES} more samples, computed the same way"))
+            if s is None:
+                items.append(Note(f"… {self.batch - SAMPLES} more samples, computed the same way"))
+                return
+            mini = len(self.rows) < len(self.trace.input)  # a mini-batch: say which sample of the data
+            items.append(Note(f"sample {s + 1} of {self.batch}" + (f" (data row {self.rows[s] + 1})" if mini else "")))
 
     def per_neuron(self, l: int, items: list, equations) -> None:
         """equations(s, j) for the samples and neurons of layer l that are written out."""
@@ -144,6 +149,12 @@ class _Builder:
             Note(f"optimizer {self.optimizer.name} ({hyper}); seed {net.seed}"
                  + ("; learning rule: the perceptron's, w ← w + η·(y − ŷ)·x" if net.rule == "perceptron" else "")),
         ]
+        k, n = net.batch_size, len(self.trace.input)
+        if k is not None and k < n:
+            per_epoch = -(-n // k)
+            section.items.append(Note(
+                f"mini-batch SGD: each step learns from {k} of the {n} samples, taken in a new random order each "
+                f"epoch ({per_epoch} steps an epoch); the loss is the mean over the step's mini-batch"))
         p = net.dropout
         if p > 0:
             section.items.append(Note(
@@ -227,7 +238,7 @@ class _Builder:
         if self.loss.target_width(n) != n:
             section.items.append(Note("each class index c stands for the one-hot target y with yᵢ = 1 for output "
                                       "i = c + 1 and 0 elsewhere: " + "; ".join(
-                                          f"sample {s + 1}, c = {self.trace.target[s, 0]:g}: "
+                                          f"sample {s + 1}, c = {self.trace.target[self.rows[s], 0]:g}: "
                                           f"y = ({', '.join(f'{v:g}' for v in target[s])})"
                                           for s in self.samples() if s is not None)))
         factor = Const(f"1/{n}", rf"\tfrac{{1}}{{{n}}}", 1 / n) if self.loss.reduction == "mean" and n > 1 else None
@@ -370,6 +381,31 @@ class _Builder:
                                                   shown_sum(n, lambda k: mul(Num(layer.a[s, k]), Num(layer.grad_a[s, k])))))
         return self.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j])
 
+    def per_sample(self, step: Step, l: int) -> list:
+        """For w₁₁ of layer l: ∂Eₛ/∂w of each sample's own loss, then ∂E/∂w, their average (the
+        mean over the batch), plus any penalty's slope: the one gradient the update uses."""
+        layer, B = step.layers[l - 1], self.batch
+        a_prev = self.activations_of(step, l - 1)
+        w = w_(l, 1, 1)
+        items = [Note(f"each sample's own gradient ∂Eₛ/∂w = {B}·δₛ·aₛ (δ carries the 1/{B} of the batch's mean), "
+                      f"then their average, the one gradient the update uses; the other weights sum δₛ·aₛ directly")]
+        count = Const(str(B), str(B), float(B))
+        for s in self.samples():
+            if s is None:
+                items.append(Note(f"… {B - SAMPLES} more samples' gradients, computed the same way"))
+                continue
+            items.append(self.equation(Deriv(w, of=Sym("E", (s + 1,))), [mul(count, d_(l, 1), a_(l - 1, 1))],
+                                       [mul(count, Num(layer.delta[s, 0]), Num(a_prev[s, 0]))],
+                                       layer.grad_W_samples[s, 0, 0]))
+        mean = Const(f"1/{B}", rf"\tfrac{{1}}{{{B}}}", 1 / B)
+        symbolic = mul(mean, shown_sum(B, lambda s: Deriv(w, of=Sym("E", (s + 1,)))))
+        numeric = mul(mean, shown_sum(B, lambda s: Num(layer.grad_W_samples[s, 0, 0])))
+        if self.penalties:
+            symbolic = add(symbolic, *(p.slope_formula(p.symbol, w) for p, _ in self.penalties))
+            numeric = add(numeric, *(p.slope_formula(Num(lam), Num(layer.W[0, 0])) for p, lam in self.penalties))
+        items.append(self.equation(Deriv(w), [symbolic], [numeric], layer.grad_W[0, 0]))
+        return items
+
     def grad_a(self, step: Step, l: int, s: int, j: int) -> Equation:
         layer = step.layers[l - 1]
         if l == self.L:
@@ -390,10 +426,15 @@ class _Builder:
         n_out, n_in = layer.W.shape
         batched = (lambda e: SumOver(e)) if self.batch > 1 else (lambda e: e)
         items, shown = [], 0
+        if self.batch > 1:  # the first weight: each sample's own gradient, then their average
+            items += self.per_sample(step, l)
         for j in range(n_out):
             for k in range(n_in):
                 if shown == PARAMETERS:
                     break
+                if self.batch > 1 and (j, k) == (0, 0):
+                    shown += 1
+                    continue
                 symbolic = batched(mul(d_(l, j + 1), a_(l - 1, k + 1)))
                 numeric = shown_sum(self.batch, lambda s: mul(Num(layer.delta[s, j]), Num(a_prev[s, k])))
                 if self.penalties:  # each penalty's slope, its own term
@@ -472,9 +513,13 @@ class _Builder:
 
     def step(self, step: Step) -> list[Section]:
         phase = self.options.phase
+        self.current, self.rows = step, self.trace.rows(step)
+        self.batch = len(self.rows)
         sections = []
         if len(self.trace.steps) > 1:
-            sections.append(Section(f"Step {step.index} of {len(self.trace.steps)}", "step"))
+            mini = len(self.rows) < len(self.trace.input)
+            batch = f": samples {', '.join(str(r + 1) for r in self.rows)}" if mini else ""
+            sections.append(Section(f"Step {step.index} of {len(self.trace.steps)}{batch}", "step"))
         if phase in ("all", "forward"):
             sections += self.forward(step)
         if phase in ("all", "loss"):

@@ -27,7 +27,7 @@ class NeuronCloseup(VGroup):
     def __init__(self, trace: Trace, layer: int = 1, j: int = 0, *, step: int = 0, **kwargs):
         super().__init__(**kwargs)
         record = trace.steps[step].layers[layer - 1]
-        source = trace.input[0] if layer == 1 else trace.steps[step].layers[layer - 2].a[0]
+        source = trace.input_of(trace.steps[step])[0] if layer == 1 else trace.steps[step].layers[layer - 2].a[0]
         shown = pick(len(source), MAX_INPUTS)
         gap = min(1.5, SPAN / max(1, len(shown) - 1))
         radius = min(INPUT_RADIUS, 0.42 * gap)

@@ -40,7 +40,11 @@ def activation_plot(f: Activation, z: float, a: float, width: float = 5.5, heigh
     margin = 0.15 * (high - low)
     axes = Axes(x_range=[-span, span, span / 2], y_range=[low - margin, high + margin, (high - low) / 2],
                 x_length=width, y_length=height, tips=False, axis_config={"color": AXIS_COLOR})
-    curve = axes.plot(lambda v: float(f.function(np.float64(v))), color=PHASE_COLORS["forward"])
+    # at a kink, manim's smoothing overshoots (a wiggle that is not in f); at a jump (step), the
+    # curve is cut there rather than drawn as a steep line
+    jumps = [k for k in f.kinks if f.function(np.float64(k)) != f.function(np.float64(k) - 1e-9)]
+    curve = axes.plot(lambda v: float(f.function(np.float64(v))), color=PHASE_COLORS["forward"],
+                      use_smoothing=not f.kinks, discontinuities=jumps or None, dt=1e-6)
     names = VGroup(Text("z", font_size=20, color=AXIS_COLOR).next_to(axes.x_axis.get_right(), DOWN + RIGHT, buff=0.1),
                    Text(f"a = {f.symbol}(z)", font_size=20, color=AXIS_COLOR).next_to(axes.y_axis.get_top(), RIGHT))
     point = Dot(axes.c2p(z, a), color=PHASE_COLORS["loss"], radius=0.09)
@@ -144,7 +148,7 @@ def prediction_vs_target(trace, width: float = 7.0) -> VGroup:
     from visualizer.style import format_number
 
     record = trace.steps[0]
-    a, y = record.layers[-1].a[0], trace.output_target[0]
+    a, y = record.layers[-1].a[0], trace.target_of(record)[0]
     last = len(trace.network.sizes) - 1
     low = min(0.0, float(a.min()), float(y.min()))
     high = max(1.0, float(a.max()), float(y.max()))
