@@ -10,6 +10,7 @@ from .activations import ACTIVATIONS, ALIASES
 from .expr import Num, Sym, mul
 from .losses import ALIASES as LOSS_ALIASES, LOSSES
 from .optimizers import OPTIMIZERS, SYMBOLS
+from .regularization import PENALTIES
 from .style import format_number
 
 
@@ -40,6 +41,16 @@ def render_reference() -> str:
         name = f"`{loss.name}`" + (f" (also {aliases})" if aliases else "")
         slope = loss.term_gradient(a, y) if loss.grad_factor == 1 else mul(Num(float(loss.grad_factor)), loss.term_gradient(a, y))
         out.append(f"| {name} | {cell(loss.text)} | {cell(slope.text(4))} | {loss.reduction} | `{loss.torch_name}` |")
+    out += ["", "## Regularization", "",
+            "Added once to E, over every weight of every layer (not the biases): `--l2`, `--l1`.", "",
+            "| name | added to E | slope, ∂/∂w | torch |", "|---|---|---|---|"]
+    w = Sym("w")
+    for p in PENALTIES:
+        out.append(f"| `{p.name}` | {cell(p.text)} | {cell(p.slope_formula(p.symbol, w).text())} | "
+                   f"`{p.torch_name}` |")
+    out += ["", "Dropout (`--dropout p`): each hidden neuron's output is multiplied by its mask m, 0 with",
+            "probability p and 1/(1 − p) otherwise (inverted dropout, as `torch.nn.functional.dropout`), so",
+            "a = f(z)·m and δ = ∂E/∂a·m·f'(z); checked against torch with the same mask."]
     out += ["", "## Optimizers", "",
             "PyTorch's conventions throughout: momentum starts at the first gradient, ε is added after the",
             "square root, Adam's averages are bias-corrected with the step count t, AdamW decays the weights",

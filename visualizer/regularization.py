@@ -34,6 +34,7 @@ class Penalty:
     text: str
     latex: str
     torch: Callable  # (torch module, W tensor) -> its penalty before λ and the factor
+    torch_name: str  # what it is checked against, for the docs
 
 
 L2 = Penalty(
@@ -46,6 +47,7 @@ L2 = Penalty(
     text="½λ₂·Σ w²",
     latex=r"\tfrac{1}{2}\lambda_2 \sum w^2",
     torch=lambda torch, W: (W * W).sum(),
+    torch_name="(W * W).sum(); SGD's weight_decay",
 )
 
 L1 = Penalty(
@@ -59,6 +61,7 @@ L1 = Penalty(
     text="λ₁·Σ |w|",
     latex=r"\lambda_1 \sum |w|",
     torch=lambda torch, W: W.abs().sum(),
+    torch_name="W.abs().sum()",
 )
 
 PENALTIES = (L2, L1)
