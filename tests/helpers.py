@@ -50,7 +50,12 @@ def fit_loss(table: dict, rng: np.random.Generator) -> dict:
         table["activation"] = "sigmoid"
     loss = table["loss"]
     batch, n = np.shape(table["target"])
-    if loss in ("cross_entropy", "sparse_cross_entropy"):
+    if loss == "multi_hinge":
+        n = table["sizes"][-1] = max(n, 2)
+        table["target"] = rng.integers(0, n, (batch, 1)).astype(float).tolist()
+        if get_activation(table["output_activation"]).output_only and n < 2:
+            table["output_activation"] = "identity"
+    elif loss in ("cross_entropy", "sparse_cross_entropy"):
         table["output_activation"] = "softmax"
         n = table["sizes"][-1] = max(n, 2)
         classes = rng.integers(0, n, (batch, 1))

@@ -125,3 +125,19 @@ def test_presets_learn_and_verify(net):
     assert trace.loss_history[-1] < trace.loss_history[0] / 2
     report = verify(trace)
     assert report.torch.passed and report.finite_difference.passed, report
+
+
+def test_multi_class_hinge_matches_torch_and_writes_each_wrong_class():
+    trace = run(load_spec("2-4-3").with_overrides(output_activation="identity", loss="multi_hinge",
+                                                  input=[[0.2, 0.9], [0.8, 0.1]], target=[[1], [0]]), 3)
+    report = verify(trace)
+    assert report.torch.passed and report.finite_difference.passed, report
+    text = text_of(trace)
+    assert "E₁ = 1/3·(max(0, 1 − a₂⁽²⁾ + a₁⁽²⁾) + max(0, 1 − a₂⁽²⁾ + a₃⁽²⁾))" in text
+    assert "∂E/∂a₂⁽²⁾ = −1/6·([1 − a₂⁽²⁾ + a₁⁽²⁾ > 0] + [1 − a₂⁽²⁾ + a₃⁽²⁾ > 0])" in text
+
+
+def test_multi_class_hinge_needs_classes():
+    result = subprocess.run([str(BIN / "explain"), "--net", "2-3-1", "--loss", "multi_hinge", "--target", "0"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "one neuron per class" in result.stderr

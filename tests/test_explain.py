@@ -118,7 +118,8 @@ def test_latex_compiles(tmp_path, net, steps):
 
 FUNCTIONS = {"σ": ACTIVATIONS["sigmoid"].function, "tanh": np.tanh, "LReLU": ACTIVATIONS["leaky_relu"].function,
              "ReLU": ACTIVATIONS["relu"].function, "id": lambda v: v, "√": np.sqrt, "sign": np.sign, "abs": abs,
-             "log": lambda v: max(np.log(v), -100.0) if v > 0 else -100.0, "exp": np.exp, "softplus": lambda v: np.logaddexp(0, v), "max": max, "atmost1": lambda v: float(v <= 1)}
+             "log": lambda v: max(np.log(v), -100.0) if v > 0 else -100.0, "exp": np.exp, "softplus": lambda v: np.logaddexp(0, v), "max": max, "atmost1": lambda v: float(v <= 1),
+             "positive": lambda v: float(v > 0)}
 POWERS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 
@@ -130,6 +131,7 @@ def recompute(form: str) -> float | None:
     expr = re.sub(rf"√({NUMBER})", r"√(\1)", expr)  # √ of a number, like the function it is
     expr = re.sub(r"\|([^|]+)\|", r"abs(\1)", expr)
     expr = re.sub(r"\[([^\[\]]+) ≤ 1\]", r"atmost1(\1)", expr)  # the hinge's [y·a ≤ 1]
+    expr = re.sub(r"\[([^\[\]]+) > 0\]", r"positive(\1)", expr)  # the multi-class hinge's [margin > 0]
     for name in FUNCTIONS:
         expr = expr.replace(f"{name}(", f"F['{name}'](")
     expr = re.sub(r"(\d)\(", r"\1*(", expr)  # 2(a − y) is a product

@@ -276,16 +276,32 @@ class Max0(Expr):
 
 
 @dataclass(frozen=True)
-class AtMost1(Expr):
-    """[x ≤ 1]: 1 where x ≤ 1, else 0 (Iverson's bracket), the hinge's slope switch."""
+class Iverson(Expr):
+    """[x ≤ 1] or [x > 0]: 1 where the condition holds, else 0 (Iverson's bracket): the hinges'
+    slope switches, whether a margin is still violated."""
 
     arg: Expr
+    relation: str  # "≤" or ">"
+    bound: float
 
     def render(self, style):
-        return rf"\left[{self.arg.render(style)} \le 1\right]" if style.mode == "latex" else f"[{self.arg.render(style)} ≤ 1]"
+        bound = f"{self.bound:g}"
+        if style.mode == "latex":
+            relation = r"\le" if self.relation == "≤" else ">"
+            return rf"\left[{self.arg.render(style)} {relation} {bound}\right]"
+        return f"[{self.arg.render(style)} {self.relation} {bound}]"
 
     def evaluate(self, style):
-        return 1.0 if self.arg.evaluate(style) <= 1 else 0.0
+        value = self.arg.evaluate(style)
+        return float(value <= self.bound if self.relation == "≤" else value > self.bound)
+
+
+def AtMost1(arg: Expr) -> Iverson:  # noqa: N802 (reads like the class it makes)
+    return Iverson(arg, "≤", 1.0)
+
+
+def Positive(arg: Expr) -> Iverson:  # noqa: N802
+    return Iverson(arg, ">", 0.0)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import numpy as np
 from .classes import one_hot
 from .engine import Node, elementwise, rowwise
 from .errors import unknown_name
-from .expr import Abs, AtMost1, Call, Const, Div, Expr, Max0, Neg, Square, Sub, add, mul
+from .expr import Abs, AtMost1, Call, Const, Div, Expr, Max0, Neg, Positive, Square, Sub, add, mul
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,11 @@ class Loss:
     target_width: Callable[[int], int] = lambda n: n
     draw_target: Callable | None = None
     dense_target: Callable[[np.ndarray, int], np.ndarray] = lambda y, n: y
+    # a loss whose term for output i also reads the right class's output c: the term of a wrong
+    # class i and the slope of any output i, as formulas of the row: (i, c, a(k)) -> Expr, (i, c, a(k), n) -> Expr
+    row_term: Callable | None = None
+    row_gradient: Callable | None = None
+    slope_text: str | None = None  # the slope for the docs, where term_gradient cannot say it alone
 
     def build(self, a: Node, y: Node) -> tuple[Node, Node, Node]:
         """(the terms, batch × n; each sample's loss; the loss E, their mean), all named."""
@@ -62,12 +67,15 @@ class Loss:
         per_sample = (terms.sum(axis=1) if self.reduction == "sum" else terms.mean(axis=1)).named("loss.samples")
         return terms, per_sample, per_sample.mean().named("loss")
 
-    def gradient_formula(self, a: Expr, y: Expr, n: int, batch: int) -> Expr:
-        """∂E/∂aᵢ with the numbers in it, e.g. 2/3·(a − y); the engine's value is what is shown."""
+    def gradient_formula(self, a: Expr, y: Expr, n: int, batch: int, row=None) -> Expr:
+        """∂E/∂aᵢ with the numbers in it, e.g. 2/3·(a − y); the engine's value is what is shown.
+        `row = (i, c, a(k))` for a loss whose terms mix the outputs (the multi-class hinge)."""
         factor = self.grad_factor / (batch * (n if self.reduction == "mean" else 1))
-        gradient = self.term_gradient(a, y)
+        gradient = self.row_gradient(*row, n) if self.row_gradient else self.term_gradient(a, y)
         if factor == 1:
             return gradient
+        if isinstance(gradient, Neg):  # −1/6·(…), not 1/6·(−(…))
+            return Neg(mul(_fraction(factor), gradient.arg))
         return mul(_fraction(factor), gradient)
 
 
@@ -355,10 +363,56 @@ SPARSE_CROSS_ENTROPY = Loss(
     **_CE_COMMON,
 )
 
+def _violated(x: Node) -> Node:
+    # max(0, x) with slope 0 at x = 0, as torch's multi_margin_loss has it (a margin met exactly)
+    return elementwise(x, lambda v: np.maximum(v, 0.0), lambda v, out: (v > 0).astype(np.float64), "max0")
+
+
+def _multi_hinge_terms(a: Node, y: Node) -> Node:
+    """max(0, 1 − a_c + aᵢ) for every wrong class i (y one-hot at the right class c; 0 at i = c)."""
+    right = (a * y).sum(axis=1, keepdims=True)
+    return _violated(1.0 - right + a) * (1.0 - y.value)
+
+
+def _margin(i, c, a) -> Expr:
+    return add(Sub(ONE, a(c)), a(i))
+
+
+def _multi_hinge_gradient(i, c, a, n) -> Expr:
+    # a wrong class's score: +1 where its margin is violated; the right one's: −1 for each violation
+    if i != c:
+        return Positive(_margin(i, c, a))
+    return Neg(add(*(Positive(_margin(k, c, a)) for k in range(n) if k != c)))
+
+
+MULTI_HINGE = Loss(
+    name="multi_hinge",
+    description="the multi-class hinge (a margin of 1, as torch's multi_margin_loss): each wrong class i pays "
+                "max(0, 1 − a_c + aᵢ) where c is the right class (a class index, 0 for the first output), the mean "
+                "over the outputs, then over the batch",
+    term=_multi_hinge_terms,
+    term_formula=lambda a, y: Max0(Sub(ONE, a)),  # one output alone cannot show it: row_term does
+    reduction="mean",
+    grad_factor=Fraction(1),
+    term_gradient=lambda a, y: Positive(a),
+    latex=r"E = \frac{1}{n}\sum_{i \ne c} \max(0, 1 - a_c + a_i)",
+    text="E = (1/n) Σ_{i≠c} max(0, 1 − a_c + aᵢ)",
+    torch=lambda torch, a, y: torch.nn.functional.multi_margin_loss(a, y[:, 0].long()),
+    torch_terms=lambda torch, a, y: (torch.clamp(1 - (a * _torch_one_hot(torch, y, a.shape[1])).sum(1, keepdim=True) + a,
+                                                 min=0) * (1 - _torch_one_hot(torch, y, a.shape[1]))),
+    torch_name="torch.nn.functional.multi_margin_loss",
+    target_width=lambda n: 1,
+    draw_target=lambda rng, batch, n: rng.integers(0, n, (batch, 1)).astype(np.float64),
+    dense_target=one_hot,
+    row_term=lambda i, c, a: Max0(_margin(i, c, a)),
+    row_gradient=_multi_hinge_gradient,
+    slope_text="[1 − a_c + aᵢ > 0] for a wrong class i; −Σ_{k≠c} [1 − a_c + a_k > 0] for the right one",
+)
+
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE, SSE, HALF_SSE, MAE, MAPE, BCE, BCE_LOGITS, HINGE,
-                                                         CROSS_ENTROPY, SPARSE_CROSS_ENTROPY)}
+                                                         MULTI_HINGE, CROSS_ENTROPY, SPARSE_CROSS_ENTROPY)}
 # Other names people use for the same loss (Keras' among them).
-ALIASES = {"ce": "cross_entropy", "cce": "cross_entropy", "categorical_cross_entropy": "cross_entropy",
+ALIASES = {"multi_margin": "multi_hinge", "multiclass_hinge": "multi_hinge", "ce": "cross_entropy", "cce": "cross_entropy", "categorical_cross_entropy": "cross_entropy",
            "categorical_crossentropy": "cross_entropy", "sparse_categorical_crossentropy": "sparse_cross_entropy",
            "sparse_ce": "sparse_cross_entropy", "binary_cross_entropy": "bce", "binary_crossentropy": "bce"}
 

@@ -40,7 +40,8 @@ def render_reference() -> str:
         aliases = ", ".join(k for k, v in LOSS_ALIASES.items() if v == loss.name)
         name = f"`{loss.name}`" + (f" (also {aliases})" if aliases else "")
         slope = loss.term_gradient(a, y) if loss.grad_factor == 1 else mul(Num(float(loss.grad_factor)), loss.term_gradient(a, y))
-        out.append(f"| {name} | {cell(loss.text)} | {cell(slope.text(4))} | {loss.reduction} | `{loss.torch_name}` |")
+        slope = loss.slope_text or slope.text(4)
+        out.append(f"| {name} | {cell(loss.text)} | {cell(slope)} | {loss.reduction} | `{loss.torch_name}` |")
     out += ["", "## Regularization", "",
             "Added once to E, over every weight of every layer (not the biases): `--l2`, `--l1`.", "",
             "| name | added to E | slope, ∂/∂w | torch |", "|---|---|---|---|"]

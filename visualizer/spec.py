@@ -333,11 +333,14 @@ def _check_loss_fits(spec: NetSpec) -> None:
                              f"{_row(target[np.argmax(np.abs(target.sum(axis=1) - 1) + (target.min(axis=1) < 0))])}; "
                              f"e.g. --target {','.join(['1'] + ['0'] * (n - 1))}, or class indices with "
                              f"--loss sparse_cross_entropy")
-    if spec.loss == "sparse_cross_entropy":
+    if loss.target_width(n) == 1 and n > 1:  # class indices
         bad = target[(target != np.round(target)) | (target < 0) | (target >= n)]
         if bad.size:
-            raise UsageError(f"sparse_cross_entropy takes class indices from 0 to {n - 1} (one per output), got "
+            raise UsageError(f"{loss.name} takes class indices from 0 to {n - 1} (one per output), got "
                              f"{bad[0]:g}; give them with --target, e.g. --target 0;2 for two samples")
+    if loss.name == "multi_hinge" and n < 2:
+        raise UsageError("multi_hinge compares the right class's output with the others: give the output layer one "
+                         "neuron per class (e.g. 2-4-3); for one output with −1/+1 targets use hinge")
     if spec.loss == "bce":
         if output != "sigmoid":
             raise UsageError(f"bce needs probabilities, but the output activation is {output}; use --output-activation "

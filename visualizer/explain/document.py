@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..activations import get_activation
 from ..expr import SUP, Const, Deriv, Expr, Num, Style, Sub, Sym, SumOver, add, honest_digits, mul
 from ..losses import get_loss
@@ -252,10 +254,19 @@ class _Builder:
             if s is None:
                 continue
             lhs = self.data_symbol() if self.batch == 1 else Sym("E", (s + 1,))
+            if self.loss.row_term:  # a term that reads the right class's output too; the right class has none
+                c = int(np.argmax(target[s]))
+                wrong = [i for i in range(n) if i != c]
+                total = lambda term: mul(factor, shown_sum(len(wrong), lambda m: term(wrong[m])))  # noqa: E731
+                symbolic = total(lambda i: self.loss.row_term(i, c, lambda k: a_(self.L, k + 1)))
+                numeric = total(lambda i: self.loss.row_term(i, c, lambda k: Num(out[s, k])))
+            else:
+                symbolic = reduce(lambda i: self.loss.term_formula(a_(self.L, i + 1), y_(i + 1)))
+                numeric = reduce(lambda i: self.loss.term_formula(Num(out[s, i]), Num(target[s, i])))
             section.items.append(self.equation(
                 lhs,
-                [reduce(lambda i: self.loss.term_formula(a_(self.L, i + 1), y_(i + 1)))],
-                [reduce(lambda i: self.loss.term_formula(Num(out[s, i]), Num(target[s, i]))),
+                [symbolic],
+                [numeric,
                  reduce(lambda i: Num(step.loss_terms[s, i]))],
                 step.sample_losses[s],
             ))
@@ -411,8 +422,11 @@ class _Builder:
         if l == self.L:
             n = self.sizes[-1]
             target = self.targets()[s, j]
-            symbolic = self.loss.gradient_formula(a_(l, j + 1), y_(j + 1), n, self.batch)
-            numeric = self.loss.gradient_formula(Num(layer.a[s, j]), Num(target), n, self.batch)
+            c = int(np.argmax(self.targets()[s]))  # the right class, for a loss that reads it
+            symbolic = self.loss.gradient_formula(a_(l, j + 1), y_(j + 1), n, self.batch,
+                                                  row=(j, c, lambda k: a_(l, k + 1)))
+            numeric = self.loss.gradient_formula(Num(layer.a[s, j]), Num(target), n, self.batch,
+                                                 row=(j, c, lambda k: Num(layer.a[s, k])))
         else:
             after = step.layers[l]
             n_next = self.sizes[l + 1]

@@ -94,14 +94,17 @@ def _split_long(form: str, room: int) -> list[str]:
     """Break a long sum before its top-level + and − signs into pieces that fit in `room`."""
     if len(form) <= room or room < 20:
         return [form]
-    cuts, depth = [], 0
-    for m in re.finditer(r"[()]| [+−] ", form):
-        if m.group() == "(":
+    signs, depth = [], 0
+    for m in re.finditer(r"[()\[\]]| [+−] ", form):
+        if m.group() in "([":
             depth += 1
-        elif m.group() == ")":
+        elif m.group() in ")]":
             depth -= 1
-        elif depth == 0:
-            cuts.append(m.start() + 1)  # at the sign
+        else:
+            signs.append((depth, m.start() + 1))  # at the sign
+    # the outermost signs; a sum inside one pair of parentheses, 1/3·(… + …), where there are none
+    top = min((d for d, _ in signs), default=0)
+    cuts = [at for d, at in signs if d == top]
     pieces, start, fits = [], 0, None
     for cut in cuts:
         if cut - start > room and fits is not None:
