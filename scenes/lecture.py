@@ -81,7 +81,9 @@ class NeuronDotProduct(Beat):
         self.play(Write(a[3:]))
         f = get_activation(self.trace.network.activations[0])
         self.play(Transform(z_value, neuron.label(a_eq.result)), neuron.light_up())
-        plot = activation_plot(f, z_eq.result, a_eq.result).next_to(neuron, RIGHT, buff=1.0)
+        # the point on the curve is f(z), before any dropout mask (a is f(z)·m then)
+        f_z = self.trace.steps[0].layers[0].f_z[0, 0]
+        plot = activation_plot(f, z_eq.result, f_z).next_to(neuron, RIGHT, buff=1.0)
         self.play(Create(plot.axes), Create(plot.curve), FadeIn(plot.names))
         self.play(FadeIn(plot.point), Indicate(a[-1]))
         self.wait(1)
