@@ -97,10 +97,18 @@ def test_notebooks_get_markdown():
 
 # ----- LaTeX ---------------------------------------------------------------------------------------
 
+NEW_MATH = {"l2": 0.1, "l1": 0.01, "dropout": 0.5, "batch_size": 2}  # every kind of line the lecture's math adds
+
+
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is installed by `make setup`")
-@pytest.mark.parametrize("net, steps", [("mazur", 1), ("xor", 3), ("784-16-10", 1), ("xor-adam", 2)])
-def test_latex_compiles(tmp_path, net, steps):
-    document = build_document(run(load_spec(net), steps))
+@pytest.mark.parametrize("net, steps, overrides", [
+    ("mazur", 1, {}), ("xor", 3, {}), ("784-16-10", 1, {}), ("xor-adam", 2, {}), ("classifier", 2, {}),
+    ("perceptron", 2, {}), ("3-4-4-2", 1, {"input": [[0.1, 0.2, 0.3]] * 3, "target": [[0.5, 0.5]] * 3, **NEW_MATH}),
+    ("classifier", 1, {"loss": "sparse_cross_entropy", "target": [[0], [1], [2]]}),
+    ("2-4-3", 1, {"output_activation": "identity", "loss": "multi_hinge"}),
+])
+def test_latex_compiles(tmp_path, net, steps, overrides):
+    document = build_document(run(load_spec(net).with_overrides(**overrides), steps))
     (tmp_path / "trace.tex").write_text(render_latex(document, "✓ verified: torch"), encoding="utf-8")
     fragment = render_latex(document, None, fragment=True)
     assert r"\documentclass" not in fragment and r"\begin{align*}" in fragment
@@ -172,6 +180,11 @@ def assert_honest(sections):
 def test_every_displayed_equation_adds_up_for_the_presets():
     for net, precision in (("mazur", 9), ("mazur", 3), ("2-3-1", 4), ("xor", 2)):
         assert assert_honest(build_document(run(load_spec(net), 2), Options(precision=precision))) > 20
+    for net, overrides in (("classifier", {}), ("perceptron", {}), ("2-4-3", {"output_activation": "identity",
+                                                                             "loss": "multi_hinge"}),
+                           ("3-4-4-2", {"input": [[0.1, 0.2, 0.3]] * 3, "target": [[0.5, 0.5]] * 3, **NEW_MATH})):
+        trace = run(load_spec(net).with_overrides(**overrides), 2)
+        assert assert_honest(build_document(trace, Options(precision=4, show="all"))) > 20
     for l1, l2 in ((0.0, 0.1), (0.05, 0.0), (0.02, 0.3)):  # the penalties' lines and their slopes
         trace = run(load_spec("2-3-1").with_overrides(l1=l1, l2=l2), 2)
         assert assert_honest(build_document(trace, Options(precision=4, show="all"))) > 20
