@@ -63,7 +63,7 @@ def test_explain_writes_the_perceptron_rule():
 
 
 @pytest.mark.parametrize("overrides, message", [
-    ({"loss": "mse"}, "use loss = \"half_sse\""),
+    ({"loss": "mse"}, "use --loss half_sse"),
     ({"output_activation": "sigmoid"}, "the perceptron rule trains one layer of step neurons"),
 ])
 def test_the_rule_needs_its_network(overrides, message):

@@ -18,7 +18,7 @@ from .errors import UsageError
 from .explain.document import PHASES
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
-from .spec import NetSpec, load_spec
+from .spec import NetSpec, load_spec, preset_names
 
 MAX_STEPS = 100_000
 
@@ -55,14 +55,15 @@ def net_options(command):
     """The options every command that builds a network shares."""
     options = [
         click.option("--net", "spec", type=NetParam(), default="2-3-1", show_default=True,
-                     help="A shape (2-3-1), a preset in networks/ (mazur, xor) or a TOML spec file."),
+                     help=f"A shape (2-3-1), a preset ({', '.join(preset_names())}) or a TOML spec file."),
         click.option("--seed", type=click.IntRange(min=0), help="Seed for starting weights and drawn data."),
         click.option("--input", "input_", type=BatchParam(), help="Input sample(s): 0.05,0.10 or 0,0;0,1 for a batch."),
         click.option("--target", type=BatchParam(), help="Target(s), like --input."),
-        click.option("--activation", help=f"Hidden-layer activation: {', '.join(ACTIVATIONS)}."),
-        click.option("--output-activation", help="Output-layer activation."),
+        click.option("--activation", help="Hidden-layer activation: "
+                                          f"{', '.join(n for n, a in ACTIVATIONS.items() if not a.output_only)}."),
+        click.option("--output-activation", help=f"Output-layer activation: {', '.join(ACTIVATIONS)}."),
         click.option("--loss", help=f"Loss: {', '.join(LOSSES)}."),
-        click.option("--optimizer", help=f"Optimizer: {', '.join(OPTIMIZERS)} "
+        click.option("--optimizer", help=f"Optimizer: gd (= sgd on the full batch), {', '.join(OPTIMIZERS)} "
                                          "(PyTorch's conventions; other settings in a TOML spec)."),
         click.option("--lr", type=float, help="Learning rate η."),
         click.option("--l2", type=click.FloatRange(min=0), help="L2 regularization λ₂: adds ½λ₂·Σw² to the loss "
@@ -74,7 +75,7 @@ def net_options(command):
         click.option("--dropout", type=float, metavar="P",
                      help="Dropout: each hidden neuron is dropped with probability P in each step (0 ≤ P < 1)."),
         click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=1, show_default=True,
-                     help="Training steps on the same batch."),
+                     help="Training steps (on the same batch, or on mini-batches with --batch-size)."),
     ]
 
     @functools.wraps(command)

@@ -382,7 +382,7 @@ def _check_rule(spec: NetSpec) -> None:
             raise UsageError("the perceptron rule trains one layer of step neurons (e.g. sizes = [2, 1], "
                              "output_activation = \"step\"); for more layers use rule = \"backprop\" with sigmoid")
         if spec.loss != "half_sse":
-            raise UsageError(f"the perceptron rule's error is y − ŷ, the slope of ½(y − ŷ)²: use loss = \"half_sse\" "
+            raise UsageError(f"the perceptron rule's error is y − ŷ, the slope of ½(y − ŷ)²: use --loss half_sse "
                              f"(got {spec.loss})")
 
 
