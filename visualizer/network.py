@@ -12,7 +12,6 @@ does the calculus; the δ of each layer is simply the gradient its z node receiv
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,7 +138,10 @@ def graph_of(loss: Node) -> tuple[GraphNode, ...]:
                  for node in order)
 
 
-def train_step(model: Model, weights, biases, x, y, state: dict, index: int, masks=None):
+PER_SAMPLE_LIMIT = 100_000  # numbers of per-sample weight gradients recorded in a step, at most
+
+
+def train_step(model: Model, weights, biases, x, y, state: dict, index: int, masks=None, rows=None):
     """One step; returns (Step record, new weights, new biases, new optimizer state, graph)."""
     f = forward(model, weights, biases, x, y, masks=masks)
     f.loss.backward()
@@ -155,11 +157,16 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int, mas
     slots = {k: v for k, v in new_state.items() if k != "t"}  # per slot, one array per parameter
     grad_a = [node.grad for node in f.a]
     # each sample's own gradient: zₛ reaches E only through Eₛ/B, so ∂Eₛ/∂zₛ = B·δₛ and
-    # ∂Eₛ/∂W = B·δₛ ⊗ a_prevₛ (the batch's ∂E/∂W is their mean, plus the penalties' slopes)
+    # ∂Eₛ/∂W = B·δₛ ⊗ a_prevₛ (the batch's ∂E/∂W is their mean, plus the penalties' slopes).
+    # Kept for batches small enough to write out (B copies of every weight: 784-16-10 on a
+    # batch of 64 would add 800,000 numbers a step); a batch of one has only ∂E/∂W itself.
     B = len(x)
     inputs = [x] + [node.value for node in f.a[:-1]]
-    per_sample_W = [np.einsum("so,si->soi", B * z.grad, a_prev) for z, a_prev in zip(f.z, inputs)]
-    per_sample_b = [B * z.grad for z in f.z]
+    if 1 < B and B * sum(W.size for W in weights) <= PER_SAMPLE_LIMIT:
+        per_sample_W = [np.einsum("so,si->soi", B * z.grad, a_prev) for z, a_prev in zip(f.z, inputs)]
+        per_sample_b = [B * z.grad for z in f.z]
+    else:
+        per_sample_W = per_sample_b = [np.zeros(0)] * len(weights)  # not recorded
     if model.loss.logits:  # E came from z: ∂E/∂a from the same loss written on a
         grad_a[-1] = output_gradient(model.loss, f.a[-1].value, y)
     layers = tuple(
@@ -182,6 +189,7 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int, mas
         loss_after=loss_value(model, new_W, new_b, x, y, masks),  # the same neurons dropped
         layers=layers,
         optimizer_state={"t": new_state["t"]},
+        samples=rows,
     )
     return step, new_W, new_b, new_state, graph_of(f.loss)
 
@@ -198,10 +206,10 @@ def run(spec: NetSpec, steps: int = 1) -> Trace:
     records, graph = [], ()
     for index in range(1, steps + 1):
         rows = batch_rows(len(x), spec.batch_size, spec.seed, index)
+        batch = (x, y) if len(rows) == len(x) else (x[rows], y[rows])  # all rows, in order: no copy
         masks = draw_masks(spec.dropout, spec.sizes, len(rows), spec.seed, index) if spec.dropout > 0 else None
-        step, weights, biases, state, step_graph = train_step(model, weights, biases, x[rows], y[rows], state, index,
-                                                              masks)
-        step = dataclasses.replace(step, samples=rows)
+        step, weights, biases, state, step_graph = train_step(model, weights, biases, *batch, state, index, masks,
+                                                              rows)
         records.append(step)
         graph = graph or step_graph
     # before step 1, then after each step (under dropout, each with that step's dropped neurons)

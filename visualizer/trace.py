@@ -50,7 +50,8 @@ class LayerStep:
     f_z: np.ndarray | None = None
     mask: np.ndarray | None = None
     # each sample's own gradient, ∂Eₛ/∂W and ∂Eₛ/∂b of its loss Eₛ alone (batch × out × in, batch ×
-    # out; no penalties): ∂E/∂W is their mean (plus the penalties' slopes)
+    # out; no penalties): ∂E/∂W is their mean (plus the penalties' slopes). Empty (size 0) where
+    # not recorded: a batch of one, or a batch too large to write out (network.PER_SAMPLE_LIMIT)
     grad_W_samples: np.ndarray | None = None
     grad_b_samples: np.ndarray | None = None
     # the optimizer's state for this layer after the step, by slot (velocity v, running averages
@@ -63,9 +64,9 @@ class LayerStep:
             object.__setattr__(self, "f_z", self.a)
         if self.mask is None:
             object.__setattr__(self, "mask", np.ones(np.shape(self.a)))
-        if self.grad_W_samples is None:  # an older trace: known for a batch of one only
-            object.__setattr__(self, "grad_W_samples", np.full((len(self.a), *np.shape(self.W)), np.nan))
-            object.__setattr__(self, "grad_b_samples", np.full(np.shape(self.a), np.nan))
+        if self.grad_W_samples is None:  # an older trace: not recorded
+            object.__setattr__(self, "grad_W_samples", np.zeros(0))
+            object.__setattr__(self, "grad_b_samples", np.zeros(0))
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, dict):

@@ -163,7 +163,10 @@ def torch_replay(trace: Trace) -> list[dict]:
         rows = trace.rows(step)
         x, y = tensor(trace.input[rows]), tensor(trace.target[rows])
         masks = [tensor(layer.mask) for layer in step.layers]
-        samples_W, samples_b = per_sample(masks, x, y)
+        if step.layers[0].grad_W_samples.size:
+            samples_W, samples_b = per_sample(masks, x, y)
+        else:  # not recorded (a batch of one, or too large): nothing to redo
+            samples_W = samples_b = [np.zeros(0)] * len(W)
         zs, activations, loss, terms = forward(W, b, masks, x, y)
         raw = forward.raw
         loss.backward()

@@ -440,13 +440,14 @@ class _Builder:
         n_out, n_in = layer.W.shape
         batched = (lambda e: SumOver(e)) if self.batch > 1 else (lambda e: e)
         items, shown = [], 0
-        if self.batch > 1:  # the first weight: each sample's own gradient, then their average
+        samples = self.batch > 1 and layer.grad_W_samples.size > 0
+        if samples:  # the first weight: each sample's own gradient, then their average
             items += self.per_sample(step, l)
         for j in range(n_out):
             for k in range(n_in):
                 if shown == PARAMETERS:
                     break
-                if self.batch > 1 and (j, k) == (0, 0):
+                if samples and (j, k) == (0, 0):
                     shown += 1
                     continue
                 symbolic = batched(mul(d_(l, j + 1), a_(l - 1, k + 1)))
