@@ -51,8 +51,11 @@ class BatchParam(click.ParamType):
             self.fail(f"{value!r} is not a list of numbers; write e.g. 0.05,0.10 (and ';' between samples)", param, ctx)
 
 
-def net_options(command):
-    """The options every command that builds a network shares."""
+def net_options(command=None, *, skip: tuple[str, ...] = ()):
+    """The options every command that builds a network shares (but those in `skip`, which the
+    command defines its own way); as @net_options or @net_options(skip=(...))."""
+    if command is None:
+        return functools.partial(net_options, skip=skip)
     options = [
         click.option("--net", "spec", type=NetParam(), default="2-3-1", show_default=True,
                      help=f"A shape (2-3-1), a preset ({', '.join(preset_names())}) or a TOML spec file."),
@@ -78,16 +81,27 @@ def net_options(command):
                      help="Training steps (on the same batch, or on mini-batches with --batch-size)."),
     ]
 
+    options = [o for o in options if _parameter(o) not in skip]
+
     @functools.wraps(command)
     def with_spec(*args, **kwargs):
         # the overrides are applied here, so each command receives one finished spec
-        overrides = {key: kwargs.pop(key) for key in OVERRIDES}
+        overrides = {key: kwargs.pop(key) for key in OVERRIDES if key not in skip}
         kwargs["spec"] = build_spec(kwargs["spec"], **overrides)
         return command(*args, **kwargs)
 
     for option in reversed(options):
         with_spec = option(with_spec)
     return with_spec
+
+
+def _parameter(option) -> str:
+    """The parameter name a click.option decorator makes (to leave some out)."""
+    @option
+    def probe(**kwargs):
+        pass
+
+    return probe.__click_params__[0].name
 
 
 # the options above that change the spec (the parameter's name -> the spec's override)
@@ -362,6 +376,15 @@ backprop.add_command(explain)
 backprop.add_command(verify_command)
 backprop.add_command(diagram)
 backprop.add_command(render)
+
+
+def _add_train() -> None:
+    from .train_command import train  # it imports this module's net_options
+
+    backprop.add_command(train)
+
+
+_add_train()
 
 
 def _run(command, prog_name: str) -> None:

@@ -12,6 +12,7 @@ does the calculus; the δ of each layer is simply the gradient its z node receiv
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,8 +142,9 @@ def graph_of(loss: Node) -> tuple[GraphNode, ...]:
 PER_SAMPLE_LIMIT = 100_000  # numbers of per-sample weight gradients recorded in a step, at most
 
 
-def train_step(model: Model, weights, biases, x, y, state: dict, index: int, masks=None, rows=None):
-    """One step; returns (Step record, new weights, new biases, new optimizer state, graph)."""
+def learn(model: Model, weights, biases, x, y, state: dict, masks=None):
+    """Forward, loss, backward and the optimizer's update, nothing recorded: the step that
+    training repeats. Returns (the forward pass, new weights, new biases, new optimizer state)."""
     f = forward(model, weights, biases, x, y, masks=masks)
     f.loss.backward()
     grad_W = [n.grad for n in f.weights]
@@ -154,6 +156,24 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int, mas
     n = len(weights)
     new_W = new_params[:n]
     new_b = new_params[n:] if model.train_biases else [b.copy() for b in biases]
+    return f, new_W, new_b, new_state
+
+
+def output(model: Model, weights, biases, x) -> np.ndarray:
+    """The network's output for inputs x (one per row), through the same definitions as
+    training, without building a graph (no dropout: prediction)."""
+    a = np.asarray(x, dtype=np.float64)
+    for W, b, f in zip(weights, biases, model.activations):
+        a = f.function(a @ W.T + b)
+    return a
+
+
+def train_step(model: Model, weights, biases, x, y, state: dict, index: int, masks=None, rows=None):
+    """One step; returns (Step record, new weights, new biases, new optimizer state, graph)."""
+    f, new_W, new_b, new_state = learn(model, weights, biases, x, y, state, masks)
+    grad_W = [n.grad for n in f.weights]
+    grad_b = [n.grad for n in f.biases]
+    n = len(weights)
     slots = {k: v for k, v in new_state.items() if k != "t"}  # per slot, one array per parameter
     grad_a = [node.grad for node in f.a]
     # each sample's own gradient: zₛ reaches E only through Eₛ/B, so ∂Eₛ/∂zₛ = B·δₛ and
@@ -225,19 +245,21 @@ def batch_rows(n: int, batch_size: int | None, seed: int, index: int) -> np.ndar
         return np.arange(n)
     per_epoch = -(-n // batch_size)
     epoch, k = divmod(index - 1, per_epoch)
+    return _epoch_order(n, seed, epoch)[k * batch_size:(k + 1) * batch_size]
+
+
+@functools.lru_cache(maxsize=2)
+def _epoch_order(n: int, seed: int, epoch: int) -> np.ndarray:
+    # drawn once per epoch, not per step (60,000 samples: a millisecond a step otherwise)
     order = np.random.default_rng([seed, 3, epoch]).permutation(n)  # a stream of its own
-    return order[k * batch_size:(k + 1) * batch_size]
+    order.flags.writeable = False
+    return order
 
 
 def predict(trace: Trace, step: int, x: np.ndarray) -> np.ndarray:
     """The network's output for inputs `x` (one per row) with the weights after step `step`
     (0-based; -1 for the weights before training), through the same definitions as training."""
-    model = Model.from_info(trace.network)
-    if step < 0:
-        params = [(layer.W, layer.b) for layer in trace.steps[0].layers]
-    else:
-        params = [(layer.W_new, layer.b_new) for layer in trace.steps[step].layers]
-    a = Node(np.asarray(x, dtype=np.float64))
-    for (W, b), f in zip(params, model.activations):
-        a = f(a @ Node(W).T + Node(b))
-    return a.value
+    layers = trace.steps[0 if step < 0 else step].layers
+    weights = [layer.W if step < 0 else layer.W_new for layer in layers]
+    biases = [layer.b if step < 0 else layer.b_new for layer in layers]
+    return output(Model.from_info(trace.network), weights, biases, x)

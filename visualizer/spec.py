@@ -116,6 +116,10 @@ def load_spec(net: str) -> NetSpec:
     """A spec from what `--net` says: a TOML path, a preset name, or a shape like 2-3-1."""
     net = net.strip()
     path = Path(net)
+    if net.endswith(".safetensors"):  # a trained model (model_io.py)
+        from .model_io import spec_from_model
+
+        return spec_from_model(path)
     if net.endswith(".toml") or "/" in net or path.is_file():
         if not path.is_file():
             what = "is a directory, not a TOML file" if path.is_dir() else "does not exist"

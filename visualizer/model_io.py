@@ -1,0 +1,135 @@
+"""Saving and loading a trained network, without pickle: nothing in a model file can run code.
+
+A model is a safetensors file: the weights and biases under torch.nn.Sequential's names for
+the same network (Linear layers at 0, 2, 4, … with an activation between them: `0.weight`,
+`0.bias`, `2.weight`, …), so `torch.nn.Sequential(...).load_state_dict(safetensors.torch.
+load_file(path))` reads it as it is; and, as the file's text metadata, the spec as JSON (sizes,
+activations, loss, optimizer, seed) and what the network was trained on (its classes, the
+shape of its images). `--net model.safetensors` loads it wherever a network is accepted.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .errors import UsageError
+from .files import atomic_target
+
+FORMAT = "backprop-model/1"
+
+
+def state_dict(weights, biases) -> dict[str, np.ndarray]:
+    """torch.nn.Sequential's names: Linear layers at even indices, activations in between."""
+    tensors = {}
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        tensors[f"{2 * l}.weight"] = np.ascontiguousarray(W, dtype=np.float64)
+        tensors[f"{2 * l}.bias"] = np.ascontiguousarray(b, dtype=np.float64)
+    return tensors
+
+
+def save_model(path, spec, weights, biases, *, trained_on: dict | None = None) -> Path:
+    """Write the network with these weights to `path` (safetensors), whole or not at all."""
+    from safetensors.numpy import save_file
+
+    description = {
+        "format": FORMAT, "name": spec.name, "description": spec.description, "sizes": list(spec.sizes),
+        "activations": list(spec.activations), "loss": spec.loss, "optimizer": dict(spec.optimizer),
+        "seed": spec.seed, "train_biases": spec.train_biases, "l1": spec.l1, "l2": spec.l2,
+        "dropout": spec.dropout, "trained_on": trained_on or {},
+    }
+    with atomic_target(path) as tmp:
+        save_file(state_dict(weights, biases), str(tmp), metadata={"backprop": json.dumps(description)})
+    return Path(path)
+
+
+def read_model(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
+    """(the description, weights, biases) of a model file; a clear error for anything else."""
+    from safetensors import SafetensorError, safe_open
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"model file {path} does not exist; write one with backprop train --save {path}")
+    try:
+        with safe_open(str(path), framework="np") as f:
+            metadata = f.metadata() or {}
+            tensors = {key: f.get_tensor(key) for key in f.keys()}
+    except (SafetensorError, OSError, ValueError) as err:
+        raise UsageError(f"{path} is not a readable safetensors model ({err}); save models with backprop train "
+                         f"--save") from None
+    try:
+        description = json.loads(metadata["backprop"])
+        if description.get("format") != FORMAT:
+            raise KeyError("format")
+        n = len(description["sizes"]) - 1
+        weights = [np.asarray(tensors[f"{2 * l}.weight"], dtype=np.float64) for l in range(n)]
+        biases = [np.asarray(tensors[f"{2 * l}.bias"], dtype=np.float64) for l in range(n)]
+    except (KeyError, TypeError, ValueError, json.JSONDecodeError) as err:
+        raise UsageError(f"{path} is a safetensors file but not a {FORMAT} model (missing {err}); save models with "
+                         f"backprop train --save") from None
+    return description, weights, biases
+
+
+def spec_from_model(path):
+    """A NetSpec with the model's weights, activations, loss and optimizer (and no data: give
+    --input and --target to explain a step of it)."""
+    from .spec import NetSpec
+
+    description, weights, biases = read_model(path)
+    try:
+        return NetSpec(
+            name=description["name"], description=description.get("description", ""),
+            sizes=tuple(description["sizes"]), activations=tuple(description["activations"]),
+            loss=description["loss"], optimizer=dict(description["optimizer"]), seed=description["seed"],
+            train_biases=description["train_biases"], weights=tuple(weights), biases=tuple(biases),
+            l1=description.get("l1", 0.0), l2=description.get("l2", 0.0),
+        )
+    except UsageError as err:
+        raise UsageError(f"{path}: {err}") from None
+
+
+def trained_on(path) -> dict:
+    """What the model was trained on: {"dataset", "task", "classes", "image_shape"} (may be empty)."""
+    return read_model(path)[0].get("trained_on", {})
+
+
+# ----- torch.nn.Sequential ---------------------------------------------------------------------
+
+def to_torch(spec, weights, biases):
+    """The same network as a torch.nn.Sequential (float64) holding these weights."""
+    import torch
+
+    from .activations import get_activation
+
+    modules = []
+    for l, (W, name) in enumerate(zip(weights, spec.activations)):
+        linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=torch.float64)
+        modules.append(linear)
+        modules.append(_activation_module(get_activation(name)))
+    net = torch.nn.Sequential(*modules)
+    net.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in state_dict(weights, biases).items()})
+    return net
+
+
+def from_torch(state) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Weights and biases from a torch.nn.Sequential's state dict (Linear layers in order)."""
+    keys = sorted({k.rsplit(".", 1)[0] for k in state if k.endswith(".weight")}, key=lambda k: int(k.split(".")[-1]))
+    weights = [state[f"{k}.weight"].detach().cpu().double().numpy().copy() for k in keys]
+    biases = [state[f"{k}.bias"].detach().cpu().double().numpy().copy() for k in keys]
+    return weights, biases
+
+
+def _activation_module(activation):
+    """A torch module applying one of our activations through its torch counterpart."""
+    import torch
+
+    class Activation(torch.nn.Module):
+        def forward(self, z):
+            return activation.torch(torch, z)
+
+        def extra_repr(self):
+            return activation.name
+
+    return Activation()
