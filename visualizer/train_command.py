@@ -19,6 +19,8 @@ from .errors import UsageError
 from .spec import NetSpec
 
 # the output activation and loss each task trains with, unless the spec or an option says otherwise
+MIN_EPOCHS, MIN_STEPS = 20, 1_000  # the default length of training: enough steps for a small data set too
+TRAIN_OPTIMIZER = "adam"  # for a bare shape when no --optimizer is given (its η: --lr, or Adam's default)
 TASK_DEFAULTS = {"multiclass": ("softmax", "sparse_cross_entropy"), "binary": ("sigmoid", "bce"),
                  "regression": ("identity", "mse")}
 
@@ -32,8 +34,10 @@ TASK_DEFAULTS = {"multiclass": ("softmax", "sparse_cross_entropy"), "binary": ("
 @click.option("--download", is_flag=True, help="Fetch missing IDX files from their canonical addresses.")
 @click.option("--target-column", metavar="NAME", help="With csv:PATH: the column to predict (default: the last).")
 @click.option("--samples", type=click.IntRange(min=1), metavar="N", help="Use only the first N training samples.")
-@click.option("--epochs", type=click.IntRange(1, 10_000), default=10, show_default=True)
-@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True, metavar="K",
+@click.option("--epochs", type=click.IntRange(1, 10_000), metavar="N",
+              help=f"Passes over the training samples (default: {MIN_EPOCHS}, or more so that training takes at "
+                   f"least {MIN_STEPS:,} steps on small data sets).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, metavar="K",
               help="Samples per step (mini-batch SGD).")
 @click.option("--val-split", type=click.FloatRange(0, 0.9), default=0.1, show_default=True, metavar="F",
               help="The share of the training samples held out for validation.")
@@ -62,12 +66,15 @@ def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, 
     dataset = load_dataset(data_name, data_dir=data_dir, download=download, target_column=target_column,
                            seed=spec.seed, samples=samples)
     given = click.get_current_context().params  # what the user typed, before the spec took it
-    spec = fit_to_data(spec, dataset, explicit={k: given.get(k) for k in ("output_activation", "loss")})
+    spec = fit_to_data(spec, dataset, explicit={k: given.get(k) for k in ("output_activation", "loss", "optimizer",
+                                                                          "lr")})
     folder = Path(output or Path("renders") / f"{spec.name}-{_slug(dataset.name)}")
     if save:
         writable_path(save)
     folder.mkdir(parents=True, exist_ok=True)
     x_train, y_train, x_val, y_val = validation_split(dataset, val_split, spec.seed)
+    if epochs is None:
+        epochs = max(MIN_EPOCHS, -(-MIN_STEPS // -(-len(x_train) // batch_size)))
     options = TrainOptions(epochs=epochs, batch_size=batch_size, early_stopping=early_stopping, backend=backend)
     if early_stopping and not len(x_val):
         raise UsageError("--early-stopping watches the validation loss: give --val-split above 0, e.g. 0.1")
@@ -100,6 +107,9 @@ def fit_to_data(spec: NetSpec, dataset, explicit: dict) -> NetSpec:
         if dataset.task == "binary" and spec.sizes[-1] == 2:
             output, loss = TASK_DEFAULTS["multiclass"]
         changes = {"output_activation": explicit.get("output_activation") or output, "loss": explicit.get("loss") or loss}
+        if not explicit.get("optimizer"):  # Adam: many steps on real data, where plain SGD crawls
+            changes["optimizer"] = TRAIN_OPTIMIZER
+            changes["lr"] = explicit.get("lr")
         spec = spec.with_overrides(**changes)
     return spec
 
@@ -167,7 +177,11 @@ def _summary(spec, dataset, result):
     from .style import format_number
 
     history = result.history
-    table = Table(title=f"training {spec.name} on {dataset.name}", title_justify="left")
+    hyper = ", ".join(f"{k} {format_number(v)}" for k, v in spec.optimizer.items() if k != "name")
+    steps = len(result.step_losses)
+    table = Table(title=f"training {spec.name} on {dataset.name}", title_justify="left",
+                  caption=f"{spec.optimizer['name']} ({hyper}) · {spec.loss} · {steps:,} steps of "
+                          f"{result.batch_size} · {result.stopped or 'all epochs'}", caption_justify="left")
     for column in ("epochs", "seconds", "train loss", "val loss", "train accuracy", "val accuracy"):
         table.add_column(column, justify="right")
 
@@ -181,16 +195,18 @@ def _summary(spec, dataset, result):
 
 
 class _Progress:
-    """A progress bar per epoch on stderr, with the running loss; each epoch's summary stays."""
+    """One progress bar on stderr for the current epoch, with the running loss; the summaries of
+    (at most about 20) epochs stay printed above it."""
 
     def __init__(self, epochs: int, task: str):
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.epochs, self.task = epochs, task
+        self.every = max(1, epochs // 20)  # which epochs' summaries are printed
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
-                                 console=Console(stderr=True), transient=False)
+                                 console=Console(stderr=True), transient=True)
         self.bar = None
 
     def __enter__(self):
@@ -203,8 +219,10 @@ class _Progress:
     def update(self, epoch, step, steps, value):
         from .style import format_number
 
-        if self.bar is None or step == 1:
-            self.bar = self.progress.add_task(f"epoch {epoch}/{self.epochs}", total=steps, status="")
+        if self.bar is None:
+            self.bar = self.progress.add_task("", total=steps, status="")
+        if step == 1:
+            self.progress.reset(self.bar, total=steps, description=f"epoch {epoch}/{self.epochs}")
         if step is not None:
             if step % 10 == 0 or step == steps:  # redrawing every step would cost more than the step
                 self.progress.update(self.bar, completed=step, status=f"loss {format_number(value, 4)}")
@@ -216,4 +234,5 @@ class _Progress:
             parts.append(f"val acc {value['val_accuracy']:.1%}")
         elif value["train_accuracy"] is not None:
             parts.append(f"acc {value['train_accuracy']:.1%}")
-        self.progress.update(self.bar, completed=steps, status=" · ".join(parts))
+        if epoch % self.every == 0 or epoch == self.epochs:
+            self.progress.console.print(f"epoch {epoch}/{self.epochs}: " + " · ".join(parts))

@@ -43,6 +43,7 @@ class TrainResult:
     history: dict  # per epoch: epoch, train_loss, val_loss, train_accuracy, val_accuracy; best_epoch
     step_losses: list[float] = field(default_factory=list)  # each step's mini-batch loss
     seconds: float = 0.0  # training only (no evaluation)
+    batch_size: int = 0  # samples per step
     stopped: str = ""  # why it stopped early, if it did
 
 
@@ -82,7 +83,7 @@ def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, opti
     history = {"epoch": [], "train_loss": [], "val_loss": [], "train_accuracy": [], "val_accuracy": [],
                "best_epoch": None}
     best = (np.inf, weights, biases)
-    result = TrainResult(weights, biases, history)
+    result = TrainResult(weights, biases, history, batch_size=k)
     waited, started = 0, time.perf_counter()
     for epoch in range(1, options.epochs + 1):
         for i in range(per_epoch):
