@@ -72,15 +72,17 @@ def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, 
     if save:
         writable_path(save)
     folder.mkdir(parents=True, exist_ok=True)
-    x_train, y_train, x_val, y_val = validation_split(dataset, val_split, spec.seed)
+    if early_stopping and not val_split:
+        raise UsageError("--early-stopping watches the validation loss: give --val-split above 0, e.g. 0.1")
+    if val_split:
+        x_train, y_train, x_val, y_val = validation_split(dataset, val_split, spec.seed)
+    else:  # no validation samples: train on all of the training split
+        x_train, y_train, x_val, y_val = dataset.x_train, dataset.y_train, None, None
     if epochs is None:
         epochs = max(MIN_EPOCHS, -(-MIN_STEPS // -(-len(x_train) // batch_size)))
     options = TrainOptions(epochs=epochs, batch_size=batch_size, early_stopping=early_stopping, backend=backend)
-    if early_stopping and not len(x_val):
-        raise UsageError("--early-stopping watches the validation loss: give --val-split above 0, e.g. 0.1")
     with _Progress(epochs, dataset.task) as progress:
-        result = fit(spec, dataset.task, x_train, y_train, x_val if len(x_val) else None,
-                     y_val if len(y_val) else None, options, progress=progress.update)
+        result = fit(spec, dataset.task, x_train, y_train, x_val, y_val, options, progress=progress.update)
     written = _report(spec, dataset, result, folder)
     if save:
         from .model_io import save_model
@@ -186,7 +188,7 @@ def _summary(spec, dataset, result):
         table.add_column(column, justify="right")
 
     def shown(values):
-        value = values[-1] if values else None
+        value = values[-1] if values else None  # None: not measured
         return "–" if value is None else format_number(value, 4)
 
     table.add_row(str(len(history["epoch"])), f"{result.seconds:.2f}", shown(history["train_loss"]),

@@ -40,7 +40,9 @@ class TrainOptions:
 class TrainResult:
     weights: list[np.ndarray]  # the best epoch's under early stopping, else the last
     biases: list[np.ndarray]
-    history: dict  # per epoch: epoch, train_loss, val_loss, train_accuracy, val_accuracy; best_epoch
+    # per epoch: epoch, train_loss, val_loss, train_accuracy, val_accuracy (None where not measured:
+    # no validation samples, or regression); best_epoch (early stopping)
+    history: dict
     step_losses: list[float] = field(default_factory=list)  # each step's mini-batch loss
     seconds: float = 0.0  # training only (no evaluation)
     batch_size: int = 0  # samples per step
@@ -116,6 +118,9 @@ def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, opti
                 result.stopped = (f"early stopping after epoch {epoch}: the validation loss has not improved for "
                                   f"{waited} epochs; keeping epoch {history['best_epoch']}'s weights")
                 break
+    for key in ("val_loss", "train_accuracy", "val_accuracy"):  # not measured (no validation, regression)
+        if all(value is None for value in history[key]):
+            history[key] = None
     if history["best_epoch"] is not None:
         weights, biases = best[1], best[2]
     result.weights, result.biases = weights, biases
