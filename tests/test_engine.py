@@ -185,3 +185,15 @@ def test_deep_chain_does_not_hit_the_recursion_limit():
         y = y * 1.0
     y.backward()
     assert x.grad == 1.0
+
+
+def test_an_input_that_needs_no_gradient_leaves_the_others_unchanged():
+    rng = np.random.default_rng(0)
+    x, w = rng.normal(size=(4, 3)), rng.normal(size=(2, 3))
+    results = []
+    for needs in (True, False):
+        a, W = Node(x, needs_grad=needs), Node(w)
+        (a @ W.T).exp().sum().backward()
+        results.append((a.grad.copy(), W.grad.copy()))
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    assert results[0][0].any() and not results[1][0].any()  # skipped, not computed

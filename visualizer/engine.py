@@ -56,11 +56,11 @@ def _expand_reduced(grad: Array, shape: tuple[int, ...], axis, keepdims: bool) -
 class Node:
     """A value in the computation graph, with its gradient and where it came from."""
 
-    __slots__ = ("value", "grad", "parents", "op", "name", "_backward", "_backpropagated")
+    __slots__ = ("value", "grad", "parents", "op", "name", "needs_grad", "_backward", "_backpropagated")
     # Make numpy hand `ndarray (op) Node` to Node's reflected operators.
     __array_ufunc__ = None
 
-    def __init__(self, value, parents: tuple[Node, ...] = (), op: str = "", name: str = ""):
+    def __init__(self, value, parents: tuple[Node, ...] = (), op: str = "", name: str = "", needs_grad: bool = True):
         # No copy of a float64 array: the engine never changes a value in place, and a caller
         # that changes the array it passed in changes the node's value too.
         self.value = np.asarray(value, dtype=np.float64)
@@ -68,6 +68,9 @@ class Node:
         self.parents = parents
         self.op = op
         self.name = name or op or "leaf"
+        # False for an input whose gradient nobody reads (training data): the matmul it feeds
+        # then skips computing it, the biggest product of a step on wide inputs
+        self.needs_grad = needs_grad
         self._backward: Callable[[], None] = _nothing
         self._backpropagated = False
 
@@ -209,8 +212,10 @@ class Node:
         out = Node(self.value @ other.value, (self, other), "matmul")
 
         def backward():
-            self.grad += out.grad @ other.value.T
-            other.grad += self.value.T @ out.grad
+            if self.needs_grad:
+                self.grad += out.grad @ other.value.T
+            if other.needs_grad:
+                other.grad += self.value.T @ out.grad
 
         out._backward = backward
         return out

@@ -78,14 +78,15 @@ def network_info(spec: NetSpec) -> NetworkInfo:
 
 
 def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarray] | None = None,
-            masks: list[np.ndarray] | None = None) -> Forward:
+            masks: list[np.ndarray] | None = None, input_grad: bool = True) -> Forward:
     """Build the graph of one forward pass and the loss.
 
     `replace_z = (l, z)` uses z as layer l's weighted sum (0-based), so finite differences can
     nudge one z and see how E changes. `masks` are dropout's multipliers, one per layer (the
-    layer's output is f(z)·mask); None: no dropout.
+    layer's output is f(z)·mask); None: no dropout. `input_grad=False`: ∂E/∂x is not computed
+    (training reads no gradient of its data).
     """
-    a = Node(x, name="x")
+    a = Node(x, name="x", needs_grad=input_grad)
     target = Node(y, name="y")
     w_nodes, b_nodes, zs, activations, raw = [], [], [], [], []
     for l, (W, b, f) in enumerate(zip(weights, biases, model.activations)):
@@ -142,10 +143,11 @@ def graph_of(loss: Node) -> tuple[GraphNode, ...]:
 PER_SAMPLE_LIMIT = 100_000  # numbers of per-sample weight gradients recorded in a step, at most
 
 
-def learn(model: Model, weights, biases, x, y, state: dict, masks=None):
-    """Forward, loss, backward and the optimizer's update, nothing recorded: the step that
-    training repeats. Returns (the forward pass, new weights, new biases, new optimizer state)."""
-    f = forward(model, weights, biases, x, y, masks=masks)
+def learn(model: Model, weights, biases, x, y, state: dict, masks=None, record: bool = False):
+    """Forward, loss, backward and the optimizer's update: the step that training repeats.
+    Returns (the forward pass, new weights, new biases, new optimizer state); with `record`, the
+    forward pass also has ∂E/∂x, for the Trace's computation graph."""
+    f = forward(model, weights, biases, x, y, masks=masks, input_grad=record)
     f.loss.backward()
     grad_W = [n.grad for n in f.weights]
     grad_b = [n.grad for n in f.biases]
@@ -170,7 +172,7 @@ def output(model: Model, weights, biases, x) -> np.ndarray:
 
 def train_step(model: Model, weights, biases, x, y, state: dict, index: int, masks=None, rows=None):
     """One step; returns (Step record, new weights, new biases, new optimizer state, graph)."""
-    f, new_W, new_b, new_state = learn(model, weights, biases, x, y, state, masks)
+    f, new_W, new_b, new_state = learn(model, weights, biases, x, y, state, masks, record=True)
     grad_W = [n.grad for n in f.weights]
     grad_b = [n.grad for n in f.biases]
     n = len(weights)
