@@ -49,7 +49,8 @@ class Loss:
     logits: bool = False
     on_probabilities: Callable | None = None
     torch_on_probabilities: Callable | None = None
-    output: str | None = None  # the output activation the loss needs, if any
+    # the output activation the loss needs, if any: (its name, what the loss needs, what to do instead)
+    output: tuple[str, str, str] | None = None
     # targets: how many values a sample's target has, given n outputs; a random target for a
     # spec that gives none, (rng, batch, n) -> batch × width; and targets as one value per output
     target_width: Callable[[int], int] = lambda n: n
@@ -229,6 +230,7 @@ BCE = Loss(
     torch=lambda torch, a, y: torch.nn.functional.binary_cross_entropy(a, y),
     torch_terms=lambda torch, a, y: torch.nn.functional.binary_cross_entropy(a, y, reduction="none"),
     torch_name="torch.nn.functional.binary_cross_entropy",
+    output=("sigmoid", "probabilities", "or --loss bce_logits with --output-activation identity"),
     conventional=lambda a, y: a * (1 - a) < BCE_EPSILON,
     # 1 − a for a near 1 keeps only the digits a had: log(1 − a) is then off by about ε·a/(1 − a)
     rounding=lambda a, y: float(np.mean(np.finfo(np.float64).eps * (np.abs(1 - y) * a / np.maximum(1 - a, 1e-300)
@@ -249,6 +251,7 @@ BCE_LOGITS = Loss(
     torch=lambda torch, a, y: torch.nn.functional.binary_cross_entropy_with_logits(a, y),
     torch_terms=lambda torch, a, y: torch.nn.functional.binary_cross_entropy_with_logits(a, y, reduction="none"),
     torch_name="torch.nn.functional.binary_cross_entropy_with_logits",
+    output=("identity", "logits (it applies the sigmoid itself)", "or --loss bce after a sigmoid"),
 )
 
 HINGE = Loss(
@@ -330,7 +333,7 @@ _CE_COMMON = dict(
     text="E = −Σᵢ yᵢ·log aᵢ",
     logits=True,
     on_probabilities=_on_probabilities,
-    output="softmax",
+    output=("softmax", "probabilities that sum to 1", "for one sigmoid output, use --loss bce"),
 )
 
 CROSS_ENTROPY = Loss(

@@ -328,9 +328,10 @@ def _check_loss_fits(spec: NetSpec) -> None:
     """A loss that needs a kind of output or of target gets it, or a message saying what to change."""
     output, target, n = spec.activations[-1], spec.data()[1], spec.sizes[-1]
     loss = get_loss(spec.loss)
-    if loss.output == "softmax" and output != "softmax":
-        raise UsageError(f"{loss.name} needs probabilities that sum to 1, but the output activation is {output}; "
-                         f"use --output-activation softmax (for one sigmoid output, use --loss bce)")
+    if loss.output and output != loss.output[0]:
+        needed, why, instead = loss.output
+        raise UsageError(f"{loss.name} needs {why}, but the output activation is {output}; use --output-activation "
+                         f"{needed} ({instead})")
     if spec.loss == "cross_entropy":
         if target.min() < 0 or not np.allclose(target.sum(axis=1), 1.0, rtol=0, atol=1e-9):
             raise UsageError(f"cross_entropy needs each target to be one-hot (or probabilities summing to 1), got "
@@ -345,18 +346,8 @@ def _check_loss_fits(spec: NetSpec) -> None:
     if loss.name == "multi_hinge" and n < 2:
         raise UsageError("multi_hinge compares the right class's output with the others: give the output layer one "
                          "neuron per class (e.g. 2-4-3); for one output with −1/+1 targets use hinge")
-    if spec.loss == "bce":
-        if output != "sigmoid":
-            raise UsageError(f"bce needs probabilities, but the output activation is {output}; use --output-activation "
-                             f"sigmoid, or --loss bce_logits with --output-activation identity")
-        if target.min() < 0 or target.max() > 1:
-            raise UsageError("bce needs targets between 0 and 1 (probabilities); for −1/+1 targets use hinge")
-    if spec.loss == "bce_logits":
-        if output != "identity":
-            raise UsageError(f"bce_logits applies the sigmoid itself, so the output activation must be identity "
-                             f"(it is {output}); use --output-activation identity, or --loss bce after a sigmoid")
-        if target.min() < 0 or target.max() > 1:
-            raise UsageError("bce_logits needs targets between 0 and 1; for −1/+1 targets use hinge")
+    if loss.name in ("bce", "bce_logits") and (target.min() < 0 or target.max() > 1):
+        raise UsageError(f"{loss.name} needs targets between 0 and 1 (probabilities); for −1/+1 targets use hinge")
     if spec.loss == "hinge" and not np.isin(target, (-1.0, 1.0)).all():
         bad = target[~np.isin(target, (-1.0, 1.0))][0]
         raise UsageError(f"hinge needs targets −1 or +1, got {bad:g}; give them with --target (for 0/1 targets, "
