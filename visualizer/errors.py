@@ -19,3 +19,12 @@ def unknown_name(kind: str, name: str, known) -> UsageError:
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return UsageError(f"unknown {kind} {name!r}; {hint}choose one of: {', '.join(known)}")
+
+
+class Diverged(UsageError):
+    """Training stopped making sense: the loss is no longer a finite number."""
+
+    def __init__(self, step: int, loss: float, lr: float, where: str = ""):
+        super().__init__(f"training diverged at step {step}{where}: the loss became {loss}; the learning rate "
+                         f"η = {lr:g} is likely too high, try {lr / 10:g}")
+        self.step = step

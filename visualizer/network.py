@@ -20,6 +20,7 @@ import numpy as np
 from .activations import Activation, get_activation
 from .dropout import draw_masks
 from .engine import Node
+from .errors import Diverged
 from .losses import Loss, get_loss
 from .optimizers import Optimizer, get_optimizer
 from .regularization import penalty_node, strengths
@@ -230,8 +231,12 @@ def run(spec: NetSpec, steps: int = 1) -> Trace:
         rows = batch_rows(len(x), spec.batch_size, spec.seed, index)
         batch = (x, y) if len(rows) == len(x) else (x[rows], y[rows])  # all rows, in order: no copy
         masks = draw_masks(spec.dropout, spec.sizes, len(rows), spec.seed, index) if spec.dropout > 0 else None
-        step, weights, biases, state, step_graph = train_step(model, weights, biases, *batch, state, index, masks,
-                                                              rows)
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging step is caught by its loss below
+            step, weights, biases, state, step_graph = train_step(model, weights, biases, *batch, state, index,
+                                                                  masks, rows)
+        if not (np.isfinite(step.loss) and np.isfinite(step.loss_after)):
+            # rather than record (and draw) NaN: say where it went and why it likely did
+            raise Diverged(index, step.loss_after if np.isfinite(step.loss) else step.loss, spec.optimizer["lr"])
         records.append(step)
         graph = graph or step_graph
     # before step 1, then after each step (under dropout, each with that step's dropped neurons)

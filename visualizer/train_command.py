@@ -71,7 +71,8 @@ def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, 
     folder = Path(output or Path("renders") / f"{spec.name}-{_slug(dataset.name)}")
     if save:
         writable_path(save)
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"cannot write into {folder}: it is a file; give a folder with -o")
     if early_stopping and not val_split:
         raise UsageError("--early-stopping watches the validation loss: give --val-split above 0, e.g. 0.1")
     if val_split:
@@ -97,7 +98,8 @@ def fit_to_data(spec: NetSpec, dataset, explicit: dict) -> NetSpec:
     layer gives what the task needs; a bare shape (784-16-10) gets the task's output and loss."""
     if spec.sizes[0] != dataset.n_features:
         shape = "-".join(map(str, (dataset.n_features, *spec.sizes[1:])))
-        raise UsageError(f"{dataset.name} has {dataset.n_features} features per sample, but the network's input layer "
+        features = f"{dataset.n_features} feature{'s' if dataset.n_features != 1 else ''}"
+        raise UsageError(f"{dataset.name} has {features} per sample, but the network's input layer "
                          f"has {spec.sizes[0]} neurons; use --net {shape}")
     if spec.sizes[-1] != dataset.n_outputs and not (dataset.task == "binary" and spec.sizes[-1] == 2):
         shape = "-".join(map(str, (*spec.sizes[:-1], dataset.n_outputs)))
@@ -158,6 +160,7 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
     if dataset.n_features == 2:
         figures["boundary"] = plots.decision_boundary(lambda x: output(model, result.weights, result.biases, x),
                                                       dataset.x_test, dataset.y_test, dataset.classes, title=title)
+    folder.mkdir(parents=True, exist_ok=True)  # only now: a run that fails or is stopped leaves nothing
     written = []
     for name, fig in figures.items():
         path = folder / f"{name}.png"

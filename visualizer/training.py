@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .dropout import draw_masks
-from .errors import UsageError
+from .errors import Diverged
 from .network import Model, batch_rows, learn, network_info, output
 from .regularization import torch_penalty
 from .spec import NetSpec
@@ -47,10 +47,6 @@ class TrainResult:
     seconds: float = 0.0  # training only (no evaluation)
     batch_size: int = 0  # samples per step
     stopped: str = ""  # why it stopped early, if it did
-
-
-class Diverged(UsageError):
-    """The loss stopped being a finite number: the run cannot go on meaningfully."""
 
 
 def accuracy(task: str, out: np.ndarray, y: np.ndarray) -> float | None:
@@ -94,8 +90,7 @@ def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, opti
             masks = draw_masks(spec.dropout, spec.sizes, len(rows), spec.seed, index) if spec.dropout > 0 else None
             loss, weights, biases = step_fn(weights, biases, x_train[rows], y_train[rows], masks)
             if not np.isfinite(loss):
-                raise Diverged(f"training diverged at step {index} (epoch {epoch}): the loss became {loss}; the "
-                               f"learning rate η = {spec.optimizer['lr']:g} is likely too high, try a tenth of it")
+                raise Diverged(index, loss, spec.optimizer["lr"], f" (epoch {epoch})")
             result.step_losses.append(loss)
             if progress:
                 progress(epoch, i + 1, per_epoch, loss)

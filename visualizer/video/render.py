@@ -77,20 +77,26 @@ def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Pat
                 jobs.append(("LectureSlides" if scene == "Lecture" else scene, None, scene))
         started = time.perf_counter()
         beats_done, counting = dict.fromkeys(tasks, 0), threading.Lock()
+        running, stopping = [], threading.Event()  # the manim processes, to stop them on Ctrl-C
 
         def one(job) -> Path:
             scene, beat, task = job
             media = Path(work) / (f"{scene}.{beat}" if beat else scene)  # a beat may also be asked for alone
             media.mkdir()
             env = {**os.environ, "BACKPROP_TRACE": str(trace_path), "BACKPROP_BEAT": beat or ""}
-            result = subprocess.run(
+            process = subprocess.Popen(
                 [str(Path(sys.executable).parent / "manim"), QUALITY[quality], "--disable_caching",
                  "--max-inflight-encoders", str(INFLIGHT_ENCODERS), "--progress_bar", "none",
                  "--media_dir", str(media), str(scene_file()), scene],
-                capture_output=True, text=True, cwd=media, env=env,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=media, env=env,
             )
-            if result.returncode != 0:
-                last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
+            with counting:
+                running.append(process)
+            _, stderr = process.communicate()
+            if process.returncode != 0:
+                if stopping.is_set():
+                    raise KeyboardInterrupt
+                last = (stderr.strip().splitlines() or ["(no output)"])[-1]
                 raise RuntimeError(f"manim failed on {beat or scene}: {last}")
             video = next(media.rglob(f"{scene}.mp4"))
             if beat is None:
@@ -103,7 +109,17 @@ def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Pat
             return video
 
         with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
-            videos = dict(zip([(job[0], job[1]) for job in jobs], pool.map(one, jobs)))
+            try:
+                videos = dict(zip([(job[0], job[1]) for job in jobs], pool.map(one, jobs)))
+            except KeyboardInterrupt:
+                # Ctrl-C: stop every manim now (not after its scene), so the work folder can go;
+                # nothing was moved into the output folder yet, and no job starts after this
+                stopping.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+                with counting:
+                    for process in running:
+                        process.kill()
+                raise
 
         written = []
         for scene in scenes:
