@@ -68,3 +68,10 @@ def test_a_diverging_run_stops_and_says_where_and_why(tmp_path, args):
     assert "training diverged at step" in line and "is likely too high, try" in line
     assert len(line.splitlines()) == 1 and "Traceback" not in line and "Warning" not in line
     assert not list(tmp_path.iterdir())
+
+
+def test_a_trace_too_large_to_hold_is_refused_before_anything_is_allocated(tmp_path):
+    result = subprocess.run([str(BIN / "explain"), "--net", "784-16-10", "--steps", "100000", "--no-verify"],
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "the limit is 100 million: use --steps 1,119 or fewer, or backprop train" in result.stderr

@@ -20,7 +20,7 @@ import numpy as np
 from .activations import Activation, get_activation
 from .dropout import draw_masks
 from .engine import Node
-from .errors import Diverged
+from .errors import Diverged, UsageError
 from .losses import Loss, get_loss
 from .optimizers import Optimizer, get_optimizer
 from .regularization import penalty_node, strengths
@@ -217,10 +217,28 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int, mas
     return step, new_W, new_b, new_state, graph_of(f.loss)
 
 
+# A Trace keeps every number of every step in memory (and in its JSON): about 8 bytes each.
+MAX_TRACE_NUMBERS = 100_000_000
+
+
+def recorded_numbers(spec: NetSpec, steps: int) -> int:
+    """About how many numbers a Trace of `steps` steps holds: per layer W, b, their gradients,
+    new values and optimizer state (up to 4 slots), and 8 arrays the size of the batch's layer."""
+    batch = len(spec.data()[0]) if spec.batch_size is None else spec.batch_size
+    per_step = sum((i * o + o) * 7 + batch * o * 8 for i, o in zip(spec.sizes[:-1], spec.sizes[1:]))
+    return steps * per_step
+
+
 def run(spec: NetSpec, steps: int = 1) -> Trace:
     """Train `steps` steps on the spec's batch and record every one of them."""
     if steps < 1:
         raise ValueError("steps must be at least 1")
+    numbers = recorded_numbers(spec, steps)
+    if numbers > MAX_TRACE_NUMBERS:  # refused before anything is allocated
+        most = max(1, steps * MAX_TRACE_NUMBERS // numbers)
+        raise UsageError(f"{steps:,} recorded steps of {spec.name} would hold about {numbers / 1e6:,.0f} million "
+                         f"numbers ({numbers * 8 / 1e9:,.1f} GB); the limit is {MAX_TRACE_NUMBERS // 1_000_000} million: "
+                         f"use --steps {most:,} or fewer, or backprop train, which keeps only the loss")
     info = network_info(spec)
     model = Model.from_info(info)
     weights, biases = spec.parameters()
