@@ -8,6 +8,7 @@ runs, so `explain --no-verify` starts fast.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 
@@ -51,6 +52,21 @@ class BatchParam(click.ParamType):
             self.fail(f"{value!r} is not a list of numbers; write e.g. 0.05,0.10 (and ';' between samples)", param, ctx)
 
 
+class FiniteFloat(click.FloatRange):
+    """A number that must be finite: click's float takes "nan" and "inf", which would otherwise
+    reach the spec's checks and come back as "lr must be a number; got nan", not naming the option."""
+
+    def __init__(self, example: str, min=None, max=None, **kwargs):
+        super().__init__(min=min, max=max, **kwargs)
+        self.example = example
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value} is not a finite number; give a number such as {self.example}", param, ctx)
+        return number
+
+
 def net_options(command=None, *, skip: tuple[str, ...] = ()):
     """The options every command that builds a network shares (but those in `skip`, which the
     command defines its own way); as @net_options or @net_options(skip=(...))."""
@@ -68,14 +84,14 @@ def net_options(command=None, *, skip: tuple[str, ...] = ()):
         click.option("--loss", help=f"Loss: {', '.join(LOSSES)}."),
         click.option("--optimizer", help=f"Optimizer: gd (= sgd on the full batch), {', '.join(OPTIMIZERS)} "
                                          "(PyTorch's conventions; other settings in a TOML spec)."),
-        click.option("--lr", type=float, help="Learning rate η."),
-        click.option("--l2", type=click.FloatRange(min=0), help="L2 regularization λ₂: adds ½λ₂·Σw² to the loss "
-                                                                 "(the same step as SGD's weight_decay)."),
-        click.option("--l1", type=click.FloatRange(min=0), help="L1 regularization λ₁: adds λ₁·Σ|w| to the loss."),
+        click.option("--lr", type=FiniteFloat("0.5"), help="Learning rate η."),
+        click.option("--l2", type=FiniteFloat("0.01", min=0),
+                     help="L2 regularization λ₂: adds ½λ₂·Σw² to the loss (the same step as SGD's weight_decay)."),
+        click.option("--l1", type=FiniteFloat("0.01", min=0), help="L1 regularization λ₁: adds λ₁·Σ|w| to the loss."),
         click.option("--batch-size", type=click.IntRange(min=1), metavar="K",
                      help="Mini-batch SGD: each step learns from K of the samples, shuffled each epoch "
                           "(default: all of them, gradient descent)."),
-        click.option("--dropout", type=float, metavar="P",
+        click.option("--dropout", type=FiniteFloat("0.5"), metavar="P",
                      help="Dropout: each hidden neuron is dropped with probability P in each step (0 ≤ P < 1)."),
         click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=1, show_default=True,
                      help="Training steps (on the same batch, or on mini-batches with --batch-size)."),
@@ -253,29 +269,35 @@ def diagram(spec, steps,
     from pathlib import Path
 
     from .diagrams import FORMATS, KINDS, format_of
-    from .files import writable_path
+    from .files import writable_folder, writable_path
     from .network import run
 
     kinds = KINDS if kind == "all" else (kind,)
     extension = {"png": ".png", "svg": ".svg", "pdf": ".pdf", "tikz": ".tex"}[format_ or "png"]
+    # every check first, and folders made only after the run: bad input or a run that fails leaves nothing
     if kind == "all":
         folder = Path(output or Path("renders") / spec.name)
         if folder.suffix.lower() in FORMATS:
             raise UsageError(f"--kind all writes one file per kind into a folder; give a folder, not {folder}")
-        if folder.exists() and not folder.is_dir():
-            raise UsageError(f"cannot write into {folder}: it is a file; give a folder")
-        folder.mkdir(parents=True, exist_ok=True)
-        targets = [writable_path(folder / f"{spec.name}-{k}{extension}") for k in kinds]
+        writable_folder(folder)
+        targets = [folder / f"{spec.name}-{k}{extension}" for k in kinds]
     else:
-        target_path = Path(output or Path("renders") / f"{spec.name}-{kind}{extension}")
-        if not output:
-            target_path.parent.mkdir(parents=True, exist_ok=True)
-        targets = [writable_path(target_path)]
+        targets = [Path(output or Path("renders") / f"{spec.name}-{kind}{extension}")]
+        folder = targets[0].parent
+        if output:
+            writable_path(targets[0])
+        else:
+            writable_folder(folder)
+    if folder.is_dir():
+        for path in targets:
+            writable_path(path)
     for k, path in zip(kinds, targets):
         if format_of(path) == "tikz" and k not in ("forward", "backward", "update"):
+            fix = "--format png, svg or pdf" if kind == "all" else ".png, .svg or .pdf"  # all: --format decides
             raise UsageError(f"TikZ output is for the network pictures (forward, backward, update), not {k!r}; "
-                             "use .png, .svg or .pdf")
+                             f"use {fix}")
     trained = run(spec, steps if steps > 1 or "loss" not in kinds else 100)
+    folder.mkdir(parents=True, exist_ok=True)
     for k, path in zip(kinds, targets):
         _draw_one(trained, k, path, dpi)
         click.echo(f"wrote {path}", err=True)
@@ -322,6 +344,7 @@ def render(spec, steps,
 
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from .files import writable_folder
     from .network import run
     from .video.render import SCENES, TRAINING_STEPS, check_tools, render_scenes
 
@@ -330,6 +353,7 @@ def render(spec, steps,
         from .video.slides import check_slides_tools
 
         check_slides_tools()
+    writable_folder(output)  # before minutes of verifying and rendering, not when the first video is moved in
     names = [n for n in SCENES if n != "lecture"] if "all" in scenes else list(dict.fromkeys(scenes))
     if slides and "lecture" not in names:
         raise UsageError("--slides makes slides of the lecture; add --scene lecture")

@@ -61,7 +61,15 @@ def read_model(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
                          f"--save") from None
     try:
         description = json.loads(metadata["backprop"])
-        if description.get("format") != FORMAT:
+    except json.JSONDecodeError:
+        # said apart from a missing key: "(missing Expecting value: line 1…)" read as nonsense
+        raise UsageError(f"{path} is a safetensors file but its backprop metadata is not valid JSON (damaged or "
+                         f"edited by hand); save the model again with backprop train --save") from None
+    except KeyError:
+        raise UsageError(f"{path} is a safetensors file but not a {FORMAT} model (it has no backprop metadata); "
+                         f"save models with backprop train --save") from None
+    try:
+        if not isinstance(description, dict) or description.get("format") != FORMAT:
             raise KeyError("format")
         n = len(description["sizes"]) - 1
         weights = [np.asarray(tensors[f"{2 * l}.weight"], dtype=np.float64) for l in range(n)]
@@ -69,6 +77,10 @@ def read_model(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
     except (KeyError, TypeError, ValueError, json.JSONDecodeError) as err:
         raise UsageError(f"{path} is a safetensors file but not a {FORMAT} model (missing {err}); save models with "
                          f"backprop train --save") from None
+    # a TOML spec's weights are checked for nan and inf as they are read (spec._array); a model's here
+    if not all(np.all(np.isfinite(a)) for a in (*weights, *biases)):
+        raise UsageError(f"{path} holds a weight or bias that is not a finite number (nan or inf), as from a "
+                         f"training run that diverged; train it again with a smaller --lr")
     return description, weights, biases
 
 
@@ -88,6 +100,12 @@ def spec_from_model(path):
         )
     except UsageError as err:
         raise UsageError(f"{path}: {err}") from None
+    except KeyError as err:  # metadata with a field missing (written by hand, or by something else)
+        raise UsageError(f"{path} is a safetensors file but not a {FORMAT} model (its metadata has no {err}); "
+                         f"save models with backprop train --save") from None
+    except (TypeError, ValueError) as err:  # a field of the wrong kind: sizes = "2-3-1", optimizer = 5
+        raise UsageError(f"{path} is a safetensors file but its {FORMAT} metadata is damaged ({err}); save the "
+                         f"model again with backprop train --save") from None
 
 
 def trained_on(path) -> dict:

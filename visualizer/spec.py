@@ -27,11 +27,18 @@ from .style import DEFAULT_DIGITS
 # Limits that keep a typo (784-16000-10) from filling memory; the point is small networks.
 MAX_LAYER_WIDTH = 4096
 MAX_PARAMETERS = 2_000_000
+# Layers with weights: explain writes out and verifies every one, so 2-2-2-…-2 a thousand layers
+# deep (a few parameters each, well under MAX_PARAMETERS) would run for minutes and say nothing.
+MAX_LAYERS = 100
 
 FIELDS = (
     "name description sizes activation output_activation loss seed init train_biases "
     "input target optimizer weights biases precision l1 l2 rule dropout batch_size"
 ).split()
+
+# the fields that hold one name or line of text, with an example of each
+TEXT_FIELDS = {"name": "my-network", "description": "one line about it", "output_activation": "sigmoid",
+               "loss": "mse", "init": "xavier", "rule": "backprop"}
 
 
 @dataclass(frozen=True)
@@ -120,19 +127,35 @@ def load_spec(net: str) -> NetSpec:
         from .model_io import spec_from_model
 
         return spec_from_model(path)
-    if net.endswith(".toml") or "/" in net or path.is_file():
-        if not path.is_file():
-            what = "is a directory, not a TOML file" if path.is_dir() else "does not exist"
+    if net.endswith(".toml") or "/" in net or _is_file(path):
+        if not _is_file(path):
+            what = "is a directory, not a TOML file" if _is_dir(path) else "does not exist"
             raise UsageError(f"{net} {what}; give a TOML spec file, a preset ({_presets()}) or a shape like 2-3-1")
         return spec_from_toml(path)
     preset = presets_dir() / f"{net}.toml"
-    if preset.is_file():
+    if _is_file(preset):
         return spec_from_toml(preset)
     if re.fullmatch(r"[\d\s-]+", net) or (re.search(r"\d", net) and "-" in net):
         return spec_from_shape(net)
     close = difflib.get_close_matches(net, preset_names(), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     raise UsageError(f"{net!r} is not a preset, a file or a shape; {hint}use a shape like 2-3-1 or a preset: {_presets()}")
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, but False (not OSError) for a name the system cannot look up: one over 255
+    bytes (ENAMETOOLONG) or with a NUL; such a --net is then a bad name, not a traceback."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def _presets() -> str:
@@ -142,10 +165,15 @@ def _presets() -> str:
 def spec_from_shape(shape: str) -> NetSpec:
     """`2-3-1`: sigmoid everywhere, MSE, SGD, seeded weights and data."""
     parts = shape.split("-")
-    for part in parts:
+    for i, part in enumerate(parts):
         if not part.strip().isdigit():
-            shown = f"{part!r} in {shape!r}" if part.strip() else f"{shape!r} has an empty size, which"
-            raise UsageError(f"{shown} is not a layer size; write whole numbers joined by '-', e.g. 2-3-1")
+            if part.strip():
+                shown = f"{part!r} in {shape!r} is not a layer size"
+            else:  # say where the empty size is: "-2-1" reads as a negative size, "2-3-1-" as a typo
+                where = ("starts with '-'" if i == 0 else "ends with '-'" if i == len(parts) - 1
+                         else "has nothing between two '-'")
+                shown = f"{shape!r} {where}, which leaves an empty size (layer sizes are whole numbers ≥ 1)"
+            raise UsageError(f"{shown}; write whole numbers joined by '-', e.g. 2-3-1")
     sizes = tuple(int(p) for p in parts)
     if len(sizes) < 2:
         raise UsageError(
@@ -174,6 +202,12 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
             close = difflib.get_close_matches(key, FIELDS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise UsageError(f"unknown field {key!r}{hint}; the fields are: {', '.join(FIELDS)}")
+    for key, example in TEXT_FIELDS.items():  # checked here: a list would reach a dict lookup as a TypeError
+        if key in table and not isinstance(table[key], str):
+            raise UsageError(f"'{key}' must be text in quotes, e.g. {key} = \"{example}\"; got {table[key]!r}")
+    if "optimizer" in table and not isinstance(table["optimizer"], (str, dict)):
+        raise UsageError(f"'optimizer' must be a name or a table, e.g. optimizer = {{ name = \"sgd\", lr = 0.5 }}; "
+                         f"got {table['optimizer']!r}")
     if "sizes" not in table:
         raise UsageError("the spec needs 'sizes', e.g. sizes = [2, 3, 1]")
     sizes = table["sizes"]
@@ -252,6 +286,9 @@ def _check(spec: NetSpec) -> None:
         raise UsageError("a network needs at least an input and an output layer, e.g. sizes = [2, 1]")
     if any(s < 1 for s in sizes):
         raise UsageError(f"layer sizes must be at least 1; got {'-'.join(map(str, sizes))}")
+    if len(sizes) - 1 > MAX_LAYERS:
+        raise UsageError(f"{len(sizes) - 1} layers is over the limit of {MAX_LAYERS}; this tool writes out every "
+                         f"layer of small networks: use fewer layers")
     if max(sizes) > MAX_LAYER_WIDTH:
         raise UsageError(f"layer size {max(sizes)} is over the limit of {MAX_LAYER_WIDTH}; this tool is for small networks")
     n_params = sum(i * o + o for i, o in zip(sizes[:-1], sizes[1:]))
@@ -298,7 +335,9 @@ def _check_data(spec: NetSpec) -> None:
         raise UsageError(f"input has {spec.input.shape[1]} value(s) per sample but the input layer has "
                          f"{spec.sizes[0]} neuron(s)")
     if spec.target is not None and spec.target.shape[1] != loss.target_width(spec.sizes[-1]):
-        if loss.target_width(spec.sizes[-1]) == 1:
+        # only a loss that takes class indices (one per sample, whatever the output's width) gets the class
+        # index message: with one output, mse too takes one value, and a wrong width is just a wrong width
+        if loss.target_width(2) == 1:
             raise UsageError(f"{loss.name} takes one class index per sample (0 to {spec.sizes[-1] - 1}), got "
                              f"{spec.target.shape[1]} values; for one-hot targets use --loss cross_entropy")
         raise UsageError(f"target has {spec.target.shape[1]} value(s) per sample but the output layer has "

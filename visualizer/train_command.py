@@ -59,8 +59,11 @@ def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, 
       backprop train --net 2-4-1 --data xor --save xor.safetensors
       explain --net xor.safetensors --input 1,0 --target 1
     """
+    import numpy as np
+    from click.core import ParameterSource
+
     from .data import load_dataset, validation_split
-    from .files import writable_path
+    from .files import writable_folder, writable_path
     from .training import TrainOptions, fit
 
     dataset = load_dataset(data_name, data_dir=data_dir, download=download, target_column=target_column,
@@ -71,18 +74,27 @@ def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, 
     folder = Path(output or Path("renders") / f"{spec.name}-{_slug(dataset.name)}")
     if save:
         writable_path(save)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"cannot write into {folder}: it is a file; give a folder with -o")
+    writable_folder(folder)  # a file, or a folder we cannot write in: said now, not after the training
     if early_stopping and not val_split:
         raise UsageError("--early-stopping watches the validation loss: give --val-split above 0, e.g. 0.1")
     if val_split:
         x_train, y_train, x_val, y_val = validation_split(dataset, val_split, spec.seed)
     else:  # no validation samples: train on all of the training split
         x_train, y_train, x_val, y_val = dataset.x_train, dataset.y_train, None, None
+    if batch_size > len(x_train):
+        # a --batch-size the user gave is refused (every step would be the whole set, not what was asked);
+        # the default of 32 on a set smaller than that just means batches of all of it
+        if click.get_current_context().get_parameter_source("batch_size") != ParameterSource.DEFAULT:
+            held = f" ({val_split:.0%} are held out for validation)" if val_split else ""
+            raise UsageError(f"--batch-size {batch_size} is more than the {len(x_train)} training samples{held}; "
+                             f"give --batch-size {len(x_train)} or less")
+        batch_size = len(x_train)
     if epochs is None:
         epochs = max(MIN_EPOCHS, -(-MIN_STEPS // -(-len(x_train) // batch_size)))
     options = TrainOptions(epochs=epochs, batch_size=batch_size, early_stopping=early_stopping, backend=backend)
-    with _Progress(epochs, dataset.task) as progress:
+    # a run that overflows is stopped by fit's own check with one line (errors.Diverged); numpy's
+    # "RuntimeWarning: overflow encountered" lines before it would only bury that line
+    with _Progress(epochs, dataset.task) as progress, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         result = fit(spec, dataset.task, x_train, y_train, x_val, y_val, options, progress=progress.update)
     written = _report(spec, dataset, result, folder)
     if save:

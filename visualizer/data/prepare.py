@@ -18,6 +18,7 @@ Targets are never scaled.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter
 
 import numpy as np
@@ -47,6 +48,12 @@ def split(x: np.ndarray, y: np.ndarray, task: str, fraction: float, seed: int, w
             name = repr(classes[int(label)]) if classes else int(label)
             raise UsageError(f"cannot split {what}: class {name} has only {count} sample, and a split that keeps "
                              f"every class on both sides needs at least 2; add samples")
+    # too few rows for both sides (scikit-learn puts ceil(fraction · n) on side b): said plainly here,
+    # not in scikit-learn's words ("With n_samples=1, test_size=0.1 and train_size=None, …")
+    if not 1 <= math.ceil(fraction * len(x)) < len(x):
+        need = next(n for n in range(2, 10_000) if 1 <= math.ceil(fraction * n) < n)
+        raise UsageError(f"cannot split {what}: {len(x)} sample(s) are too few to set {fraction:.0%} of them aside "
+                         f"and keep the rest; it takes at least {need}, so add samples")
     try:
         x_a, x_b, y_a, y_b = train_test_split(x, y, test_size=fraction, random_state=seed, stratify=stratify)
     except ValueError as err:
