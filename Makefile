@@ -39,6 +39,7 @@ bench: setup
 	$(PY) benchmarks/engine_step.py
 	$(PY) benchmarks/explain_startup.py
 	$(PY) benchmarks/diagram_speed.py
+	$(PY) benchmarks/train_epoch.py
 
 setup: system-deps $(VENV)/.installed $(REVEAL_DIR)/dist/reveal.js $(MNIST_DIR)/data/t10k-labels-idx1-ubyte
 

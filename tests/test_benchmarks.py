@@ -34,3 +34,13 @@ def test_render_speed_benchmark_runs():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "480p15    backprop render 2-3-1 loss" in result.stdout and "ratio ours / naive" in result.stdout
+
+
+def test_train_epoch_benchmark_runs():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "train_epoch.py"), "--repeats", "1"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for row in ("engine", "torch float64", "torch float32", "target: the engine's epoch"):
+        assert row in result.stdout
