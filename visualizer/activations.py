@@ -16,9 +16,7 @@ import numpy as np
 
 from .engine import Node, elementwise, rowwise
 from .errors import unknown_name
-from .expr import Call, Const, Div, Exp, Expr, Square, Sub, mul
-
-ONE = Const("1", "1", 1.0)
+from .expr import ONE, ZERO, Call, Const, Div, Exp, Expr, Square, Sub, mul
 
 Array = np.ndarray
 
@@ -112,7 +110,7 @@ RELU = Activation(
     torch_name="torch.relu",
     symbol="ReLU",
     symbol_latex=r"\mathrm{ReLU}",
-    derivative_formula=lambda z, a, z_value: ONE if z_value > 0 else Const("0", "0", 0.0),
+    derivative_formula=lambda z, a, z_value: ONE if z_value > 0 else ZERO,
     kinks=(0.0,),
 )
 
@@ -151,7 +149,6 @@ IDENTITY = Activation(
 )
 
 
-
 def _softmax(z: Array) -> Array:
     # e^(z − max z) / Σ e^(z − max z): the same number as e^z / Σ e^z, but no exp overflows
     e = np.exp(z - z.max(axis=-1, keepdims=True))
@@ -186,6 +183,7 @@ SOFTMAX = Activation(
     row_formula=lambda i, z, total: Div(Exp(z(i)), total(lambda k: Exp(z(k)))),
 )
 
+
 def _step_torch(torch, z):
     # the same jump, with slope 0 as the math has it (torch.heaviside has no backward at all)
     return torch.heaviside(z.detach(), torch.ones((), dtype=z.dtype)) + 0.0 * z
@@ -205,7 +203,7 @@ STEP = Activation(
     torch_name="torch.heaviside",
     symbol="step",
     symbol_latex=r"\operatorname{step}",
-    derivative_formula=lambda z, a, z_value: Const("0", "0", 0.0),
+    derivative_formula=lambda z, a, z_value: ZERO,
     kinks=(0.0,),
 )
 

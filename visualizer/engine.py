@@ -274,6 +274,9 @@ class Node:
     def log(self) -> Node:
         return elementwise(self, np.log, lambda x, y: 1.0 / x, "log")  # (ln x)' = 1/x
 
+    def abs(self) -> Node:
+        return elementwise(self, np.abs, lambda x, y: np.sign(x), "abs")  # |x|' = sign(x), 0 at 0 as in torch
+
 
 def _nothing() -> None:
     """The backward step of a leaf: nothing to pass on."""

@@ -35,10 +35,10 @@ import math
 
 import numpy as np
 
+from .classes import class_indices, predicted_class
 from .style import format_number
 
 TASKS = ("binary", "multiclass", "regression")
-THRESHOLD = 0.5  # binary: class 1 when its probability is at least this
 
 
 def evaluate(task: str, y_true: np.ndarray, output: np.ndarray, classes: tuple[str, ...] = ()) -> dict:
@@ -79,10 +79,11 @@ def _number(value) -> float | None:
 
 
 def _class_indices(y_true: np.ndarray, k: int) -> np.ndarray:
-    labels = y_true.argmax(axis=1) if y_true.shape[1] > 1 else y_true[:, 0]
-    if not np.all(np.isin(labels, np.arange(k))):
-        raise ValueError(f"class labels must be the integers 0 … {k - 1}; got {np.unique(labels)[:10]}")
-    return labels.astype(np.int64)
+    labels = class_indices(y_true)
+    given = y_true[:, 0] if y_true.shape[1] == 1 else labels  # indices as given: 1.5 is no class
+    if not np.all(np.isin(given, np.arange(k))):
+        raise ValueError(f"class labels must be the integers 0 … {k - 1}; got {np.unique(given)[:10]}")
+    return labels
 
 
 def _classification(task: str, y_true: np.ndarray, output: np.ndarray, classes: tuple[str, ...]) -> dict:
@@ -92,9 +93,9 @@ def _classification(task: str, y_true: np.ndarray, output: np.ndarray, classes: 
         if output.shape[1] not in (1, 2):
             raise ValueError(f"binary output must be n×1 or n×2, got n×{output.shape[1]}")
         scores = output[:, -1]  # probability of class 1: the sigmoid's, or softmax column 1
-        predicted, k = (scores >= THRESHOLD).astype(np.int64), 2
+        predicted, k = predicted_class(scores[:, None]), 2
     else:
-        predicted, k = output.argmax(axis=1), max(output.shape[1], len(classes))
+        predicted, k = predicted_class(output), max(output.shape[1], len(classes))
     names = [str(c) for c in classes] or [str(i) for i in range(k)]
     if len(names) != k or len(set(names)) != k:
         raise ValueError(f"{k} classes need {k} distinct names, got {names}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Callable
 
 import numpy as np
@@ -99,6 +100,20 @@ class Const(Expr):
 
     def evaluate(self, style):
         return self.value
+
+
+def fraction(value) -> Const:
+    """An exact constant, a whole number or p/q, as explain writes a factor: 2, 1/3, 2/3."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return Const(str(value.numerator), str(value.numerator), float(value))
+    return Const(f"{value.numerator}/{value.denominator}", rf"\tfrac{{{value.numerator}}}{{{value.denominator}}}",
+                 float(value))
+
+
+ZERO = Const("0", "0", 0.0)
+ONE = Const("1", "1", 1.0)
+HALF = Const("½", r"\tfrac{1}{2}", 0.5)
 
 
 class Symbolic(Expr):
@@ -369,6 +384,11 @@ class Call(Expr):
 
     def evaluate(self, style):
         return float(self.function(np.array(self.arg.evaluate(style))))
+
+
+def sign(x: Expr) -> Expr:
+    """sign(x): −1, 0 or 1, the slope of |x|."""
+    return Call("sign", r"\operatorname{sign}", np.sign, x)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import UsageError, unknown_name
-from .expr import Add, Const, Deriv, Div, Expr, Power, Sqrt, Square, Sub, Sym, add, mul
+from .expr import ONE, Add, Const, Deriv, Div, Expr, Power, Sqrt, Square, Sub, Sym, add, mul
 
 Array = np.ndarray
 
@@ -33,7 +33,6 @@ SYMBOLS = {  # each hyper-parameter's symbol
 # Allowed values of each setting besides lr: (low, high, low included, high included)
 RANGES = {"momentum": (0, 1, True, False), "alpha": (0, 1, True, False), "beta1": (0, 1, True, False),
           "beta2": (0, 1, True, False), "eps": (0, math.inf, False, False), "weight_decay": (0, math.inf, True, False)}
-ONE = Const("1", "1", 1.0)
 
 
 @dataclass(frozen=True)

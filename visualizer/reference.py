@@ -7,7 +7,7 @@ definitions, so the docs cannot drift from the code:
 from __future__ import annotations
 
 from .activations import ACTIVATIONS, ALIASES
-from .expr import Num, Sym, mul
+from .expr import Sym
 from .losses import ALIASES as LOSS_ALIASES, LOSSES
 from .optimizers import OPTIMIZERS, SYMBOLS
 from .regularization import PENALTIES
@@ -39,8 +39,7 @@ def render_reference() -> str:
     for loss in LOSSES.values():
         aliases = ", ".join(k for k, v in LOSS_ALIASES.items() if v == loss.name)
         name = f"`{loss.name}`" + (f" (also {aliases})" if aliases else "")
-        slope = loss.term_gradient(a, y) if loss.grad_factor == 1 else mul(Num(float(loss.grad_factor)), loss.term_gradient(a, y))
-        slope = loss.slope_text or slope.text(4)
+        slope = loss.slope_text or loss.gradient_formula(a, y, n=1, batch=1).text(4)  # one term's slope
         out.append(f"| {name} | {cell(loss.text)} | {cell(slope)} | {loss.reduction} | `{loss.torch_name}` |")
     out += ["", "## Regularization", "",
             "Added once to E, over every weight of every layer (not the biases): `--l2`, `--l1`.", "",

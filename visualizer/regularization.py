@@ -17,18 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
-
-from .engine import Node, elementwise
-from .expr import Abs, Call, Const, Expr, Square, Sym, mul
+from .engine import Node
+from .expr import HALF, ONE, Abs, Const, Expr, Square, Sym, mul, sign
 
 
 @dataclass(frozen=True)
 class Penalty:
     name: str  # the spec field and the command-line option (--l1, --l2)
     symbol: Sym  # its strength λ
-    term: Callable[[Node], Node]  # the penalty of one weight matrix, times λ afterwards
-    factor: float  # the constant in front: ½ for L2, 1 for L1
+    term: Callable[[Node], Node]  # the penalty of one weight matrix, before λ and the factor
+    factor: Const  # the constant in front: ½ for L2, 1 for L1
     term_formula: Callable[[Expr], Expr]  # one weight's term, e.g. w²
     slope_formula: Callable[[Expr, Expr], Expr]  # (λ, w) -> the slope of λ·factor·term, e.g. λ₂·w
     text: str
@@ -41,7 +39,7 @@ L2 = Penalty(
     name="l2",
     symbol=Sym("λ", (2,), latex_base=r"\lambda"),
     term=lambda W: (W * W).sum(),
-    factor=0.5,
+    factor=HALF,
     term_formula=lambda w: Square(w),
     slope_formula=lambda lam, w: mul(lam, w),
     text="½λ₂·Σ w²",
@@ -53,11 +51,10 @@ L2 = Penalty(
 L1 = Penalty(
     name="l1",
     symbol=Sym("λ", (1,), latex_base=r"\lambda"),
-    # |w|' = sign(w), 0 at 0 as in torch
-    term=lambda W: elementwise(W, np.abs, lambda v, out: np.sign(v), "abs").sum(),
-    factor=1.0,
+    term=lambda W: W.abs().sum(),
+    factor=ONE,
     term_formula=lambda w: Abs(w),
-    slope_formula=lambda lam, w: mul(lam, Call("sign", r"\operatorname{sign}", np.sign, w)),
+    slope_formula=lambda lam, w: mul(lam, sign(w)),
     text="λ₁·Σ |w|",
     latex=r"\lambda_1 \sum |w|",
     torch=lambda torch, W: W.abs().sum(),
@@ -65,7 +62,6 @@ L1 = Penalty(
 )
 
 PENALTIES = (L2, L1)
-HALF = Const("½", r"\tfrac{1}{2}", 0.5)
 
 
 def strengths(info) -> list[tuple[Penalty, float]]:
@@ -79,10 +75,10 @@ def penalty_node(weights: list[Node], used: list[tuple[Penalty, float]]) -> Node
     total = None
     for penalty, lam in used:
         for W in weights:
-            part = penalty.term(W) * (penalty.factor * lam)
+            part = penalty.term(W) * (penalty.factor.value * lam)
             total = part if total is None else total + part
     return total.named("penalty") if total is not None else None
 
 
 def torch_penalty(torch, weights, used):
-    return sum(penalty.factor * lam * penalty.torch(torch, W) for penalty, lam in used for W in weights)
+    return sum(penalty.factor.value * lam * penalty.torch(torch, W) for penalty, lam in used for W in weights)

@@ -337,7 +337,7 @@ def _check_data(spec: NetSpec) -> None:
     if spec.target is not None and spec.target.shape[1] != loss.target_width(spec.sizes[-1]):
         # only a loss that takes class indices (one per sample, whatever the output's width) gets the class
         # index message: with one output, mse too takes one value, and a wrong width is just a wrong width
-        if loss.target_width(2) == 1:
+        if loss.class_indices:
             raise UsageError(f"{loss.name} takes one class index per sample (0 to {spec.sizes[-1] - 1}), got "
                              f"{spec.target.shape[1]} values; for one-hot targets use --loss cross_entropy")
         raise UsageError(f"target has {spec.target.shape[1]} value(s) per sample but the output layer has "
@@ -355,46 +355,19 @@ def _check_data(spec: NetSpec) -> None:
         if k > n:
             raise UsageError(f"batch size {k} is more than the {n} sample(s) given; give more samples with --input "
                              f"and --target, or a batch size up to {n}")
-    if spec.loss == "mape":
-        zeros = np.argwhere(spec.data()[1] == 0)
-        if len(zeros):
-            s, i = zeros[0] + 1
-            raise UsageError(f"mape divides by the target, and target {i} of sample {s} is 0 (the error would be "
-                             f"infinite); use mae, or give targets that are not 0 with --target")
 
 
 def _check_loss_fits(spec: NetSpec) -> None:
     """A loss that needs a kind of output or of target gets it, or a message saying what to change."""
-    output, target, n = spec.activations[-1], spec.data()[1], spec.sizes[-1]
+    output, n = spec.activations[-1], spec.sizes[-1]
     loss = get_loss(spec.loss)
     if loss.output and output != loss.output[0]:
         needed, why, instead = loss.output
         raise UsageError(f"{loss.name} needs {why}, but the output activation is {output}; use --output-activation "
                          f"{needed} ({instead})")
-    if spec.loss == "cross_entropy":
-        if target.min() < 0 or not np.allclose(target.sum(axis=1), 1.0, rtol=0, atol=1e-9):
-            raise UsageError(f"cross_entropy needs each target to be one-hot (or probabilities summing to 1), got "
-                             f"{_row(target[np.argmax(np.abs(target.sum(axis=1) - 1) + (target.min(axis=1) < 0))])}; "
-                             f"e.g. --target {','.join(['1'] + ['0'] * (n - 1))}, or class indices with "
-                             f"--loss sparse_cross_entropy")
-    if loss.target_width(n) == 1 and n > 1:  # class indices
-        bad = target[(target != np.round(target)) | (target < 0) | (target >= n)]
-        if bad.size:
-            raise UsageError(f"{loss.name} takes class indices from 0 to {n - 1} (one per output), got "
-                             f"{bad[0]:g}; give them with --target, e.g. --target 0;2 for two samples")
-    if loss.name == "multi_hinge" and n < 2:
-        raise UsageError("multi_hinge compares the right class's output with the others: give the output layer one "
-                         "neuron per class (e.g. 2-4-3); for one output with −1/+1 targets use hinge")
-    if loss.name in ("bce", "bce_logits") and (target.min() < 0 or target.max() > 1):
-        raise UsageError(f"{loss.name} needs targets between 0 and 1 (probabilities); for −1/+1 targets use hinge")
-    if spec.loss == "hinge" and not np.isin(target, (-1.0, 1.0)).all():
-        bad = target[~np.isin(target, (-1.0, 1.0))][0]
-        raise UsageError(f"hinge needs targets −1 or +1, got {bad:g}; give them with --target (for 0/1 targets, "
-                         f"use bce)")
-
-
-def _row(values: np.ndarray) -> str:
-    return ",".join(f"{v:g}" for v in values)
+    problem = loss.check_targets(spec.data()[1], n)  # each loss says which targets it takes
+    if problem:
+        raise UsageError(problem)
 
 
 def _check_activations(spec: NetSpec) -> None:

@@ -143,6 +143,7 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
     """Evaluate on the test set; print the summary and the metrics; write plots and JSON."""
     from rich.console import Console
 
+    from .classes import predicted_class
     from .diagrams import save
     from .evaluation import evaluate, report_table
     from .files import write_text_atomic
@@ -166,7 +167,7 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
     if dataset.image_shape and dataset.task != "regression":
         shown = min(32, len(dataset.x_test))
         images = dataset.x_test[:shown].reshape(shown, *dataset.image_shape)
-        predicted = _predicted(out[:shown])
+        predicted = predicted_class(out[:shown])
         figures["predictions"] = plots.image_grid(images, predicted, dataset.y_test[:shown, 0].astype(int),
                                                   dataset.classes, title=title)
     if dataset.n_features == 2:
@@ -183,9 +184,6 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
     written.append(write_text_atomic(folder / "metrics.json", json.dumps(run, indent=2) + "\n"))
     return written
 
-
-def _predicted(out):
-    return (out[:, 0] > 0.5).astype(int) if out.shape[1] == 1 else out.argmax(axis=1)
 
 
 def _summary(spec, dataset, result):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .classes import predicted_class
 from .dropout import draw_masks
 from .errors import Diverged
 from .network import Model, batch_rows, learn, network_info, output
@@ -53,8 +54,7 @@ def accuracy(task: str, out: np.ndarray, y: np.ndarray) -> float | None:
     """The share of samples whose predicted class is the right one (None for regression)."""
     if task == "regression":
         return None
-    predicted = (out[:, 0] > 0.5).astype(int) if out.shape[1] == 1 else out.argmax(axis=1)
-    return float(np.mean(predicted == y[:, 0].astype(int)))
+    return float(np.mean(predicted_class(out) == y[:, 0].astype(int)))
 
 
 def mean_loss(model: Model, weights, biases, x, y, batch: int = 4096) -> float:

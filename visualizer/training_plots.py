@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from .classes import class_indices
 from .style import PHASE_COLORS, SIGNED_CMAP, format_number
 
 # A wrong prediction: red, a colour none of the phases uses, so it cannot be read as one of them.
@@ -40,12 +41,6 @@ def _names(classes, k: int) -> list[str]:
     if len(names) < k:
         raise ValueError(f"{k} classes need {k} names, got {len(names)}")
     return names
-
-
-def _labels(y) -> np.ndarray:
-    """Class indices from n indices, n×1 indices or n×k one-hot rows."""
-    y = np.asarray(y)
-    return (y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)).astype(np.int64)
 
 
 def _class_colors(k: int) -> list:
@@ -139,7 +134,7 @@ def image_grid(images, predicted, actual, classes, *, title: str, columns: int =
     """Up to 32 images in grey, each titled "predicted / actual"; wrong ones framed and titled in red."""
     images = _as_images(images)[:MAX_IMAGES]
     n = len(images)
-    predicted, actual = _labels(predicted)[:n], _labels(actual)[:n]
+    predicted, actual = class_indices(predicted)[:n], class_indices(actual)[:n]
     if len(predicted) < n or len(actual) < n:
         raise ValueError(f"{n} images need {n} predicted and actual classes, got {len(predicted)} and {len(actual)}")
     names = _names(classes, int(max(predicted.max(), actual.max())) + 1)
@@ -200,7 +195,7 @@ def decision_boundary(predict, x, y, classes, *, title: str, task: str | None = 
     fig = _figure((6.6, 5.4), title)
     ax = fig.add_subplot()
     if task == "multiclass":
-        _class_regions(ax, x1, x2, out, x, _labels(y), _names(classes, out.shape[1]))
+        _class_regions(ax, x1, x2, out, x, class_indices(y), _names(classes, out.shape[1]))
     else:
         _output_shading(fig, ax, x1, x2, out[:, 0], x, y, classes, task)
     ax.set_xlabel("x₁")
@@ -277,7 +272,7 @@ def _output_shading(fig, ax, x1, x2, out, x, y, classes, task: str) -> None:
     _boundary(ax, x1, x2, surface, level, 1.8)
     cmap = colormaps[SIGNED_CMAP]
     if task == "binary":
-        labels = _labels(y)
+        labels = class_indices(y)
         for c in (0, 1):
             mine = labels == c
             if mine.any():

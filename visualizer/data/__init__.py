@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import UsageError, unknown_name
 from . import images, synthetic, tabular
-from .dataset import TASKS, Dataset, Table
+from .dataset import TASKS, Dataset, Table, column
 from .prepare import SCALINGS, check_fraction, scaled, split, validation_split
 
 DATASETS: tuple[str, ...] = (*synthetic.NAMES, "digits", *images.IDX_SETS)
@@ -75,7 +75,7 @@ def load_dataset(name: str, *, data_dir: str | Path | None = None, download: boo
         if scale == "auto":  # in place: the whole of mnist is 376 MB as float64, so no second copy
             x_train /= images.PIXEL_MAX[key]
             x_test /= images.PIXEL_MAX[key]
-        ds = Dataset(key, "multiclass", x_train, _column(y_train), x_test, _column(y_test),
+        ds = Dataset(key, "multiclass", x_train, column(y_train), x_test, column(y_test),
                      images.CLASSES[key], image_shape, ())
         return ds if scale == "auto" else scaled(ds, scale)
     raise unknown_name("dataset", name, (*DATASETS, "csv:PATH"))
@@ -98,7 +98,3 @@ def _first(ds: Dataset, samples: int | None) -> Dataset:
 def _rows(images_: np.ndarray) -> np.ndarray:
     """n × h × w uint8 images as n × (h·w) float64 rows."""
     return images_.reshape(len(images_), -1).astype(np.float64)
-
-
-def _column(labels: np.ndarray) -> np.ndarray:
-    return labels.astype(np.float64).reshape(-1, 1)

@@ -18,6 +18,11 @@ import numpy as np
 TASKS = ("binary", "multiclass", "regression")
 
 
+def column(values) -> np.ndarray:
+    """Targets as a float64 column, one row per sample (class indices, as every y here is kept)."""
+    return np.asarray(values, dtype=np.float64).reshape(-1, 1)
+
+
 class Table(NamedTuple):
     """A whole data set before its train/test split (and before scaling)."""
 

@@ -20,16 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dataset import Table
+from .dataset import Table, column
 
 DEFAULT_SAMPLES = 200
 NOISE = 0.1  # standard deviation of the noise on the regression targets
 PLANE = (2.0, -3.0, 0.5)  # y = a·x₁ + b·x₂ + c
 XY = ("x₁", "x₂")
-
-
-def _column(y) -> np.ndarray:
-    return np.asarray(y, dtype=np.float64).reshape(-1, 1)
 
 
 def _counts(n: int, k: int) -> list[int]:
@@ -43,21 +39,21 @@ def xor(n: int, seed: int) -> Table:
     which = np.repeat(np.arange(4), _counts(n, 4))
     x = corners[which] + rng.normal(0.0, 0.3, (n, 2))
     label = (corners[which, 0] > 0) != (corners[which, 1] > 0)
-    return Table(x, _column(label), "binary", ("0", "1"), XY)
+    return Table(x, column(label), "binary", ("0", "1"), XY)
 
 
 def moons(n: int, seed: int) -> Table:
     from sklearn.datasets import make_moons
 
     x, y = make_moons(n_samples=n, noise=0.1, random_state=seed)
-    return Table(x.astype(np.float64), _column(y), "binary", ("upper", "lower"), XY)
+    return Table(x.astype(np.float64), column(y), "binary", ("upper", "lower"), XY)
 
 
 def circles(n: int, seed: int) -> Table:
     from sklearn.datasets import make_circles
 
     x, y = make_circles(n_samples=n, noise=0.05, factor=0.5, random_state=seed)
-    return Table(x.astype(np.float64), _column(y), "binary", ("outer", "inner"), XY)
+    return Table(x.astype(np.float64), column(y), "binary", ("outer", "inner"), XY)
 
 
 def spiral(n: int, seed: int, arms: int = 3) -> Table:
@@ -70,14 +66,14 @@ def spiral(n: int, seed: int, arms: int = 3) -> Table:
         xs.append(np.column_stack([r * np.sin(t), r * np.cos(t)]))
         ys.append(np.full(m, k))
     classes = tuple(f"arm {k + 1}" for k in range(arms))
-    return Table(np.vstack(xs), _column(np.concatenate(ys)), "multiclass", classes, XY)
+    return Table(np.vstack(xs), column(np.concatenate(ys)), "multiclass", classes, XY)
 
 
 def blobs(n: int, seed: int) -> Table:
     from sklearn.datasets import make_blobs
 
     x, y = make_blobs(n_samples=n, centers=3, n_features=2, cluster_std=1.0, random_state=seed)
-    return Table(x.astype(np.float64), _column(y), "multiclass", ("blob 1", "blob 2", "blob 3"), XY)
+    return Table(x.astype(np.float64), column(y), "multiclass", ("blob 1", "blob 2", "blob 3"), XY)
 
 
 def sine(n: int, seed: int) -> Table:

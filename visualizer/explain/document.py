@@ -11,14 +11,14 @@ neurons in full, then a note saying how many more.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import numpy as np
+from fractions import Fraction
 
 from ..activations import get_activation
-from ..expr import SUP, Const, Deriv, Expr, Num, Style, Sub, Sym, SumOver, add, honest_digits, mul
+from ..classes import class_indices
+from ..expr import ONE, SUP, Const, fraction, Deriv, Expr, Num, Style, Sub, Sym, SumOver, add, honest_digits, mul
 from ..losses import get_loss
 from ..optimizers import DERIVED, formulas, get_optimizer
-from ..regularization import HALF, strengths
+from ..regularization import strengths
 from ..style import DEFAULT_DIGITS, format_display, pick
 from ..trace import Step, Trace
 from .notation import E, a_, b_, d_, m_, shown_sum, w_, x_, y_, z_
@@ -112,6 +112,10 @@ class _Builder:
     def targets(self):
         """The targets of the step's batch, one value per output (class indices as one-hot rows)."""
         return self.trace.target_of(self.current)
+
+    def right_class(self, s: int) -> int:
+        """The class sample s of the step's batch belongs to (its one-hot target's 1)."""
+        return int(class_indices(self.targets()[s:s + 1])[0])
 
     def samples(self) -> list[int | None]:
         return pick(self.batch, SAMPLES) if self.batch > SAMPLES else list(range(self.batch))
@@ -243,7 +247,7 @@ class _Builder:
                                           f"sample {s + 1}, c = {self.trace.target[self.rows[s], 0]:g}: "
                                           f"y = ({', '.join(f'{v:g}' for v in target[s])})"
                                           for s in self.samples() if s is not None)))
-        factor = Const(f"1/{n}", rf"\tfrac{{1}}{{{n}}}", 1 / n) if self.loss.reduction == "mean" and n > 1 else None
+        factor = fraction(Fraction(1, n)) if self.loss.reduction == "mean" and n > 1 else None
 
         def reduce(term):
             total = shown_sum(n, term)
@@ -255,7 +259,7 @@ class _Builder:
                 continue
             lhs = self.data_symbol() if self.batch == 1 else Sym("E", (s + 1,))
             if self.loss.row_term:  # a term that reads the right class's output too; the right class has none
-                c = int(np.argmax(target[s]))
+                c = self.right_class(s)
                 wrong = [i for i in range(n) if i != c]
                 total = lambda term: mul(factor, shown_sum(len(wrong), lambda m: term(wrong[m])))  # noqa: E731
                 symbolic = total(lambda i: self.loss.row_term(i, c, lambda k: a_(self.L, k + 1)))
@@ -272,7 +276,7 @@ class _Builder:
             ))
         if self.batch > 1:
             B = self.batch
-            mean = Const(f"1/{B}", rf"\tfrac{{1}}{{{B}}}", 1 / B)
+            mean = fraction(Fraction(1, B))
             section.items.append(self.equation(
                 self.data_symbol(), [mul(mean, shown_sum(B, lambda s: Sym("E", (s + 1,))))],
                 [mul(mean, shown_sum(B, lambda s: Num(step.sample_losses[s])))], step.data_loss))
@@ -290,7 +294,7 @@ class _Builder:
         items, names = [], []
         for p, lam in self.penalties:
             name = Const(p.text, p.latex, step.penalties[p.name])
-            factor = [HALF] if p.factor != 1 else []
+            factor = [p.factor] if p.factor is not ONE else []
             numeric = mul(*factor, Num(lam), shown_sum(len(weights), lambda i: p.term_formula(Num(weights[i]))))
             items.append(self.equation(name, [], [numeric], step.penalties[p.name]))
             names.append(name)
@@ -380,7 +384,7 @@ class _Builder:
         """δ of an activation that mixes its row (softmax): a − y under cross-entropy, else the sum."""
         layer, n = step.layers[l - 1], self.sizes[l]
         if self.loss.logits:
-            factor = Const(f"1/{self.batch}", rf"\tfrac{{1}}{{{self.batch}}}", 1 / self.batch) if self.batch > 1 else None
+            factor = fraction(Fraction(1, self.batch)) if self.batch > 1 else None
             symbolic = Sub(a_(l, j + 1), y_(j + 1))
             numeric = Sub(Num(layer.a[s, j]), Num(self.targets()[s, j]))
             if factor:
@@ -400,7 +404,7 @@ class _Builder:
         w = w_(l, 1, 1)
         items = [Note(f"each sample's own gradient ∂Eₛ/∂w = {B}·δₛ·aₛ (δ carries the 1/{B} of the batch's mean), "
                       f"then their average, the one gradient the update uses; the other weights sum δₛ·aₛ directly")]
-        count = Const(str(B), str(B), float(B))
+        count = fraction(B)
         for s in self.samples():
             if s is None:
                 items.append(Note(f"… {B - SAMPLES} more samples' gradients, computed the same way"))
@@ -408,7 +412,7 @@ class _Builder:
             items.append(self.equation(Deriv(w, of=Sym("E", (s + 1,))), [mul(count, d_(l, 1), a_(l - 1, 1))],
                                        [mul(count, Num(layer.delta[s, 0]), Num(a_prev[s, 0]))],
                                        layer.grad_W_samples[s, 0, 0]))
-        mean = Const(f"1/{B}", rf"\tfrac{{1}}{{{B}}}", 1 / B)
+        mean = fraction(Fraction(1, B))
         symbolic = mul(mean, shown_sum(B, lambda s: Deriv(w, of=Sym("E", (s + 1,)))))
         numeric = mul(mean, shown_sum(B, lambda s: Num(layer.grad_W_samples[s, 0, 0])))
         if self.penalties:
@@ -422,7 +426,7 @@ class _Builder:
         if l == self.L:
             n = self.sizes[-1]
             target = self.targets()[s, j]
-            c = int(np.argmax(self.targets()[s]))  # the right class, for a loss that reads it
+            c = self.right_class(s)  # for a loss that reads it
             symbolic = self.loss.gradient_formula(a_(l, j + 1), y_(j + 1), n, self.batch,
                                                   row=(j, c, lambda k: a_(l, k + 1)))
             numeric = self.loss.gradient_formula(Num(layer.a[s, j]), Num(target), n, self.batch,
