@@ -22,8 +22,8 @@ import numpy as np
 from .classes import predicted_class
 from .dropout import draw_masks
 from .errors import Diverged
-from .network import Model, batch_rows, learn, network_info, output
-from .regularization import torch_penalty
+from .network import Model, batch_rows, forward, learn, network_info, output
+from .verify import torch_forward
 from .spec import NetSpec
 
 BACKENDS = ("engine", "torch")
@@ -59,14 +59,11 @@ def accuracy(task: str, out: np.ndarray, y: np.ndarray) -> float | None:
 
 def mean_loss(model: Model, weights, biases, x, y, batch: int = 4096) -> float:
     """E over all of x (the mean of the sample losses, plus the penalties), in chunks."""
-    from .network import forward
-
     total = 0.0
     for start in range(0, len(x), batch):
-        f = forward(model, weights, biases, x[start:start + batch], y[start:start + batch])
+        f = forward(model, weights, biases, x[start:start + batch], y[start:start + batch], input_grad=False)
         total += float(f.sample_losses.value.sum())
-    penalties = sum(float(node.value) for node in forward(model, weights, biases, x[:1], y[:1]).penalties.values())
-    return total / len(x) + penalties
+    return total / len(x) + sum(float(node.value) for node in f.penalties.values())  # the weights', once
 
 
 def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, options: TrainOptions = TrainOptions(),
@@ -154,16 +151,8 @@ def _torch_stepper(model: Model, weights, biases):
 
     def step(_weights, _biases, x, y, masks):
         optimizer.zero_grad()
-        a, z = torch.from_numpy(x), None
-        for l, (W_l, b_l, f) in enumerate(zip(W, b, model.activations)):
-            z = a @ W_l.T + b_l
-            a = f.torch(torch, z)
-            if masks is not None:
-                a = a * torch.from_numpy(masks[l])
-        target = torch.from_numpy(y)
-        loss = model.loss.torch(torch, z if model.loss.logits else a, target)
-        if model.penalties:
-            loss = loss + torch_penalty(torch, W, model.penalties)
+        masks = None if masks is None else [torch.from_numpy(m) for m in masks]
+        loss = torch_forward(torch, model, W, b, torch.from_numpy(x), torch.from_numpy(y), masks).loss
         loss.backward()
         optimizer.step()
         return loss.item(), [w.detach().numpy().copy() for w in W], [v.detach().numpy().copy() for v in b]

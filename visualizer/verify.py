@@ -13,6 +13,8 @@ absolute near zero, relative where large. torch is imported here only, and only 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .network import Model, forward
@@ -80,6 +82,36 @@ def verify(trace: Trace, *, torch: bool = True, finite_differences: bool = True)
 
 # ----- witness 1: torch autograd -----------------------------------------------------------------
 
+class TorchForward(NamedTuple):
+    zs: list  # each layer's weighted sums
+    raw: list  # f(z), before dropout's mask
+    activations: list  # a = f(z)·mask
+    loss: object  # E, the penalties included unless left out
+    terms: object  # the loss terms, batch × outputs
+
+
+def torch_forward(torch, model: Model, weights, biases, x, y, masks=None, *, penalties: bool = True) -> TorchForward:
+    """The network and its loss in torch, built as the engine builds them from the same
+    definitions (each activation's and loss's torch counterpart, dropout's masks as given, the
+    penalties added once): the witness's forward pass, and the torch backend's in training."""
+    zs, raw, activations, a = [], [], [], x
+    for l, (W_l, b_l, f) in enumerate(zip(weights, biases, model.activations)):
+        z = a @ W_l.T + b_l
+        f_z = f.torch(torch, z)
+        a = f_z if masks is None else f_z * masks[l]
+        for t in (z, a):
+            if t.requires_grad:  # not under no_grad
+                t.retain_grad()
+        zs.append(z)
+        raw.append(f_z)
+        activations.append(a)
+    out = zs[-1] if model.loss.logits else a  # a loss of logits reads z
+    loss = model.loss.torch(torch, out, y)
+    if penalties and model.penalties:
+        loss = loss + torch_penalty(torch, weights, model.penalties)
+    return TorchForward(zs, raw, activations, loss, model.loss.torch_terms(torch, out, y))
+
+
 def torch_replay(trace: Trace) -> list[dict]:
     """Redo every step of the trace in torch; one dict per step with the trace's field names.
 
@@ -102,24 +134,8 @@ def torch_replay(trace: Trace) -> list[dict]:
     b = [tensor(layer.b, True) for layer in trace.steps[0].layers]
     optimizer = model.optimizer.torch(torch, W + (b if model.train_biases else []), model.hyper)
 
-    def forward(weights, biases, masks, x, y):
-        zs, raw, activations, a = [], [], [], x
-        for W_l, b_l, f, mask in zip(weights, biases, model.activations, masks):
-            z = a @ W_l.T + b_l
-            f_z = f.torch(torch, z)
-            a = f_z * mask  # dropout with the trace's mask (all 1 without dropout)
-            for t in (z, a):
-                if t.requires_grad:  # not under no_grad
-                    t.retain_grad()
-            zs.append(z)
-            raw.append(f_z)
-            activations.append(a)
-        forward.raw = raw
-        out = zs[-1] if model.loss.logits else a  # a loss of logits reads z
-        loss = model.loss.torch(torch, out, y)
-        if model.penalties:
-            loss = loss + torch_penalty(torch, weights, model.penalties)
-        return zs, activations, loss, model.loss.torch_terms(torch, out, y)
+    def forward(weights, biases, masks, x, y, penalties=True):
+        return torch_forward(torch, model, weights, biases, x, y, masks, penalties=penalties)
 
     def derivative(f, z):
         """f'(z) from torch autograd: the gradient of Σ f(z), element by element; for an activation
@@ -136,10 +152,7 @@ def torch_replay(trace: Trace) -> list[dict]:
         for s in range(len(x)):
             Ws = [t.detach().clone().requires_grad_(True) for t in W]
             bs = [t.detach().clone().requires_grad_(True) for t in b]
-            loss = forward(Ws, bs, [m[s:s + 1] for m in masks], x[s:s + 1], y[s:s + 1])[2]
-            if model.penalties:  # forward adds them; this is Eₛ alone
-                loss = loss - torch_penalty(torch, Ws, model.penalties)
-            loss.backward()
+            forward(Ws, bs, [m[s:s + 1] for m in masks], x[s:s + 1], y[s:s + 1], penalties=False).loss.backward()
             grads[0].append([t.grad for t in Ws])
             grads[1].append([t.grad[None] for t in bs])
         return ([torch.stack([g[l] for g in grads[0]]) for l in range(len(W))],
@@ -167,8 +180,7 @@ def torch_replay(trace: Trace) -> list[dict]:
             samples_W, samples_b = per_sample(masks, x, y)
         else:  # not recorded (a batch of one, or too large): nothing to redo
             samples_W = samples_b = [np.zeros(0)] * len(W)
-        zs, activations, loss, terms = forward(W, b, masks, x, y)
-        raw = forward.raw
+        zs, raw, activations, loss, terms = forward(W, b, masks, x, y)
         loss.backward()
         with torch.no_grad():  # at the weights the step started from
             penalties = {p.name: torch_penalty(torch, W, [(p, lam)]).item() for p, lam in model.penalties}
@@ -200,7 +212,7 @@ def torch_replay(trace: Trace) -> list[dict]:
         previous = [(layer["W_new"].numpy(), layer["b_new"].numpy()) for layer in layers]
         with torch.no_grad():
             loss_after = forward([tensor(layer.W_new) for layer in step.layers],
-                                 [tensor(layer.b_new) for layer in step.layers], masks, x, y)[2]
+                                 [tensor(layer.b_new) for layer in step.layers], masks, x, y).loss
         steps.append({
             "penalties": penalties,
             "loss": loss.item(),
@@ -247,14 +259,11 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
     worst = _Worst(tolerance)
     for step in trace.steps:
         x, y = trace.input[trace.rows(step)], trace.target[trace.rows(step)]  # the step's batch
-        if trace.network.rule == "perceptron":
-            # the rule's slope is a convention (the step's taken as 1), not the derivative of E,
-            # which is 0 or none: differences of E cannot check it (torch's straight-through can)
-            worst.skipped += sum(layer.W.size + layer.b.size + layer.z.size for layer in step.layers)
-            continue
-        if model.loss.conventional is not None and model.loss.conventional(step.layers[-1].a, y).any():
-            # a saturated output: the loss's slope there is torch's convention (a floor), not the
-            # derivative of E, so differences of E cannot check this step
+        # Where the slope used is a convention rather than the derivative of E, differences of E
+        # cannot check the step (torch can): the perceptron rule takes the step's slope as 1 (E's
+        # is 0 or none), and at a saturated output a loss may use torch's floor (Loss.conventional).
+        if trace.network.rule == "perceptron" or (model.loss.conventional is not None
+                                                  and model.loss.conventional(step.layers[-1].a, y).any()):
             worst.skipped += sum(layer.W.size + layer.b.size + layer.z.size for layer in step.layers)
             continue
         weights = [np.array(layer.W) for layer in step.layers]
