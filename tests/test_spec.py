@@ -112,3 +112,11 @@ def test_broken_toml_names_the_file(tmp_path):
     path.write_text("sizes = [2, 3\n")
     with pytest.raises(UsageError, match="bad.toml: not valid TOML"):
         spec_from_toml(path)
+
+
+def test_a_bare_shape_is_told_from_a_preset_with_the_same_name():
+    from visualizer.spec import is_bare_shape
+
+    assert is_bare_shape(load_spec("784-16-10")) and is_bare_shape(load_spec("2-4-1").with_overrides(loss="mae"))
+    assert not is_bare_shape(load_spec("2-3-1"))  # the preset, with its own weights
+    assert not is_bare_shape(load_spec("xor"))

@@ -72,12 +72,13 @@ def test_a_diverging_run_stops_and_says_why():
 
 def test_saved_model_loads_anywhere_a_net_is_accepted(tmp_path):
     x, y = toy()
-    spec = classifier()
+    spec = classifier(dropout=0.2, l2=0.01)
     result = fit(spec, "multiclass", x, y, options=TrainOptions(epochs=2, batch_size=16))
     path = save_model(tmp_path / "m.safetensors", spec, result.weights, result.biases,
                       trained_on={"dataset": "toy", "classes": ["a", "b", "c"]})
     loaded = load_spec(str(path))
     assert loaded.sizes == spec.sizes and loaded.activations == spec.activations and loaded.loss == spec.loss
+    assert (loaded.dropout, loaded.l2, loaded.rule, loaded.optimizer) == (0.2, 0.01, "backprop", spec.optimizer)
     for a, b in zip(loaded.weights, result.weights):
         np.testing.assert_array_equal(a, b)
     assert read_model(path)[0]["trained_on"]["classes"] == ["a", "b", "c"]

@@ -38,7 +38,7 @@ def save_model(path, spec, weights, biases, *, trained_on: dict | None = None) -
         "format": FORMAT, "name": spec.name, "description": spec.description, "sizes": list(spec.sizes),
         "activations": list(spec.activations), "loss": spec.loss, "optimizer": dict(spec.optimizer),
         "seed": spec.seed, "train_biases": spec.train_biases, "l1": spec.l1, "l2": spec.l2,
-        "dropout": spec.dropout, "trained_on": trained_on or {},
+        "dropout": spec.dropout, "rule": spec.rule, "trained_on": trained_on or {},
     }
     with atomic_target(path) as tmp:
         save_file(state_dict(weights, biases), str(tmp), metadata={"backprop": json.dumps(description)})
@@ -96,7 +96,8 @@ def spec_from_model(path):
             sizes=tuple(description["sizes"]), activations=tuple(description["activations"]),
             loss=description["loss"], optimizer=dict(description["optimizer"]), seed=description["seed"],
             train_biases=description["train_biases"], weights=tuple(weights), biases=tuple(biases),
-            l1=description.get("l1", 0.0), l2=description.get("l2", 0.0),
+            l1=description.get("l1", 0.0), l2=description.get("l2", 0.0), dropout=description.get("dropout", 0.0),
+            rule=description.get("rule", "backprop"),
         )
     except UsageError as err:
         raise UsageError(f"{path}: {err}") from None
@@ -108,11 +109,6 @@ def spec_from_model(path):
                          f"model again with backprop train --save") from None
 
 
-def trained_on(path) -> dict:
-    """What the model was trained on: {"dataset", "task", "classes", "image_shape"} (may be empty)."""
-    return read_model(path)[0].get("trained_on", {})
-
-
 # ----- torch.nn.Sequential ---------------------------------------------------------------------
 
 def to_torch(spec, weights, biases):
@@ -122,10 +118,9 @@ def to_torch(spec, weights, biases):
     from .activations import get_activation
 
     modules = []
-    for l, (W, name) in enumerate(zip(weights, spec.activations)):
-        linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=torch.float64)
-        modules.append(linear)
-        modules.append(_activation_module(get_activation(name)))
+    for W, name in zip(weights, spec.activations):
+        modules += [torch.nn.Linear(W.shape[1], W.shape[0], dtype=torch.float64),
+                    _activation_module(get_activation(name, spec.rule))]
     net = torch.nn.Sequential(*modules)
     net.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in state_dict(weights, biases).items()})
     return net

@@ -195,6 +195,12 @@ def spec_from_toml(path: Path) -> NetSpec:
         raise UsageError(f"{path}: {err}") from None
 
 
+def is_bare_shape(spec: NetSpec) -> bool:
+    """Whether the spec is a shape as typed (784-16-10): no preset, file or model chose its
+    loss, optimizer or weights, so a command may choose them for its task."""
+    return bool(re.fullmatch(r"[\d\s-]+", spec.name)) and not spec.description and spec.weights is None
+
+
 def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
     """A spec from a parsed TOML table (the fields of docs/network-spec.md)."""
     for key in table:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import click
 
-from .cli import net_options
+from .options import net_options
 from .errors import UsageError
-from .spec import NetSpec
+from .spec import NetSpec, is_bare_shape
 
 # the output activation and loss each task trains with, unless the spec or an option says otherwise
 MIN_EPOCHS, MIN_STEPS = 20, 1_000  # the default length of training: enough steps for a small data set too
@@ -118,7 +118,7 @@ def fit_to_data(spec: NetSpec, dataset, explicit: dict) -> NetSpec:
         what = f"{dataset.n_outputs} classes" if dataset.task == "multiclass" else f"{dataset.n_outputs} output(s)"
         raise UsageError(f"{dataset.name} needs {what}, but the network's output layer has {spec.sizes[-1]} "
                          f"neurons; use --net {shape}")
-    if re.fullmatch(r"[\d\s-]+", spec.name):  # a bare shape: the task decides the output and the loss
+    if is_bare_shape(spec):  # the task decides the output and the loss
         output, loss = TASK_DEFAULTS[dataset.task]
         if dataset.task == "binary" and spec.sizes[-1] == 2:
             output, loss = TASK_DEFAULTS["multiclass"]
