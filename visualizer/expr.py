@@ -3,7 +3,7 @@
 A formula such as `w₁₁x₁ + w₁₂x₂ + b₁` or `0.15·0.05 + 0.2·0.1 + 0.35` is a small tree of
 `Expr` nodes. The same tree prints as plain text (Unicode sub- and superscripts) or as LaTeX,
 and a tree of numbers can be evaluated *from the numbers as displayed*: that is how explain
-proves that every line it shows can be redone by hand (see `honest_digits`). The activation,
+proves that every line it shows can be redone by hand (see `explain/digits.py`). The activation,
 loss and optimizer definitions build their formulas from these nodes, so each formula is
 written once and printed everywhere.
 """
@@ -426,36 +426,3 @@ def mul(*factors: Expr) -> Expr:
     """A product; products inside it are flattened (a·(b·c) is a·b·c)."""
     flat = tuple(g for f in factors for g in (f.factors if isinstance(f, Mul) else (f,)))
     return flat[0] if len(flat) == 1 else Mul(flat)
-
-
-def unit(value: float, digits: int) -> float:
-    """One unit of the last digit `value` shows at `digits` significant figures."""
-    if value == 0 or not math.isfinite(value):
-        return 10.0 ** -digits
-    return 10.0 ** (math.floor(math.log10(abs(shown_value(value, digits)))) - digits + 1)
-
-
-def honest_digits(numeric: list[Expr], result: float, digits: int, most: int = 17) -> int:
-    """The fewest digits for a line's numbers, from `digits` up, at which every numeric form,
-    recomputed from its numbers as shown, gives the result as shown (at `digits`, zeros kept)
-    to within one unit of its last digit.
-
-    Lines with left-out terms cannot be recomputed and keep `digits`.
-    """
-    shown, tolerance = shown_value(result, digits), unit(result, digits) * (1 + 1e-9)
-    for k in range(digits, most + 1):
-        values = [_redone(e, k) for e in numeric]
-        if any(math.isnan(v) for v in values):
-            return digits
-        if all(abs(v - shown) <= tolerance for v in values):
-            return k
-    return most
-
-
-def _redone(form: Expr, digits: int) -> float:
-    """The form's value from its numbers at `digits`; infinite where those numbers break it (at
-    one digit 0.999 shows as 1, and 1 − 0.999ᵗ as a divisor becomes 0), so more digits are tried."""
-    try:
-        return form.evaluate(Style("text", digits))
-    except (ZeroDivisionError, ValueError, OverflowError):
-        return math.inf

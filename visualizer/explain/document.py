@@ -4,7 +4,7 @@ The document is a list of sections of equations, tables and notes, independent o
 format (text, markdown and LaTeX print the same document). Every number comes from the Trace;
 each equation is written symbolically, then with its numbers, then its result, and is shown at
 the fewest digits (from --precision up) at which a reader who redoes it from the numbers on
-the page gets the result on the page (`expr.honest_digits`). Large layers are elided: a few
+the page gets the result on the page (`digits.honest_digits`). Large layers are elided: a few
 neurons in full, then a note saying how many more.
 """
 
@@ -15,12 +15,13 @@ from fractions import Fraction
 
 from ..activations import get_activation
 from ..classes import class_indices
-from ..expr import ONE, SUP, Const, fraction, Deriv, Expr, Num, Style, Sub, Sym, SumOver, add, honest_digits, mul
+from ..expr import ONE, SUP, Const, Deriv, Expr, Num, Style, Sub, Sym, SumOver, add, fraction, mul
 from ..losses import get_loss
 from ..optimizers import DERIVED, formulas, get_optimizer
 from ..regularization import strengths
 from ..style import DEFAULT_DIGITS, format_display, pick
 from ..trace import Step, Trace
+from .digits import honest_digits
 from .notation import E, a_, b_, d_, m_, shown_sum, w_, x_, y_, z_
 from ..texify import latex_text
 
