@@ -59,7 +59,6 @@ def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, 
       backprop train --net 2-4-1 --data xor --save xor.safetensors
       explain --net xor.safetensors --input 1,0 --target 1
     """
-    import numpy as np
     from click.core import ParameterSource
 
     from .data import load_dataset, validation_split
@@ -92,9 +91,7 @@ def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, 
     if epochs is None:
         epochs = max(MIN_EPOCHS, -(-MIN_STEPS // -(-len(x_train) // batch_size)))
     options = TrainOptions(epochs=epochs, batch_size=batch_size, early_stopping=early_stopping, backend=backend)
-    # a run that overflows is stopped by fit's own check with one line (errors.Diverged); numpy's
-    # "RuntimeWarning: overflow encountered" lines before it would only bury that line
-    with _Progress(epochs, dataset.task) as progress, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with _Progress(epochs, dataset.task) as progress:
         result = fit(spec, dataset.task, x_train, y_train, x_val, y_val, options, progress=progress.update)
     written = _report(spec, dataset, result, folder)
     if save:

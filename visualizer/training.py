@@ -92,7 +92,10 @@ def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, opti
             if progress:
                 progress(epoch, i + 1, per_epoch, loss)
         result.seconds += time.perf_counter() - started
-        summary = _measure(model, task, weights, biases, x_train, y_train, x_val, y_val)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a loss that runs away is caught here
+            summary = _measure(model, task, weights, biases, x_train, y_train, x_val, y_val)
+        if not np.isfinite(summary["train_loss"]):  # the last step's update: no step loss has seen it yet
+            raise Diverged(index, summary["train_loss"], spec.optimizer["lr"], f" (epoch {epoch})")
         history["epoch"].append(epoch)
         for key, value in summary.items():
             history[key].append(value)

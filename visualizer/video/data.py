@@ -15,6 +15,7 @@ from pathlib import Path
 
 from visualizer.errors import UsageError
 from visualizer.network import run
+from visualizer.options import MAX_STEPS
 from visualizer.spec import load_spec
 from visualizer.trace import Trace
 
@@ -31,8 +32,8 @@ def load_trace() -> Trace:
                                  f"explain --format json -o FILE") from None
             return Trace.from_json(text)
         steps = os.environ.get("BACKPROP_STEPS", "1")
-        if not steps.isdigit() or not 1 <= int(steps) <= 100_000:
-            raise UsageError(f"BACKPROP_STEPS must be a whole number of steps from 1 to 100000, got {steps!r}")
+        if not steps.isdigit() or not 1 <= int(steps) <= MAX_STEPS:
+            raise UsageError(f"BACKPROP_STEPS must be a whole number of steps from 1 to {MAX_STEPS}, got {steps!r}")
         return run(load_spec(os.environ.get("BACKPROP_NET", "2-3-1")), int(steps))
     except UsageError as err:
         print(f"backprop scenes: error: {err}", file=sys.stderr)
