@@ -1,6 +1,6 @@
 """Time one recorded training step: our engine against torch autograd and a scalar engine.
 
-A step here is what `visualizer.network.run(spec, steps=1)` does: forward, loss, backward,
+A step here is what `visualizer.network.mlp.run(spec, steps=1)` does: forward, loss, backward,
 the SGD update, and the loss again with the new weights, RECORDING every intermediate
 (W, b, z, a, δ = ∂E/∂z, ∂E/∂W, ∂E/∂b, new W, new b) for the renderers. Recording is part
 of the cost, so torch copies out the same arrays; the scalar engine keeps every value and
@@ -35,8 +35,8 @@ import time
 import numpy as np
 import torch
 
-from visualizer.network import run
-from visualizer.spec import NetSpec, load_spec, spec_from_table
+from visualizer.network.mlp import run
+from visualizer.network.spec import NetSpec, load_spec, spec_from_table
 
 REL_TOL = 1e-9
 SCALAR_SLOW_S = 30.0  # above this per step, one timed repeat of the scalar engine is enough

@@ -10,8 +10,8 @@ story: forward, loss, backward, update. Not part of the tool; only timed.
 
 from manim import BLACK, DOWN, UP, WHITE, Circle, Create, FadeOut, Line, MathTex, Scene, Transform, Write
 
-from visualizer.network import run
-from visualizer.spec import load_spec
+from visualizer.network.mlp import run
+from visualizer.network.spec import load_spec
 
 
 class NaiveLecture(Scene):

@@ -6,7 +6,7 @@ The target: an epoch with the engine takes no longer than the same epoch in torc
 depend on what the pixels show, and nothing is downloaded); batches of 64, Adam with η = 1e-3,
 sigmoid hidden layer, softmax output with cross-entropy.
 
-  engine          visualizer.training.fit(..., epochs=1): the engine's forward, backward and
+  engine          visualizer.training.loop.fit(..., epochs=1): the engine's forward, backward and
                   Adam step for each of the 938 mini-batches (the seconds it reports exclude the
                   evaluation after the epoch).
   torch float64   the identical network and optimizer in torch, float64 like the engine: the
@@ -29,8 +29,8 @@ import numpy as np
 import torch
 
 from _common import repeats_from, versions_line
-from visualizer.spec import spec_from_table
-from visualizer.training import TrainOptions, fit
+from visualizer.network.spec import spec_from_table
+from visualizer.training.loop import TrainOptions, fit
 
 N, BATCH, LR = 60_000, 64, 1e-3
 

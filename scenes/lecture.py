@@ -13,19 +13,19 @@ import os
 from manim import (DOWN, LEFT, RIGHT, UP, WHITE, Create, FadeIn, FadeOut, Group, Indicate, LaggedStart, Scene, Text,
                    Transform, VGroup, Write)
 
-from visualizer.activations import get_activation
-from visualizer.explain.notation import a_, d_, w_
+from visualizer.functions.activations import get_activation
+from visualizer.render.explain.notation import a_, d_, w_
 from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, format_display
-from visualizer.video.animations import (backward_layer, build_network, delta_tags, focus_on, forward_layer,
+from visualizer.render.video.animations import (backward_layer, build_network, delta_tags, focus_on, forward_layer,
                                          gradient_tags, update_edges)
-from visualizer.video.data import load_trace
-from visualizer.video.encoding import use_faster_preset
-from visualizer.video.formulas import (BOTTOM, FULL_WIDTH, Board, equation_tex, equations, fit_above_equations,
+from visualizer.render.video.data import load_trace
+from visualizer.render.video.encoding import use_faster_preset
+from visualizer.render.video.formulas import (BOTTOM, FULL_WIDTH, Board, equation_tex, equations, fit_above_equations,
                                       reveal)
-from visualizer.video.network_mobject import NetworkMobject
-from visualizer.video.neuron_mobject import NeuronCloseup
-from visualizer.video.notes import speaker_notes
-from visualizer.video.plots import activation_plot, has_output_field, loss_axes, output_fields, prediction_vs_target
+from visualizer.render.video.network_mobject import NetworkMobject
+from visualizer.render.video.neuron_mobject import NeuronCloseup
+from visualizer.render.video.notes import speaker_notes
+from visualizer.render.video.plots import activation_plot, has_output_field, loss_axes, output_fields, prediction_vs_target
 
 
 use_faster_preset()

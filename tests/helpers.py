@@ -4,7 +4,7 @@
 autograd in float64 from the same seeded inputs, and compares the forward value and every
 input's gradient with separate tolerances. It backpropagates a non-trivial scalar,
 Σ out ⊙ R with R random, so the upstream gradient is not all ones and a wrong local
-derivative cannot hide behind it. Network-level comparisons go through visualizer.verify,
+derivative cannot hide behind it. Network-level comparisons go through visualizer.network.verify,
 which compares every Trace field against torch the same way.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from visualizer.engine import Node
+from visualizer.core.engine import Node
 
 
 def compare_with_torch(ours, theirs, *shapes, seed=0, low=-2.0, high=2.0, forward_tol=1e-12, grad_tol=1e-12):
@@ -39,7 +39,7 @@ def compare_with_torch(ours, theirs, *shapes, seed=0, low=-2.0, high=2.0, forwar
 def fit_loss(table: dict, rng: np.random.Generator) -> dict:
     """Make a drawn spec table valid: softmax only at an output of 2 or more, and the output and
     targets its loss needs."""
-    from visualizer.activations import get_activation
+    from visualizer.functions.activations import get_activation
 
     def mixing(name):
         return get_activation(name).output_only

@@ -38,12 +38,12 @@ ROOT_SKIP = pytest.mark.skipif(IS_ROOT, reason="runs as root, where file permiss
 def _render_tools_missing(slides: bool = False) -> str:
     """Why `backprop render` stops before reading its options (no LaTeX, no reveal.js), or ""."""
     from visualizer.errors import UsageError
-    from visualizer.video.render import check_tools
+    from visualizer.render.video.render import check_tools
 
     try:
         check_tools()
         if slides:
-            from visualizer.video.slides import check_slides_tools
+            from visualizer.render.video.slides import check_slides_tools
 
             check_slides_tools()
     except UsageError as err:
@@ -104,8 +104,8 @@ def make_files(tmp: Path) -> None:
     # models: random bytes, a safetensors file that is not ours, a real one cut short, bad metadata
     from safetensors.numpy import save_file
 
-    from visualizer.model_io import save_model
-    from visualizer.spec import load_spec
+    from visualizer.network.model_io import save_model
+    from visualizer.network.spec import load_spec
 
     (tmp / "corrupt.safetensors").write_bytes(np.random.default_rng(0).bytes(300))
     save_file({"weight": np.zeros((2, 2))}, str(tmp / "foreign.safetensors"))
@@ -512,7 +512,7 @@ SPEC_TEXTS = st.one_of(
 
 def run_explain(argv: list[str]) -> tuple[int, str]:
     """`explain argv` in this process: its exit status and stderr."""
-    from visualizer.cli import _run, explain
+    from visualizer.cli.main import _run, explain
 
     err, out = io.StringIO(), io.StringIO()
     saved = sys.argv

@@ -12,12 +12,12 @@ import pytest
 import torch
 
 from helpers import compare_with_torch
-from visualizer.activations import SOFTMAX
-from visualizer.explain import Options, build_document
-from visualizer.explain.text import make_console, print_document
-from visualizer.network import run
-from visualizer.spec import load_spec, spec_from_table
-from visualizer.verify import verify
+from visualizer.functions.activations import SOFTMAX
+from visualizer.render.explain import Options, build_document
+from visualizer.render.explain.text import make_console, print_document
+from visualizer.network.mlp import run
+from visualizer.network.spec import load_spec, spec_from_table
+from visualizer.network.verify import verify
 
 BIN = Path(sys.executable).parent
 

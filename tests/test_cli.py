@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from visualizer.trace import Trace
+from visualizer.network.trace import Trace
 
 BIN = Path(sys.executable).parent
 
@@ -94,7 +94,7 @@ def test_verify_command_reports_each_witness():
 
 def test_explain_without_verification_imports_neither_torch_nor_manim():
     code = (
-        "import sys; from visualizer.cli import explain_main; sys.argv = ['explain', '--no-verify'];\n"
+        "import sys; from visualizer.cli.main import explain_main; sys.argv = ['explain', '--no-verify'];\n"
         "try: explain_main()\nexcept SystemExit: pass\n"
         "print('torch' in sys.modules, 'manim' in sys.modules)"
     )
@@ -125,9 +125,9 @@ def test_a_mismatch_is_loud_and_fails():
     # σ'(z) made wrong inside the explain process: the verdict says ✗ and the exit status is 1
     code = (
         "import dataclasses, sys\n"
-        "from visualizer import activations\n"
+        "from visualizer.functions import activations\n"
         "activations.ACTIVATIONS['sigmoid'] = dataclasses.replace(activations.SIGMOID, derivative=lambda z, a: a)\n"
-        "from visualizer.cli import explain_main\n"
+        "from visualizer.cli.main import explain_main\n"
         "sys.argv = ['explain', '--net', '2-3-1']\n"
         "explain_main()\n"
     )

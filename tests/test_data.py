@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from visualizer.data import DATASETS, Dataset, load_dataset, validation_split
-from visualizer.data import download as download_module
-from visualizer.data import idx as idx_module
-from visualizer.data.images import FILES
-from visualizer.data.prepare import scale
+from visualizer.training.data import DATASETS, Dataset, load_dataset, validation_split
+from visualizer.training.data import download as download_module
+from visualizer.training.data import idx as idx_module
+from visualizer.training.data.images import FILES
+from visualizer.training.data.prepare import scale
 from visualizer.errors import UsageError
 
 SYNTHETIC = {  # name: (task, classes, features)

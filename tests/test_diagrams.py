@@ -11,11 +11,11 @@ import pytest
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Circle
 
-from visualizer.diagrams import draw, save
-from visualizer.diagrams.tikz import tikz_network
-from visualizer.layout import computation_graph, neuron_graph
-from visualizer.network import run
-from visualizer.spec import load_spec
+from visualizer.render.diagrams import draw, save
+from visualizer.render.diagrams.tikz import tikz_network
+from visualizer.render.layout import computation_graph, neuron_graph
+from visualizer.network.mlp import run
+from visualizer.network.spec import load_spec
 from visualizer.style import format_number
 
 

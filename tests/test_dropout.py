@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 import torch
 
-from visualizer.dropout import draw_masks
+from visualizer.functions.dropout import draw_masks
 from visualizer.errors import UsageError
-from visualizer.explain import Options, build_document
-from visualizer.explain.text import make_console, print_document
-from visualizer.layout import neuron_graph
-from visualizer.network import predict, run
-from visualizer.spec import load_spec
-from visualizer.trace import Trace
-from visualizer.verify import verify
+from visualizer.render.explain import Options, build_document
+from visualizer.render.explain.text import make_console, print_document
+from visualizer.render.layout import neuron_graph
+from visualizer.network.mlp import predict, run
+from visualizer.network.spec import load_spec
+from visualizer.network.trace import Trace
+from visualizer.network.verify import verify
 
 
 def test_masks_are_seeded_inverted_and_only_in_hidden_layers():

@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from helpers import compare_with_torch
-from visualizer.activations import ACTIVATIONS
-from visualizer.engine import EngineError, Node
+from visualizer.functions.activations import ACTIVATIONS
+from visualizer.core.engine import EngineError, Node
 
 M, N, K = 3, 4, 5
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from visualizer.evaluation import evaluate, report_table
+from visualizer.training.evaluation import evaluate, report_table
 from visualizer.style import format_number
 
 # 6 samples of 3 classes; predicted 0 0 1 | 1 2 | 2 (rows of the confusion matrix are actual)

@@ -17,18 +17,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visualizer.activations import ACTIVATIONS
-from visualizer.explain import Options, build_document
-from visualizer.explain.document import Equation, Section
-from visualizer.explain.latex import render_latex
-from visualizer.explain.markdown import render_markdown
-from visualizer.explain.text import equation_parts, make_console, print_document
-from visualizer.losses import LOSSES
-from visualizer.network import run
-from visualizer.optimizers import OPTIMIZERS
+from visualizer.functions.activations import ACTIVATIONS
+from visualizer.render.explain import Options, build_document
+from visualizer.render.explain.document import Equation, Section
+from visualizer.render.explain.latex import render_latex
+from visualizer.render.explain.markdown import render_markdown
+from visualizer.render.explain.text import equation_parts, make_console, print_document
+from visualizer.functions.losses import LOSSES
+from visualizer.network.mlp import run
+from visualizer.functions.optimizers import OPTIMIZERS
 
 from helpers import fit_loss
-from visualizer.spec import load_spec, spec_from_table
+from visualizer.network.spec import load_spec, spec_from_table
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from visualizer.errors import UsageError
-from visualizer.explain import Options, build_document
-from visualizer.explain.text import make_console, print_document
-from visualizer.network import batch_rows, run
-from visualizer.spec import load_spec
-from visualizer.verify import verify
+from visualizer.render.explain import Options, build_document
+from visualizer.render.explain.text import make_console, print_document
+from visualizer.network.mlp import batch_rows, run
+from visualizer.network.spec import load_spec
+from visualizer.network.verify import verify
 
 DATA = {"input": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8], [0.9, 1.0]], "target": [[0], [1], [1], [0], [1]]}
 

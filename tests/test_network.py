@@ -5,10 +5,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from visualizer import activations, losses
-from visualizer.network import predict, run
-from visualizer.spec import load_spec
-from visualizer.verify import check_against_torch, check_finite_differences, verify
+from visualizer.functions import activations, losses
+from visualizer.network.mlp import predict, run
+from visualizer.network.spec import load_spec
+from visualizer.network.verify import check_against_torch, check_finite_differences, verify
 
 
 def test_mazur_reproduces_the_published_first_step():
@@ -96,7 +96,7 @@ def test_relu_kinks_are_skipped_not_failed():
     (1.0, float("nan"), False),
 ])
 def test_comparison_rule(ours, reference, passed):
-    from visualizer.verify import _Worst
+    from visualizer.network.verify import _Worst
 
     worst = _Worst(1e-12)
     worst.add("x", ours, reference)

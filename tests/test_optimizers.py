@@ -5,12 +5,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from visualizer import optimizers
+from visualizer.functions import optimizers
 from visualizer.errors import UsageError
-from visualizer.network import run
-from visualizer.spec import load_spec
-from visualizer.trace import Trace
-from visualizer.verify import check_against_torch
+from visualizer.network.mlp import run
+from visualizer.network.spec import load_spec
+from visualizer.network.trace import Trace
+from visualizer.network.verify import check_against_torch
 
 
 @pytest.mark.parametrize("name", sorted(optimizers.OPTIMIZERS))
@@ -86,17 +86,17 @@ def test_state_round_trips_through_json():
 def test_bad_settings_say_what_is_allowed(settings, message):
     table = {"sizes": [2, 1], "optimizer": settings}
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
-        from visualizer.spec import spec_from_table
+        from visualizer.network.spec import spec_from_table
         spec_from_table(table)
 
 
 def test_the_help_lists_every_optimizer_loss_and_activation():
     from click.testing import CliRunner
 
-    from visualizer.cli import explain
+    from visualizer.cli.main import explain
 
-    from visualizer.activations import ACTIVATIONS
-    from visualizer.losses import LOSSES
+    from visualizer.functions.activations import ACTIVATIONS
+    from visualizer.functions.losses import LOSSES
 
     shown = " ".join(CliRunner().invoke(explain, ["--help"], terminal_width=200).output.split())
     for name in [*optimizers.OPTIMIZERS, *LOSSES, *ACTIVATIONS]:
@@ -106,18 +106,18 @@ def test_the_help_lists_every_optimizer_loss_and_activation():
 def test_the_functions_page_is_generated_from_the_definitions():
     from pathlib import Path
 
-    from visualizer.reference import render_reference
+    from visualizer.functions.docs_page import render_reference
 
     page = Path(__file__).resolve().parent.parent / "docs" / "functions.md"
     assert page.read_text(encoding="utf-8") == render_reference(), \
-        "docs/functions.md is stale: .venv/bin/python -m visualizer.reference > docs/functions.md"
+        "docs/functions.md is stale: .venv/bin/python -m visualizer.functions.docs_page > docs/functions.md"
 
 
 def test_each_torch_name_is_what_the_definition_calls():
     import inspect
 
-    from visualizer.activations import ACTIVATIONS
-    from visualizer.losses import LOSSES
+    from visualizer.functions.activations import ACTIVATIONS
+    from visualizer.functions.losses import LOSSES
 
     for definition in [*ACTIVATIONS.values(), *LOSSES.values(), *optimizers.OPTIMIZERS.values()]:
         if definition.torch_name.startswith("torch"):

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from visualizer.errors import UsageError
-from visualizer.explain import Options, build_document, verification_line
-from visualizer.explain.text import make_console, print_document
-from visualizer.network import run
-from visualizer.spec import load_spec
-from visualizer.verify import verify
+from visualizer.render.explain import Options, build_document, verification_line
+from visualizer.render.explain.text import make_console, print_document
+from visualizer.network.mlp import run
+from visualizer.network.spec import load_spec
+from visualizer.network.verify import verify
 
 
 def text_of(trace):

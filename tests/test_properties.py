@@ -6,14 +6,14 @@ import numpy as np
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from visualizer.activations import ACTIVATIONS
+from visualizer.functions.activations import ACTIVATIONS
 from visualizer.errors import Diverged
-from visualizer.initializers import INITIALIZERS
-from visualizer.losses import LOSSES
-from visualizer.network import run
-from visualizer.optimizers import OPTIMIZERS
-from visualizer.spec import spec_from_table
-from visualizer.verify import check_against_torch, check_finite_differences
+from visualizer.functions.initializers import INITIALIZERS
+from visualizer.functions.losses import LOSSES
+from visualizer.network.mlp import run
+from visualizer.functions.optimizers import OPTIMIZERS
+from visualizer.network.spec import spec_from_table
+from visualizer.network.verify import check_against_torch, check_finite_differences
 
 from helpers import fit_loss
 

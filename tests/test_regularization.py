@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from visualizer.network import run
-from visualizer.spec import load_spec
-from visualizer.trace import Trace
-from visualizer.verify import verify
+from visualizer.network.mlp import run
+from visualizer.network.spec import load_spec
+from visualizer.network.trace import Trace
+from visualizer.network.verify import verify
 
 
 def test_penalties_are_their_own_terms_of_the_loss_and_the_gradient():

@@ -17,10 +17,10 @@ def test_verify_fails_loudly_when_engine_and_torch_disagree():
     code = (
         "import dataclasses, sys\n"
         "import numpy as np\n"
-        "from visualizer import activations\n"
+        "from visualizer.functions import activations\n"
         "activations.ACTIVATIONS['relu'] = dataclasses.replace(activations.RELU,\n"
         "    derivative=lambda z, a: (z > 0) * 1.001)\n"
-        "from visualizer.cli import backprop_main\n"
+        "from visualizer.cli.main import backprop_main\n"
         "sys.argv = ['backprop', 'verify', '--net', '3-4-4-2', '--activation', 'relu', '--steps', '3']\n"
         "backprop_main()\n"
     )

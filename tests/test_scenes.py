@@ -4,9 +4,9 @@ import pytest
 
 pytest.importorskip("manim")
 
-from visualizer.video.network_mobject import NetworkMobject  # noqa: E402
-from visualizer.network import run  # noqa: E402
-from visualizer.spec import load_spec  # noqa: E402
+from visualizer.render.video.network_mobject import NetworkMobject  # noqa: E402
+from visualizer.network.mlp import run  # noqa: E402
+from visualizer.network.spec import load_spec  # noqa: E402
 from visualizer.style import format_display  # noqa: E402
 
 
@@ -79,8 +79,8 @@ def test_render_without_latex_says_what_to_install(tmp_path):
 
 
 def test_scene_equations_are_explains():
-    from visualizer.explain.markdown import equation_latex
-    from visualizer.video.formulas import equation_tex, equations
+    from visualizer.render.explain.markdown import equation_latex
+    from visualizer.render.video.formulas import equation_tex, equations
 
     trace = run(load_spec("mazur"))
     forward = equations(trace, "forward")
@@ -108,7 +108,7 @@ def test_every_beat_runs(tmp_path, scene):
 
 
 def test_long_equations_go_on_lines_of_their_own_under_the_first_equals():
-    from visualizer.video.formulas import equation_tex, equations
+    from visualizer.render.video.formulas import equation_tex, equations
 
     eq = equations(run(load_spec("3-4-4-2")), "forward")["z₁⁽¹⁾"]
     wide = equation_tex(eq, width=100)
@@ -121,7 +121,7 @@ def test_long_equations_go_on_lines_of_their_own_under_the_first_equals():
 
 
 def test_neuron_closeup_shows_the_numbers_of_the_equation():
-    from visualizer.video.neuron_mobject import NeuronCloseup
+    from visualizer.render.video.neuron_mobject import NeuronCloseup
 
     trace = run(load_spec("2-3-1"))
     mob = NeuronCloseup(trace)
@@ -135,7 +135,7 @@ def test_neuron_closeup_shows_the_numbers_of_the_equation():
 
 
 def test_larger_networks_show_numbers_only_where_the_beat_focuses():
-    from visualizer.video.animations import delta_tags, gradient_tags
+    from visualizer.render.video.animations import delta_tags, gradient_tags
 
     small, large = run(load_spec("2-3-1")), run(load_spec("3-4-4-2"))
     mob = NetworkMobject(small, values=None)
@@ -155,7 +155,7 @@ def test_larger_networks_show_numbers_only_where_the_beat_focuses():
 def test_output_field_for_two_inputs_and_one_output():
     import numpy as np
 
-    from visualizer.video.plots import FIELD_PIXELS, has_output_field, output_fields
+    from visualizer.render.video.plots import FIELD_PIXELS, has_output_field, output_fields
 
     assert has_output_field(run(load_spec("2-3-1"))) and not has_output_field(run(load_spec("3-4-4-2")))
     assert not has_output_field(run(load_spec("mazur")))  # two outputs
@@ -168,7 +168,7 @@ def test_output_field_for_two_inputs_and_one_output():
 
 
 def test_speaker_notes_are_explains_numbers():
-    from visualizer.video.notes import speaker_notes
+    from visualizer.render.video.notes import speaker_notes
 
     trace = run(load_spec("mazur"))
     notes = speaker_notes(trace, "NeuronDotProduct").splitlines()
@@ -181,7 +181,7 @@ def test_speaker_notes_are_explains_numbers():
 def test_slides_template_loads_nothing_from_the_network():
     import re
 
-    from visualizer.video.slides import check_slides_tools, offline_template
+    from visualizer.render.video.slides import check_slides_tools, offline_template
 
     check_slides_tools()
     template = offline_template()

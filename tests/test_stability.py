@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from helpers import fit_loss
-from visualizer.activations import ACTIVATIONS
-from visualizer.losses import LOSSES
-from visualizer.network import run
-from visualizer.spec import spec_from_table
-from visualizer.verify import verify
+from visualizer.functions.activations import ACTIVATIONS
+from visualizer.functions.losses import LOSSES
+from visualizer.network.mlp import run
+from visualizer.network.spec import spec_from_table
+from visualizer.network.verify import verify
 
 
 def extreme_spec(output: str, loss: str):

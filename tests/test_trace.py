@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from visualizer.errors import UsageError
-from visualizer.network import run
-from visualizer.spec import load_spec
-from visualizer.trace import ARRAY_FIELDS, SCHEMA, STATE_FIELDS, Trace
-from visualizer.verify import verify
+from visualizer.network.mlp import run
+from visualizer.network.spec import load_spec
+from visualizer.network.trace import ARRAY_FIELDS, SCHEMA, STATE_FIELDS, Trace
+from visualizer.network.verify import verify
 
 
 @pytest.fixture(scope="module")

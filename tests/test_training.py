@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from visualizer.errors import UsageError
-from visualizer.model_io import from_torch, read_model, save_model, to_torch
-from visualizer.network import Model, network_info, output
-from visualizer.spec import load_spec
-from visualizer.training import Diverged, TrainOptions, fit
+from visualizer.network.model_io import from_torch, read_model, save_model, to_torch
+from visualizer.network.mlp import Model, network_info, output
+from visualizer.network.spec import load_spec
+from visualizer.training.loop import Diverged, TrainOptions, fit
 
 
 def toy(n=120, seed=0):
@@ -58,7 +58,7 @@ def test_early_stopping_keeps_the_best_weights():
     assert result.stopped and len(history["epoch"]) == best + 3 < 200
     assert history["val_loss"][best - 1] == min(history["val_loss"])
     model = Model.from_info(network_info(spec))
-    from visualizer.training import mean_loss
+    from visualizer.training.loop import mean_loss
 
     assert mean_loss(model, result.weights, result.biases, x[60:], y_val) == pytest.approx(history["val_loss"][best - 1])
 

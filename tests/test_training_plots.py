@@ -9,8 +9,8 @@ from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 from PIL import Image
 
-from visualizer import training_plots as tp
-from visualizer.diagrams import save
+from visualizer.training import plots as tp
+from visualizer.render.diagrams import save
 from visualizer.style import PHASE_COLORS
 
 FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")

@@ -1,5 +1,5 @@
 """`python -m visualizer` is `backprop`."""
 
-from .cli import backprop_main
+from .cli.main import backprop_main
 
 backprop_main()

@@ -1,0 +1,315 @@
+"""The command line: `explain` on its own, and `backprop <command>` as the umbrella.
+
+Bad input never shows a traceback: every problem the user can fix becomes one line on stderr
+(what is wrong, how to fix it) and exit status 2. torch is imported only when verification
+runs, so `explain --no-verify` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from visualizer.errors import UsageError
+from visualizer.render.explain.document import PHASES
+from .options import net_options
+from .train import train
+
+@click.command("explain")
+@net_options
+@click.option("--show", type=click.Choice(["first", "last", "all"]), default="first", show_default=True,
+              help="With --steps N: which steps are written out in full.")
+@click.option("--phase", type=click.Choice(["all", *PHASES]), default="all", show_default=True,
+              help="Write out only this phase of the step.")
+@click.option("--precision", type=click.IntRange(1, 17), metavar="K",
+              help="Significant digits shown (default 4, or the spec's); lines that need more to add up get more.")
+@click.option("--format", "format_", type=click.Choice(["text", "markdown", "latex", "json"]), default="text",
+              show_default=True, help="markdown renders on GitHub; latex compiles; json is the Trace.")
+@click.option("--fragment", is_flag=True, help="With --format latex: only the body, to paste into slides.")
+@click.option("-o", "--output", type=click.Path(), help="Write to this file instead of the terminal.")
+@click.option("--width", type=click.IntRange(60, 400), help="Text width (default: the terminal's, or 100 in a file).")
+@click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
+@click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
+def explain(spec, steps,
+            show, phase, precision, format_, fragment, output, width, no_color, no_verify):
+    """Write out one training step of a small network, every formula followed by its numbers,
+    then check every number against torch autograd and finite differences.
+
+    \b
+    Examples:
+      explain --net 2-3-1
+      explain --net mazur
+      explain --net xor --steps 100
+      explain --net 2-3-1 --format latex -o step.tex
+    """
+    from visualizer.render.explain import Options, build_document, verification_line
+    from visualizer.files import writable_path, write_text_atomic
+    from visualizer.network.mlp import run
+
+    if fragment and format_ != "latex":
+        raise click.UsageError("--fragment goes with --format latex")
+    if output:
+        writable_path(output)
+    trace = run(spec, steps)
+    verdicts = []  # filled by verify(), so the exit status can say whether the numbers held
+
+    def verify():
+        if no_verify:
+            return None
+        verdicts.append(_verified(trace).verification)
+        return verification_line(verdicts[-1])
+
+    color = not no_color and "NO_COLOR" not in os.environ and not output
+    if format_ == "json":
+        verify()
+        text = (trace.with_verification(verdicts[-1]) if verdicts else trace).to_json() + "\n"
+    else:
+        document = build_document(trace, Options(precision=precision or spec.precision, phase=phase, show=show))
+        text = _render(document, format_, verify, output, width, color=color, fragment=fragment)
+    if output:
+        write_text_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+    elif text:
+        click.echo(text, nl=False)
+    if verdicts and not verdicts[-1].passed:
+        sys.exit(1)  # a number that does not match torch is a bug: fail, not just say so
+
+
+def _render(document, format_, verify, output, width, *, color: bool, fragment: bool) -> str:
+    """The document in its format. On a terminal, text and markdown are printed at once and the
+    verdict follows when torch has checked the numbers; the rest is returned as one string."""
+    import io
+
+    from visualizer.render.explain.latex import render_latex
+    from visualizer.render.explain.markdown import render_markdown
+    from visualizer.render.explain.text import make_console, print_document, verdict_text
+
+    if format_ == "latex":
+        return render_latex(document, verify(), fragment=fragment)
+    if format_ == "markdown":
+        if output:
+            return render_markdown(document, verify())
+        click.echo(render_markdown(document), nl=False)
+        verdict = verify()
+        return f"\n**{verdict}**\n" if verdict else ""
+    buffer = io.StringIO() if output else None
+    console = make_console(buffer, width=width or (100 if output else None), color=color)
+    print_document(console, document)
+    verdict = verify()
+    if verdict:
+        console.print()
+        console.print(verdict_text(verdict))
+    return buffer.getvalue() if output else ""
+
+
+@click.command("verify")
+@net_options
+def verify_command(spec, steps):
+    """Check every number of a training run against torch autograd and finite differences.
+
+    Exits 1 if any number differs beyond tolerance.
+    """
+    from visualizer.render.explain import verification_line
+    from visualizer.network.mlp import run
+
+    trace = _verified(run(spec, steps))
+    v = trace.verification
+    net = trace.network
+    click.echo(f"network {net.name} ({'-'.join(map(str, net.sizes))}), {len(trace.steps)} step(s)")
+    for name, check in (("torch autograd", v.torch), ("finite differences", v.finite_difference)):
+        extra = f", {check.skipped} at a kink skipped" if check.skipped else ""
+        click.echo(f"  {name}: {check.compared} numbers, max |Δ| {check.max_abs_diff:.2e} "
+                   f"(tolerance {check.tolerance:g}), worst at {check.worst}{extra}: "
+                   f"{'passed' if check.passed else 'FAILED'}")
+    click.echo(verification_line(v))
+    sys.exit(0 if v.passed else 1)
+
+
+@click.command("diagram")
+@net_options
+@click.option("--kind", type=click.Choice(["forward", "backward", "update", "graph", "loss", "all"]),
+              default="forward", show_default=True,
+              help="forward, backward, update: the network; graph: the computation graph; loss: the loss curve; "
+                   "all: every kind into a folder.")
+@click.option("-o", "--output", type=click.Path(),
+              help="A .png, .svg, .pdf or .tex (TikZ) file; for --kind all, a folder "
+                   "[default: renders/NET-KIND.png, or renders/NET/].")
+@click.option("--format", "format_", type=click.Choice(["png", "svg", "pdf", "tikz"]),
+              help="With --kind all: the format of every file [default: png]. Otherwise the extension decides.")
+@click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of PNGs.")
+def diagram(spec, steps,
+            kind, output, format_, dpi):
+    """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
+    the computation graph, or the loss over --steps (100 when --steps is not given).
+
+    \b
+    Examples:
+      backprop diagram --net 2-3-1 --kind backward -o renders/backward.png
+      backprop diagram --net mazur --kind all -o renders/mazur/
+      backprop diagram --net xor --kind loss --steps 500 -o renders/xor-loss.svg
+    """
+    from pathlib import Path
+
+    from visualizer.render.diagrams import FORMATS, KINDS, format_of
+    from visualizer.files import writable_folder, writable_path
+    from visualizer.network.mlp import run
+
+    kinds = KINDS if kind == "all" else (kind,)
+    extension = {"png": ".png", "svg": ".svg", "pdf": ".pdf", "tikz": ".tex"}[format_ or "png"]
+    # every check first, and folders made only after the run: bad input or a run that fails leaves nothing
+    if kind == "all":
+        folder = Path(output or Path("renders") / spec.name)
+        if folder.suffix.lower() in FORMATS:
+            raise UsageError(f"--kind all writes one file per kind into a folder; give a folder, not {folder}")
+        writable_folder(folder)
+        targets = [folder / f"{spec.name}-{k}{extension}" for k in kinds]
+    else:
+        targets = [Path(output or Path("renders") / f"{spec.name}-{kind}{extension}")]
+        folder = targets[0].parent
+        if output:
+            writable_path(targets[0])
+        else:
+            writable_folder(folder)
+    if folder.is_dir():
+        for path in targets:
+            writable_path(path)
+    for k, path in zip(kinds, targets):
+        if format_of(path) == "tikz" and k not in ("forward", "backward", "update"):
+            fix = "--format png, svg or pdf" if kind == "all" else ".png, .svg or .pdf"  # all: --format decides
+            raise UsageError(f"TikZ output is for the network pictures (forward, backward, update), not {k!r}; "
+                             f"use {fix}")
+    trained = run(spec, steps if steps > 1 or "loss" not in kinds else 100)
+    folder.mkdir(parents=True, exist_ok=True)
+    for k, path in zip(kinds, targets):
+        _draw_one(trained, k, path, dpi)
+        click.echo(f"wrote {path}", err=True)
+
+
+def _draw_one(trace, kind, path, dpi) -> None:
+    from visualizer.render.diagrams import draw, format_of, save
+
+    if format_of(path) == "tikz":
+        from visualizer.render.diagrams.tikz import tikz_network
+        from visualizer.files import write_text_atomic
+
+        write_text_atomic(path, tikz_network(trace, kind))
+        return
+    save(draw(trace, kind), path, dpi=dpi)
+
+
+@click.command("render")
+@net_options
+@click.option("--scene", "scenes", multiple=True,
+              type=click.Choice(["lecture", "dot-product", "forward", "loss", "backward", "update", "training", "all"]),
+              default=["lecture"], show_default=True,
+              help="Which beat to render (repeat for several); all: every beat as its own video.")
+@click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default="medium", show_default=True,
+              help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.")
+@click.option("-o", "--output", type=click.Path(file_okay=False), default="renders", show_default=True,
+              help="Folder for the videos.")
+@click.option("--slides", is_flag=True,
+              help="Also make the lecture a slide deck: one HTML file, a slide per beat, the step's numbers as "
+                   "speaker notes (press S), working offline.")
+def render(spec, steps,
+           scenes, quality, output, slides):
+    """Render the lecture video (manim) of a training step, every number on screen from the
+    verified Trace. Independent scenes render in parallel, one per core. The training beat (in
+    the lecture too) shows --steps steps, 100 when --steps is not given.
+
+    \b
+    Examples:
+      backprop render --net 2-3-1 --quality low
+      backprop render --net mazur --scene forward --scene backward --quality high -o renders/mazur
+      backprop render --net xor --steps 600 --slides
+    """
+    from pathlib import Path
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from visualizer.files import writable_folder
+    from visualizer.network.mlp import run
+    from visualizer.render.video.render import SCENES, TRAINING_STEPS, check_tools, render_scenes
+
+    check_tools()
+    if slides:
+        from visualizer.render.video.slides import check_slides_tools
+
+        check_slides_tools()
+    writable_folder(output)  # before minutes of verifying and rendering, not when the first video is moved in
+    names = [n for n in SCENES if n != "lecture"] if "all" in scenes else list(dict.fromkeys(scenes))
+    if slides and "lecture" not in names:
+        raise UsageError("--slides makes slides of the lecture; add --scene lecture")
+    if steps == 1 and {"lecture", "training", "all"} & set(names + list(scenes)):
+        steps = TRAINING_STEPS
+    trace = _verified(run(spec, steps))
+    if not trace.verification.passed:
+        raise UsageError("the numbers do not match torch; `backprop verify` says where (not rendering a wrong video)")
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=_stderr_console(), transient=False) as progress:
+        try:
+            written = render_scenes(trace.to_json(), [SCENES[n] for n in names], quality, Path(output), spec.name,
+                                    progress, slides=slides)
+        except RuntimeError as err:
+            raise UsageError(str(err)) from None
+    for path in written:
+        click.echo(path)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _verified(trace):
+    """The trace with its verification; a spinner on a terminal meanwhile (torch takes a while)."""
+    from visualizer.network.verify import verify
+
+    status = _stderr_console()
+    if not status.is_terminal:
+        return trace.with_verification(verify(trace))
+    with status.status("checking every number against torch autograd and finite differences…"):
+        return trace.with_verification(verify(trace))
+
+
+@click.group()
+@click.version_option(package_name="backprop")
+def backprop():
+    """backprop: see every number of backpropagation in a small neural network, verified."""
+
+
+backprop.add_command(explain)
+backprop.add_command(verify_command)
+backprop.add_command(diagram)
+backprop.add_command(render)
+backprop.add_command(train)
+
+
+def _run(command, prog_name: str) -> None:
+    """Run a click command; user errors become one line on stderr and exit status 2."""
+    try:
+        command.main(prog_name=prog_name, standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        click.echo(f"{prog_name}: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        click.echo(f"{prog_name}: error: {err.format_message()}", err=True)
+        sys.exit(2)
+    except UsageError as err:
+        click.echo(f"{prog_name}: error: {err}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo(f"{prog_name}: interrupted", err=True)
+        sys.exit(130)
+
+
+def explain_main() -> None:
+    _run(explain, "explain")
+
+
+def backprop_main() -> None:
+    _run(backprop, "backprop")

@@ -1,0 +1,120 @@
+"""The options every command that builds a network shares: `--net` and what overrides its spec.
+
+`--net` is checked as it is parsed (a shape, a preset, a TOML file or a saved model); the
+overrides (`--seed --input --target --activation ... --dropout`) are applied before the command
+runs, so each command receives one finished, checked spec.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import click
+
+from visualizer.functions.activations import ACTIVATIONS
+from visualizer.errors import UsageError
+from visualizer.functions.losses import LOSSES
+from visualizer.functions.optimizers import OPTIMIZERS
+from visualizer.network.spec import NetSpec, load_spec, preset_names
+
+MAX_STEPS = 100_000
+
+
+class NetParam(click.ParamType):
+    """`--net`: a shape (2-3-1), a preset name (mazur) or a TOML file, checked on the spot."""
+
+    name = "NET"
+
+    def convert(self, value, param, ctx) -> NetSpec:
+        if isinstance(value, NetSpec):
+            return value
+        try:
+            return load_spec(value)
+        except UsageError as err:
+            self.fail(str(err), param, ctx)
+
+
+class BatchParam(click.ParamType):
+    """Numbers separated by commas; samples of a batch separated by semicolons ("0,1;1,0")."""
+
+    name = "NUMBERS"
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        try:
+            return [[float(v) for v in sample.split(",")] for sample in value.split(";") if sample.strip()]
+        except ValueError:
+            self.fail(f"{value!r} is not a list of numbers; write e.g. 0.05,0.10 (and ';' between samples)", param, ctx)
+
+
+class FiniteFloat(click.FloatRange):
+    """A number that must be finite: click's float takes "nan" and "inf", which would otherwise
+    reach the spec's checks and come back as "lr must be a number; got nan", not naming the option."""
+
+    def __init__(self, example: str, min=None, max=None, **kwargs):
+        super().__init__(min=min, max=max, **kwargs)
+        self.example = example
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value} is not a finite number; give a number such as {self.example}", param, ctx)
+        return number
+
+
+def net_options(command=None, *, skip: tuple[str, ...] = ()):
+    """The options every command that builds a network shares (but those in `skip`, which the
+    command defines its own way); as @net_options or @net_options(skip=(...))."""
+    if command is None:
+        return functools.partial(net_options, skip=skip)
+    options = {
+        "spec": click.option("--net", "spec", type=NetParam(), default="2-3-1", show_default=True,
+                     help=f"A shape (2-3-1), a preset ({', '.join(preset_names())}) or a TOML spec file."),
+        "seed": click.option("--seed", type=click.IntRange(min=0), help="Seed for starting weights and drawn data."),
+        "input_": click.option("--input", "input_", type=BatchParam(), help="Input sample(s): 0.05,0.10 or 0,0;0,1 for a batch."),
+        "target": click.option("--target", type=BatchParam(), help="Target(s), like --input."),
+        "activation": click.option("--activation", help="Hidden-layer activation: "
+                                          f"{', '.join(n for n, a in ACTIVATIONS.items() if not a.output_only)}."),
+        "output_activation": click.option("--output-activation", help=f"Output-layer activation: {', '.join(ACTIVATIONS)}."),
+        "loss": click.option("--loss", help=f"Loss: {', '.join(LOSSES)}."),
+        "optimizer": click.option("--optimizer", help=f"Optimizer: gd (= sgd on the full batch), {', '.join(OPTIMIZERS)} "
+                                         "(PyTorch's conventions; other settings in a TOML spec)."),
+        "lr": click.option("--lr", type=FiniteFloat("0.5"), help="Learning rate η."),
+        "l2": click.option("--l2", type=FiniteFloat("0.01", min=0),
+                     help="L2 regularization λ₂: adds ½λ₂·Σw² to the loss (the same step as SGD's weight_decay)."),
+        "l1": click.option("--l1", type=FiniteFloat("0.01", min=0), help="L1 regularization λ₁: adds λ₁·Σ|w| to the loss."),
+        "batch_size": click.option("--batch-size", type=click.IntRange(min=1), metavar="K",
+                     help="Mini-batch SGD: each step learns from K of the samples, shuffled each epoch "
+                          "(default: all of them, gradient descent)."),
+        "dropout": click.option("--dropout", type=FiniteFloat("0.5"), metavar="P",
+                     help="Dropout: each hidden neuron is dropped with probability P in each step (0 ≤ P < 1)."),
+        "steps": click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=1, show_default=True,
+                     help="Training steps (on the same batch, or on mini-batches with --batch-size)."),
+    }
+
+    @functools.wraps(command)
+    def with_spec(*args, **kwargs):
+        # the overrides are applied here, so each command receives one finished spec
+        overrides = {key: kwargs.pop(key) for key in OVERRIDES if key not in skip}
+        kwargs["spec"] = build_spec(kwargs["spec"], **overrides)
+        return command(*args, **kwargs)
+
+    for name, option in reversed(options.items()):
+        if name not in skip:
+            with_spec = option(with_spec)
+    return with_spec
+
+
+# the options above that change the spec (the parameter's name -> the spec's override)
+OVERRIDES = {"seed": "seed", "input_": "input", "target": "target", "activation": "activation",
+             "output_activation": "output_activation", "loss": "loss", "optimizer": "optimizer", "lr": "lr",
+             "l1": "l1", "l2": "l2", "dropout": "dropout",
+             "batch_size": "batch_size"}
+
+
+def build_spec(spec: NetSpec, **overrides) -> NetSpec:
+    if overrides.get("seed") is not None and spec.weights is not None:
+        click.echo(f"note: {spec.name} gives its own weights; --seed changes only what the spec does not give", err=True)
+    return spec.with_overrides(**{OVERRIDES[key]: value for key, value in overrides.items()})

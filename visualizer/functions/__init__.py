@@ -1,0 +1,1 @@
+"""The single definition of each activation, loss, optimizer, penalty and initializer."""

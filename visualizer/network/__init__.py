@@ -1,0 +1,1 @@
+"""The network: its spec, the MLP on the engine, the Trace it records, model files, verification."""

@@ -1,0 +1,290 @@
+"""The multi-layer perceptron, built from engine ops, and the training step that fills a Trace.
+
+Each layer l computes, for every sample in the batch at once,
+    z⁽ˡ⁾ = a⁽ˡ⁻¹⁾ @ W⁽ˡ⁾ᵀ + b⁽ˡ⁾      (neuron j: zⱼ = Σₖ wⱼₖ aₖ + bⱼ, the lecture's Σ wᵢxᵢ + b)
+    a⁽ˡ⁾ = f⁽ˡ⁾(z⁽ˡ⁾)                (a⁽⁰⁾ is the input x)
+and the loss E compares the last a with the target y.
+
+One training step: forward, loss, backward (every gradient from the old weights), then the
+optimizer's update, then the loss again on the same batch with the new weights. The engine
+does the calculus; the δ of each layer is simply the gradient its z node received.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from visualizer.functions.activations import Activation, get_activation
+from visualizer.functions.dropout import draw_masks
+from visualizer.core.engine import Node
+from visualizer.errors import Diverged, UsageError
+from visualizer.functions.losses import Loss, get_loss
+from visualizer.functions.optimizers import Optimizer, get_optimizer
+from visualizer.functions.regularization import penalty_node, strengths
+from .spec import NetSpec
+from .trace import GraphNode, LayerStep, NetworkInfo, Step, Trace
+
+
+@dataclass(frozen=True)
+class Model:
+    """The definitions one network uses, looked up once."""
+
+    activations: tuple[Activation, ...]
+    loss: Loss
+    optimizer: Optimizer
+    hyper: dict
+    train_biases: bool
+    penalties: tuple = ()  # (Penalty, λ) for each regularization in use
+
+    @classmethod
+    def from_info(cls, info: NetworkInfo) -> Model:
+        hyper = {k: v for k, v in info.optimizer.items() if k != "name"}
+        return cls(
+            activations=tuple(get_activation(a, info.rule) for a in info.activations),
+            loss=get_loss(info.loss),
+            optimizer=get_optimizer(info.optimizer["name"]),
+            hyper=hyper,
+            train_biases=info.train_biases,
+            penalties=tuple(strengths(info)),
+        )
+
+
+@dataclass(frozen=True)
+class Forward:
+    """The named nodes of one forward pass, for reading values and gradients."""
+
+    weights: list[Node]
+    biases: list[Node]
+    z: list[Node]
+    a: list[Node]
+    loss_terms: Node
+    sample_losses: Node
+    loss: Node  # E: the mean of the sample losses, plus the penalties
+    penalties: dict  # name -> its node (empty without regularization)
+    raw: list  # f(z) of each layer, before dropout's mask (the same nodes as `a` without dropout)
+
+
+def network_info(spec: NetSpec) -> NetworkInfo:
+    return NetworkInfo(
+        name=spec.name, sizes=spec.sizes, activations=spec.activations, loss=spec.loss,
+        optimizer=dict(spec.optimizer), seed=spec.seed, train_biases=spec.train_biases,
+        regularization={name: value for name, value in (("l1", spec.l1), ("l2", spec.l2)) if value > 0},
+        rule=spec.rule,
+        dropout=spec.dropout,
+        batch_size=spec.batch_size,
+    )
+
+
+def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarray] | None = None,
+            masks: list[np.ndarray] | None = None, input_grad: bool = True) -> Forward:
+    """Build the graph of one forward pass and the loss.
+
+    `replace_z = (l, z)` uses z as layer l's weighted sum (0-based), so finite differences can
+    nudge one z and see how E changes. `masks` are dropout's multipliers, one per layer (the
+    layer's output is f(z)·mask); None: no dropout. `input_grad=False`: ∂E/∂x is not computed
+    (training reads no gradient of its data).
+    """
+    a = Node(x, name="x", needs_grad=input_grad)
+    target = Node(y, name="y")
+    w_nodes, b_nodes, zs, activations, raw = [], [], [], [], []
+    for l, (W, b, f) in enumerate(zip(weights, biases, model.activations)):
+        W_node = Node(W, name=f"L{l + 1}.W")
+        b_node = Node(b, name=f"L{l + 1}.b")
+        if replace_z is not None and replace_z[0] == l:
+            z = Node(replace_z[1])
+        else:
+            z = a @ W_node.T + b_node
+        z.named(f"L{l + 1}.z")
+        a = f(z).named(f"L{l + 1}.a")
+        if masks is not None and not (masks[l] == 1).all():
+            raw.append(a.named(f"L{l + 1}.f"))  # f(z) before the mask
+            a = (a * Node(masks[l], name=f"L{l + 1}.mask")).named(f"L{l + 1}.a")
+        else:
+            raw.append(a)
+        w_nodes.append(W_node)
+        b_nodes.append(b_node)
+        zs.append(z)
+        activations.append(a)
+    terms, samples, loss = model.loss.build(raw[-1], target)  # the output never drops out
+    penalties = {}
+    if model.penalties:
+        # each penalty its own node, added once to the batch's mean: E = E_data + Σ penalties
+        loss.named("loss.data")
+        penalties = {p.name: penalty_node(w_nodes, [(p, lam)]).named(f"penalty.{p.name}") for p, lam in model.penalties}
+        for node in penalties.values():
+            loss = loss + node
+        loss.named("loss")
+    return Forward(w_nodes, b_nodes, zs, activations, terms, samples, loss, penalties, raw)
+
+
+def loss_value(model: Model, weights, biases, x, y, masks=None) -> float:
+    return float(forward(model, weights, biases, x, y, masks=masks).loss.value)
+
+
+def output_gradient(loss: Loss, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂E/∂a of a loss of logits, from the loss written on the probabilities a (−y/a for
+    cross-entropy); where a underflowed to 0 under a target above 0 it is −inf, as it is."""
+    probabilities = Node(a, name="a")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss.on_probabilities(probabilities, Node(loss.dense_target(y, a.shape[-1]))).backward()
+    return probabilities.grad
+
+
+def graph_of(loss: Node) -> tuple[GraphNode, ...]:
+    """The computation graph behind `loss`, after backward(), as a record."""
+    order = loss.topological_order()
+    position = {id(node): i for i, node in enumerate(order)}
+    return tuple(GraphNode(node.name, node.op, tuple(position[id(p)] for p in node.parents), node.value, node.grad)
+                 for node in order)
+
+
+PER_SAMPLE_LIMIT = 100_000  # numbers of per-sample weight gradients recorded in a step, at most
+
+
+def learn(model: Model, weights, biases, x, y, state: dict, masks=None, record: bool = False):
+    """Forward, loss, backward and the optimizer's update: the step that training repeats.
+    Returns (the forward pass, new weights, new biases, new optimizer state); with `record`, the
+    forward pass also has ∂E/∂x, for the Trace's computation graph."""
+    f = forward(model, weights, biases, x, y, masks=masks, input_grad=record)
+    f.loss.backward()
+    grad_W = [n.grad for n in f.weights]
+    grad_b = [n.grad for n in f.biases]
+    # Biases that are not trained stay as they are; they still get a gradient, for display.
+    params = list(weights) + (list(biases) if model.train_biases else [])
+    grads = grad_W + (grad_b if model.train_biases else [])
+    new_params, new_state = model.optimizer.update(params, grads, state, model.hyper)
+    n = len(weights)
+    new_W = new_params[:n]
+    new_b = new_params[n:] if model.train_biases else [b.copy() for b in biases]
+    return f, new_W, new_b, new_state
+
+
+def output(model: Model, weights, biases, x) -> np.ndarray:
+    """The network's output for inputs x (one per row), through the same definitions as
+    training, without building a graph (no dropout: prediction)."""
+    a = np.asarray(x, dtype=np.float64)
+    for W, b, f in zip(weights, biases, model.activations):
+        a = f.function(a @ W.T + b)
+    return a
+
+
+def train_step(model: Model, weights, biases, x, y, state: dict, index: int, masks=None, rows=None):
+    """One step; returns (Step record, new weights, new biases, new optimizer state, graph)."""
+    f, new_W, new_b, new_state = learn(model, weights, biases, x, y, state, masks, record=True)
+    grad_W = [n.grad for n in f.weights]
+    grad_b = [n.grad for n in f.biases]
+    n = len(weights)
+    slots = {k: v for k, v in new_state.items() if k != "t"}  # per slot, one array per parameter
+    grad_a = [node.grad for node in f.a]
+    # each sample's own gradient: zₛ reaches E only through Eₛ/B, so ∂Eₛ/∂zₛ = B·δₛ and
+    # ∂Eₛ/∂W = B·δₛ ⊗ a_prevₛ (the batch's ∂E/∂W is their mean, plus the penalties' slopes).
+    # Kept for batches small enough to write out (B copies of every weight: 784-16-10 on a
+    # batch of 64 would add 800,000 numbers a step); a batch of one has only ∂E/∂W itself.
+    B = len(x)
+    inputs = [x] + [node.value for node in f.a[:-1]]
+    if 1 < B and B * sum(W.size for W in weights) <= PER_SAMPLE_LIMIT:
+        per_sample_W = [np.einsum("so,si->soi", B * z.grad, a_prev) for z, a_prev in zip(f.z, inputs)]
+        per_sample_b = [B * z.grad for z in f.z]
+    else:
+        per_sample_W = per_sample_b = [np.zeros(0)] * len(weights)  # not recorded
+    if model.loss.logits:  # E came from z: ∂E/∂a from the same loss written on a
+        grad_a[-1] = output_gradient(model.loss, f.a[-1].value, y)
+    layers = tuple(
+        LayerStep(
+            W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value, f_z=f.raw[l].value,
+            mask=masks[l] if masks is not None else np.ones_like(f.a[l].value),
+            grad_a=grad_a[l], grad_W_samples=per_sample_W[l], grad_b_samples=per_sample_b[l], d_activation=model.activations[l].derivative(f.z[l].value, f.raw[l].value),
+            delta=f.z[l].grad, grad_W=grad_W[l], grad_b=grad_b[l], W_new=new_W[l], b_new=new_b[l],
+            state_W={k: v[l] for k, v in slots.items()},
+            state_b={k: v[n + l] for k, v in slots.items()} if model.train_biases else {},
+        )
+        for l in range(n)
+    )
+    step = Step(
+        index=index,
+        loss=float(f.loss.value),
+        loss_terms=f.loss_terms.value,
+        sample_losses=f.sample_losses.value,
+        penalties={name: float(node.value) for name, node in f.penalties.items()},
+        loss_after=loss_value(model, new_W, new_b, x, y, masks),  # the same neurons dropped
+        layers=layers,
+        optimizer_state={"t": new_state["t"]},
+        samples=rows,
+    )
+    return step, new_W, new_b, new_state, graph_of(f.loss)
+
+
+# A Trace keeps every number of every step in memory (and in its JSON): about 8 bytes each.
+MAX_TRACE_NUMBERS = 100_000_000
+
+
+def recorded_numbers(spec: NetSpec, steps: int) -> int:
+    """About how many numbers a Trace of `steps` steps holds: per layer W, b, their gradients,
+    new values and optimizer state (up to 4 slots), and 8 arrays the size of the batch's layer."""
+    batch = len(spec.data()[0]) if spec.batch_size is None else spec.batch_size
+    per_step = sum((i * o + o) * 7 + batch * o * 8 for i, o in zip(spec.sizes[:-1], spec.sizes[1:]))
+    return steps * per_step
+
+
+def run(spec: NetSpec, steps: int = 1) -> Trace:
+    """Train `steps` steps on the spec's batch and record every one of them."""
+    if steps < 1:
+        raise ValueError("steps must be at least 1")
+    numbers = recorded_numbers(spec, steps)
+    if numbers > MAX_TRACE_NUMBERS:  # refused before anything is allocated
+        most = max(1, steps * MAX_TRACE_NUMBERS // numbers)
+        raise UsageError(f"{steps:,} recorded steps of {spec.name} would hold about {numbers / 1e6:,.0f} million "
+                         f"numbers ({numbers * 8 / 1e9:,.1f} GB); the limit is {MAX_TRACE_NUMBERS // 1_000_000} million: "
+                         f"use --steps {most:,} or fewer, or backprop train, which keeps only the loss")
+    info = network_info(spec)
+    model = Model.from_info(info)
+    weights, biases = spec.parameters()
+    x, y = spec.data()
+    state: dict = {}
+    records, graph = [], ()
+    for index in range(1, steps + 1):
+        rows = batch_rows(len(x), spec.batch_size, spec.seed, index)
+        batch = (x, y) if len(rows) == len(x) else (x[rows], y[rows])  # all rows, in order: no copy
+        masks = draw_masks(spec.dropout, spec.sizes, len(rows), spec.seed, index) if spec.dropout > 0 else None
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging step is caught by its loss below
+            step, weights, biases, state, step_graph = train_step(model, weights, biases, *batch, state, index,
+                                                                  masks, rows)
+        if not (np.isfinite(step.loss) and np.isfinite(step.loss_after)):
+            # rather than record (and draw) NaN: say where it went and why it likely did
+            raise Diverged(index, step.loss_after if np.isfinite(step.loss) else step.loss, spec.optimizer["lr"])
+        records.append(step)
+        graph = graph or step_graph
+    # before step 1, then after each step (under dropout, each with that step's dropped neurons)
+    history = (records[0].loss,) + tuple(s.loss_after for s in records)
+    return Trace(network=info, input=x, target=y, steps=tuple(records), loss_history=history, graph=graph)
+
+
+def batch_rows(n: int, batch_size: int | None, seed: int, index: int) -> np.ndarray:
+    """The rows step `index` (1-based) learns from: all n for gradient descent; for mini-batch
+    SGD, the next batch_size of a permutation drawn anew each epoch (the last batch of an epoch
+    has what is left, as torch's DataLoader gives it)."""
+    if batch_size is None or batch_size >= n:
+        return np.arange(n)
+    per_epoch = -(-n // batch_size)
+    epoch, k = divmod(index - 1, per_epoch)
+    return _epoch_order(n, seed, epoch)[k * batch_size:(k + 1) * batch_size]
+
+
+@functools.lru_cache(maxsize=2)
+def _epoch_order(n: int, seed: int, epoch: int) -> np.ndarray:
+    # drawn once per epoch, not per step (60,000 samples: a millisecond a step otherwise)
+    order = np.random.default_rng([seed, 3, epoch]).permutation(n)  # a stream of its own
+    order.flags.writeable = False
+    return order
+
+
+def predict(trace: Trace, step: int, x: np.ndarray) -> np.ndarray:
+    """The network's output for inputs `x` (one per row) with the weights after step `step`
+    (0-based; -1 for the weights before training), through the same definitions as training."""
+    layers = trace.steps[0 if step < 0 else step].layers
+    weights = [layer.W if step < 0 else layer.W_new for layer in layers]
+    biases = [layer.b if step < 0 else layer.b_new for layer in layers]
+    return output(Model.from_info(trace.network), weights, biases, x)

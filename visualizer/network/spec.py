@@ -1,0 +1,417 @@
+"""Network specs: which network, which data, which loss and optimizer, from where.
+
+A `NetSpec` is what the user asked for, checked: it comes from a shape string (`2-3-1`), a
+preset name (a TOML file in `networks/`) or a path to a TOML file, plus command-line
+overrides. A spec is always valid: every check runs when it is made, and each failure is a
+`UsageError` saying what is wrong and how to fix it. The format is in docs/network-spec.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from visualizer.functions.activations import RULES, get_activation
+from visualizer.errors import UsageError, unknown_name
+from visualizer.functions.initializers import check_init, initialize, sample_data
+from visualizer.functions.losses import get_loss
+from visualizer.functions.optimizers import get_optimizer
+from visualizer.style import DEFAULT_DIGITS
+
+# Limits that keep a typo (784-16000-10) from filling memory; the point is small networks.
+MAX_LAYER_WIDTH = 4096
+MAX_PARAMETERS = 2_000_000
+# Layers with weights: explain writes out and verifies every one, so 2-2-2-…-2 a thousand layers
+# deep (a few parameters each, well under MAX_PARAMETERS) would run for minutes and say nothing.
+MAX_LAYERS = 100
+
+FIELDS = (
+    "name description sizes activation output_activation loss seed init train_biases "
+    "input target optimizer weights biases precision l1 l2 rule dropout batch_size"
+).split()
+
+# the fields that hold one name or line of text, with an example of each
+TEXT_FIELDS = {"name": "my-network", "description": "one line about it", "output_activation": "sigmoid",
+               "loss": "mse", "init": "xavier", "rule": "backprop"}
+
+
+@dataclass(frozen=True)
+class NetSpec:
+    name: str
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]  # one per non-input layer; the last is the output's
+    loss: str = "mse"
+    optimizer: dict = dataclasses.field(default_factory=lambda: {"name": "sgd"})
+    seed: int = 0
+    init: str = "xavier"
+    train_biases: bool = True
+    input: np.ndarray | None = None  # batch × sizes[0]; None: drawn from the seed
+    target: np.ndarray | None = None  # batch × sizes[-1]
+    weights: tuple[np.ndarray, ...] | None = None  # weights[l] is out × in; None: from init
+    biases: tuple[np.ndarray, ...] | None = None
+    description: str = ""
+    precision: int = DEFAULT_DIGITS  # digits explain shows by default (a worked example may want more)
+    l1: float = 0.0  # regularization: λ₁·Σ|w| added to E (regularization.py)
+    l2: float = 0.0  # ½λ₂·Σw² added to E
+    rule: str = "backprop"  # or "perceptron": the perceptron learning rule for one step layer
+    dropout: float = 0.0  # probability that a hidden neuron is dropped in a step (dropout.py)
+    batch_size: int | None = None  # samples per step (mini-batch SGD); None: all (gradient descent)
+
+    def __post_init__(self):
+        _check(self)
+
+    @property
+    def n_layers(self) -> int:
+        """Layers with weights (the input layer has none)."""
+        return len(self.sizes) - 1
+
+    def parameters(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Starting weights and biases: the explicit ones, else seeded from `init`."""
+        drawn = initialize(self.init, self.sizes, self.seed) if self.weights is None or self.biases is None else None
+        weights = drawn[0] if self.weights is None else [w.copy() for w in self.weights]
+        biases = drawn[1] if self.biases is None else [b.copy() for b in self.biases]
+        return weights, biases
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The batch (input, target), each batch × features; drawn from the seed if not given."""
+        draw_target = get_loss(self.loss).draw_target
+        drawn = sample_data(self.sizes, self.seed, draw_target) if self.input is None or self.target is None else None
+        return (drawn[0] if self.input is None else self.input), (drawn[1] if self.target is None else self.target)
+
+    def with_overrides(self, **changes) -> NetSpec:
+        """A new spec with command-line overrides (None means 'keep')."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        activations = list(self.activations)
+        if "activation" in changes:
+            hidden = _per_hidden_layer(changes.pop("activation"), self.n_layers - 1)
+            activations[:-1] = hidden
+        if "output_activation" in changes:
+            activations[-1] = changes.pop("output_activation")
+        optimizer = dict(self.optimizer)
+        if "optimizer" in changes:
+            optimizer = {"name": changes.pop("optimizer")}  # another optimizer: its own defaults
+        if "lr" in changes:
+            optimizer["lr"] = changes.pop("lr")
+        for key in ("input", "target"):
+            if key in changes:
+                changes[key] = _batch(changes[key], key)
+        return dataclasses.replace(self, activations=tuple(activations), optimizer=optimizer, **changes)
+
+
+# ----- where specs come from -----------------------------------------------------------------
+
+def presets_dir() -> Path:
+    """networks/ beside the package (a checkout), or inside it (an installed wheel)."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "networks", package.parent / "networks"):
+        if candidate.is_dir():
+            return candidate
+    return package.parent / "networks"
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in presets_dir().glob("*.toml"))
+
+
+def load_spec(net: str) -> NetSpec:
+    """A spec from what `--net` says: a TOML path, a preset name, or a shape like 2-3-1."""
+    net = net.strip()
+    path = Path(net)
+    if net.endswith(".safetensors"):  # a trained model (model_io.py)
+        from .model_io import spec_from_model
+
+        return spec_from_model(path)
+    if net.endswith(".toml") or "/" in net or _is_file(path):
+        if not _is_file(path):
+            what = "is a directory, not a TOML file" if _is_dir(path) else "does not exist"
+            raise UsageError(f"{net} {what}; give a TOML spec file, a preset ({_presets()}) or a shape like 2-3-1")
+        return spec_from_toml(path)
+    preset = presets_dir() / f"{net}.toml"
+    if _is_file(preset):
+        return spec_from_toml(preset)
+    if re.fullmatch(r"[\d\s-]+", net) or (re.search(r"\d", net) and "-" in net):
+        return spec_from_shape(net)
+    close = difflib.get_close_matches(net, preset_names(), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise UsageError(f"{net!r} is not a preset, a file or a shape; {hint}use a shape like 2-3-1 or a preset: {_presets()}")
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, but False (not OSError) for a name the system cannot look up: one over 255
+    bytes (ENAMETOOLONG) or with a NUL; such a --net is then a bad name, not a traceback."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _presets() -> str:
+    return ", ".join(preset_names())
+
+
+def spec_from_shape(shape: str) -> NetSpec:
+    """`2-3-1`: sigmoid everywhere, MSE, SGD, seeded weights and data."""
+    parts = shape.split("-")
+    for i, part in enumerate(parts):
+        if not part.strip().isdigit():
+            if part.strip():
+                shown = f"{part!r} in {shape!r} is not a layer size"
+            else:  # say where the empty size is: "-2-1" reads as a negative size, "2-3-1-" as a typo
+                where = ("starts with '-'" if i == 0 else "ends with '-'" if i == len(parts) - 1
+                         else "has nothing between two '-'")
+                shown = f"{shape!r} {where}, which leaves an empty size (layer sizes are whole numbers ≥ 1)"
+            raise UsageError(f"{shown}; write whole numbers joined by '-', e.g. 2-3-1")
+    sizes = tuple(int(p) for p in parts)
+    if len(sizes) < 2:
+        raise UsageError(
+            f"{shape!r} has one layer; a network needs an input and an output layer, e.g. {sizes[0]}-1"
+        )
+    return NetSpec(name=shape, sizes=sizes, activations=("sigmoid",) * (len(sizes) - 1))
+
+
+def spec_from_toml(path: Path) -> NetSpec:
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{path}: not valid TOML ({err}); see docs/network-spec.md") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path}: cannot be read ({err})") from None
+    try:
+        return spec_from_table(table, default_name=path.stem)
+    except UsageError as err:
+        raise UsageError(f"{path}: {err}") from None
+
+
+def is_bare_shape(spec: NetSpec) -> bool:
+    """Whether the spec is a shape as typed (784-16-10): no preset, file or model chose its
+    loss, optimizer or weights, so a command may choose them for its task."""
+    return bool(re.fullmatch(r"[\d\s-]+", spec.name)) and not spec.description and spec.weights is None
+
+
+def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
+    """A spec from a parsed TOML table (the fields of docs/network-spec.md)."""
+    for key in table:
+        if key not in FIELDS:
+            close = difflib.get_close_matches(key, FIELDS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UsageError(f"unknown field {key!r}{hint}; the fields are: {', '.join(FIELDS)}")
+    for key, example in TEXT_FIELDS.items():  # checked here: a list would reach a dict lookup as a TypeError
+        if key in table and not isinstance(table[key], str):
+            raise UsageError(f"'{key}' must be text in quotes, e.g. {key} = \"{example}\"; got {table[key]!r}")
+    if "optimizer" in table and not isinstance(table["optimizer"], (str, dict)):
+        raise UsageError(f"'optimizer' must be a name or a table, e.g. optimizer = {{ name = \"sgd\", lr = 0.5 }}; "
+                         f"got {table['optimizer']!r}")
+    if "sizes" not in table:
+        raise UsageError("the spec needs 'sizes', e.g. sizes = [2, 3, 1]")
+    sizes = table["sizes"]
+    if not isinstance(sizes, list) or not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
+        raise UsageError(f"'sizes' must be a list of whole numbers, e.g. [2, 3, 1]; got {sizes!r}")
+    n_layers = len(sizes) - 1
+    hidden = _per_hidden_layer(table.get("activation", "sigmoid"), max(n_layers - 1, 0))
+    optimizer = table.get("optimizer", {"name": "sgd"})
+    if isinstance(optimizer, str):
+        optimizer = {"name": optimizer}
+    fields = dict(
+        name=table.get("name", default_name),
+        description=table.get("description", ""),
+        sizes=tuple(sizes),
+        activations=tuple(hidden) + (table.get("output_activation", "sigmoid"),),
+        loss=table.get("loss", "mse"),
+        optimizer=optimizer,
+        seed=table.get("seed", 0),
+        init=table.get("init", "xavier"),
+        train_biases=table.get("train_biases", True),
+        precision=table.get("precision", DEFAULT_DIGITS),
+        l1=table.get("l1", 0.0),
+        l2=table.get("l2", 0.0),
+        rule=table.get("rule", "backprop"),
+        dropout=table.get("dropout", 0.0),
+        batch_size=table.get("batch_size"),
+    )
+    for key in ("input", "target"):
+        if key in table:
+            fields[key] = _batch(table[key], key)
+    for key in ("weights", "biases"):
+        if key in table:
+            if not isinstance(table[key], list):
+                raise UsageError(f"'{key}' must be a list with one entry per layer")
+            fields[key] = tuple(_array(v, f"{key}[{i}]") for i, v in enumerate(table[key]))
+    return NetSpec(**fields)
+
+
+# ----- checks ----------------------------------------------------------------------------------
+
+def _per_hidden_layer(activation, n_hidden: int) -> list[str]:
+    if isinstance(activation, str):
+        get_activation(activation)  # a typo is an error even where there is no hidden layer
+        return [activation] * n_hidden
+    if isinstance(activation, list) and len(activation) == n_hidden and all(isinstance(a, str) for a in activation):
+        return list(activation)
+    raise UsageError(
+        f"'activation' must be one name or a list of {n_hidden} names (one per hidden layer); got {activation!r}"
+    )
+
+
+def _array(value, what: str) -> np.ndarray:
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise UsageError(f"{what} must be numbers in a regular (rectangular) list; got {value!r}") from None
+    if not np.all(np.isfinite(array)):
+        raise UsageError(f"{what} contains a non-finite number (nan or inf); use finite numbers")
+    return array
+
+
+def _batch(value, what: str) -> np.ndarray:
+    """One sample `[x1, x2]` or a batch `[[x1, x2], ...]`, as a batch × features array."""
+    array = _array(value, what)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.size == 0:
+        raise UsageError(f"{what} must be one sample [x1, x2, ...] or a list of samples; got shape {array.shape}")
+    return array
+
+
+def _check(spec: NetSpec) -> None:
+    """Every rule a spec must satisfy; normalises names and the optimizer in place."""
+    sizes = spec.sizes
+    if len(sizes) < 2:
+        raise UsageError("a network needs at least an input and an output layer, e.g. sizes = [2, 1]")
+    if any(s < 1 for s in sizes):
+        raise UsageError(f"layer sizes must be at least 1; got {'-'.join(map(str, sizes))}")
+    if len(sizes) - 1 > MAX_LAYERS:
+        raise UsageError(f"{len(sizes) - 1} layers is over the limit of {MAX_LAYERS}; this tool writes out every "
+                         f"layer of small networks: use fewer layers")
+    if max(sizes) > MAX_LAYER_WIDTH:
+        raise UsageError(f"layer size {max(sizes)} is over the limit of {MAX_LAYER_WIDTH}; this tool is for small networks")
+    n_params = sum(i * o + o for i, o in zip(sizes[:-1], sizes[1:]))
+    if n_params > MAX_PARAMETERS:
+        raise UsageError(f"{n_params:,} parameters is over the limit of {MAX_PARAMETERS:,}; this tool is for small networks")
+    if len(spec.activations) != len(sizes) - 1:
+        raise UsageError(f"need {len(sizes) - 1} activations (one per non-input layer); got {len(spec.activations)}")
+    _set(spec, "activations", tuple(get_activation(a).name for a in spec.activations))
+    _set(spec, "loss", get_loss(spec.loss).name)
+    check_init(spec.init)
+    if isinstance(spec.seed, bool) or not isinstance(spec.seed, int) or spec.seed < 0:
+        raise UsageError(f"seed must be a whole number ≥ 0; got {spec.seed!r}")
+    if isinstance(spec.precision, bool) or not isinstance(spec.precision, int) or not 1 <= spec.precision <= 17:
+        raise UsageError(f"precision must be a whole number of digits from 1 to 17; got {spec.precision!r}")
+    for key in ("l1", "l2"):
+        value = getattr(spec, key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or value < 0:
+            raise UsageError(f"{key} must be a number ≥ 0 (the penalty's strength λ, e.g. 0.01); got {value!r}")
+        _set(spec, key, float(value))
+    p = spec.dropout
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+        raise UsageError(f"dropout is the probability of dropping a hidden neuron, from 0 up to (not including) 1, "
+                         f"e.g. 0.5; got {p!r}")
+    _set(spec, "dropout", float(p))
+    if p > 0 and spec.n_layers < 2:
+        raise UsageError("dropout drops hidden neurons, and this network has no hidden layer; add one "
+                         "(e.g. 2-4-1) or leave dropout out")
+    if not isinstance(spec.train_biases, bool):
+        raise UsageError(f"train_biases must be true or false; got {spec.train_biases!r}")
+    opt = dict(spec.optimizer)
+    if not isinstance(opt.get("name"), str):
+        raise UsageError("optimizer needs a name, e.g. optimizer = { name = \"sgd\", lr = 0.5 }")
+    optimizer = get_optimizer(opt.pop("name"))
+    _set(spec, "optimizer", {"name": optimizer.name, **optimizer.hyper(opt)})
+    _check_activations(spec)
+    _check_rule(spec)
+    _check_data(spec)
+    _check_parameters(spec)
+
+
+def _check_data(spec: NetSpec) -> None:
+    loss = get_loss(spec.loss)
+    if spec.input is not None and spec.input.shape[1] != spec.sizes[0]:
+        raise UsageError(f"input has {spec.input.shape[1]} value(s) per sample but the input layer has "
+                         f"{spec.sizes[0]} neuron(s)")
+    if spec.target is not None and spec.target.shape[1] != loss.target_width(spec.sizes[-1]):
+        # only a loss that takes class indices (one per sample, whatever the output's width) gets the class
+        # index message: with one output, mse too takes one value, and a wrong width is just a wrong width
+        if loss.class_indices:
+            raise UsageError(f"{loss.name} takes one class index per sample (0 to {spec.sizes[-1] - 1}), got "
+                             f"{spec.target.shape[1]} values; for one-hot targets use --loss cross_entropy")
+        raise UsageError(f"target has {spec.target.shape[1]} value(s) per sample but the output layer has "
+                         f"{spec.sizes[-1]} neuron(s)")
+    if spec.input is not None and spec.target is not None and len(spec.input) != len(spec.target):
+        raise UsageError(f"{len(spec.input)} input sample(s) but {len(spec.target)} target(s); give one target per input")
+    given = [a for a in (spec.input, spec.target) if a is not None]
+    if len(given) == 1 and len(given[0]) > 1:
+        raise UsageError("a batch of several samples needs both input and target")
+    _check_loss_fits(spec)
+    k, n = spec.batch_size, len(spec.data()[0])
+    if k is not None:
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise UsageError(f"batch size must be a whole number ≥ 1; got {k!r}")
+        if k > n:
+            raise UsageError(f"batch size {k} is more than the {n} sample(s) given; give more samples with --input "
+                             f"and --target, or a batch size up to {n}")
+
+
+def _check_loss_fits(spec: NetSpec) -> None:
+    """A loss that needs a kind of output or of target gets it, or a message saying what to change."""
+    output, n = spec.activations[-1], spec.sizes[-1]
+    loss = get_loss(spec.loss)
+    if loss.output and output != loss.output[0]:
+        needed, why, instead = loss.output
+        raise UsageError(f"{loss.name} needs {why}, but the output activation is {output}; use --output-activation "
+                         f"{needed} ({instead})")
+    problem = loss.check_targets(spec.data()[1], n)  # each loss says which targets it takes
+    if problem:
+        raise UsageError(problem)
+
+
+def _check_activations(spec: NetSpec) -> None:
+    for l, name in enumerate(spec.activations[:-1], start=1):
+        if get_activation(name).output_only:
+            raise UsageError(f"{name} is for the output layer only, but hidden layer {l} has it; use --activation "
+                             f"sigmoid (or tanh, relu) for the hidden layers and --output-activation {name}")
+    output = get_activation(spec.activations[-1])
+    if output.vjp is not None and spec.sizes[-1] < 2:
+        raise UsageError(f"{output.name} on 1 output is always 1 (nothing to learn); give the output layer one "
+                         f"neuron per class (e.g. 2-4-3), or use sigmoid with --loss bce for a yes/no output")
+
+
+def _check_rule(spec: NetSpec) -> None:
+    if spec.rule not in RULES:
+        raise unknown_name("rule", str(spec.rule), RULES)
+    if spec.rule == "perceptron":
+        if spec.n_layers != 1 or spec.activations[-1] != "step":
+            raise UsageError("the perceptron rule trains one layer of step neurons (e.g. sizes = [2, 1], "
+                             "output_activation = \"step\"); for more layers use rule = \"backprop\" with sigmoid")
+        if spec.loss != "half_sse":
+            raise UsageError(f"the perceptron rule's error is y − ŷ, the slope of ½(y − ŷ)²: use --loss half_sse "
+                             f"(got {spec.loss})")
+
+
+def _check_parameters(spec: NetSpec) -> None:
+    for key in ("weights", "biases"):
+        arrays = getattr(spec, key)
+        if arrays is None:
+            continue
+        if len(arrays) != spec.n_layers:
+            raise UsageError(f"{key} has {len(arrays)} layer(s) but the network has {spec.n_layers}")
+        for layer, (array, n_in, n_out) in enumerate(zip(arrays, spec.sizes[:-1], spec.sizes[1:]), start=1):
+            expected = (n_out, n_in) if key == "weights" else (n_out,)
+            if array.shape != expected:
+                form = "out × in, like torch.nn.Linear" if key == "weights" else "one per neuron"
+                raise UsageError(f"{key} of layer {layer} has shape {array.shape}; expected {expected} ({form})")
+
+
+def _set(spec: NetSpec, field: str, value) -> None:
+    object.__setattr__(spec, field, value)  # normalising a frozen dataclass during its own checks

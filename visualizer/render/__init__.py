@@ -1,0 +1,1 @@
+"""What reads a Trace and shows it: explain's text, diagrams, the lecture video (never the engine)."""

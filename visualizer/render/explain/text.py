@@ -1,0 +1,151 @@
+"""The document as terminal text (rich): coloured by phase, wrapped to the terminal's width.
+
+Long equations break at their `=` signs first, then at the `+` of a long sum, and continue
+indented under the first `=`, so an equation stays readable in 80 columns.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from rich import box
+from rich.console import Console
+from rich.rule import Rule
+from rich.table import Table as RichTable
+from rich.text import Text
+from rich.theme import Theme
+
+from visualizer.core.expr import Expr
+from visualizer.style import PHASE_COLORS, format_display
+from .document import Equation, Note, Section, Table
+
+THEME = Theme({
+    "header": "bold",
+    **PHASE_COLORS,
+    "training": "bold",
+    "step": "bold",
+    "note": "dim",
+    "result": "bold",
+    "ok": f"bold {PHASE_COLORS['update']}",
+    "bad": f"bold reverse {PHASE_COLORS['backward']}",
+})
+INDENT = "  "
+
+
+def make_console(file=None, *, width: int | None = None, color: bool = True) -> Console:
+    return Console(file=file, width=width, theme=THEME, highlight=False, no_color=not color,
+                   color_system="auto" if color else None, soft_wrap=False, emoji=False)
+
+
+def print_document(console: Console, sections: list[Section]) -> None:
+    for section in sections:
+        style = section.phase if section.phase in THEME.styles else "header"
+        console.print()
+        if section.level == 1:
+            console.print(Rule(Text(section.title, style=f"bold {style}"), align="left", style=style))
+        else:
+            console.print(Text(section.title, style=f"bold {style}"))
+        for item in section.items:
+            console.print(_renderable(item, style, console.width))
+
+
+def _renderable(item, style: str, width: int):
+    if isinstance(item, Equation):
+        return equation_text(item, style, width)
+    if isinstance(item, Table):
+        return _table(item)
+    if isinstance(item, Note):
+        dim = item.text.startswith("…")
+        return Text(textwrap.fill(item.text, width, initial_indent=INDENT, subsequent_indent=INDENT),
+                    style="note" if dim else "")
+    raise TypeError(item)
+
+
+def equation_parts(eq: Equation) -> list[str]:
+    """lhs, each form, the result, as text at the equation's digits."""
+    return [eq.lhs.text(eq.digits)] + [f.text(eq.digits) for f in eq.forms] + [eq.result_text("text")]
+
+
+def equation_text(eq: Equation, style: str, width: int) -> Text:
+    lhs, *forms = equation_parts(eq)
+    pad = " " * (len(INDENT) + len(lhs))  # continuation lines start under the first "="
+    text = Text(INDENT)
+    text.append(lhs, style=style)
+    column = len(pad)
+    for i, form in enumerate(forms):
+        joiner = f" {eq.arrow if i == 0 else '='} "
+        if i and column + len(joiner) + len(form) > width:
+            text.append("\n" + pad)
+            column = len(pad)
+        chunks = _split_long(form, width - column - len(joiner))
+        text.append(joiner)
+        style_of_form = "result" if i == len(forms) - 1 else ""
+        text.append(chunks[0], style=style_of_form)
+        column += len(joiner) + len(chunks[0])
+        for chunk in chunks[1:]:
+            text.append("\n" + pad + "     ")
+            text.append(chunk, style=style_of_form)
+            column = len(pad) + 5 + len(chunk)
+    return text
+
+
+def _split_long(form: str, room: int) -> list[str]:
+    """Break a long sum before its top-level + and − signs into pieces that fit in `room`."""
+    if len(form) <= room or room < 20:
+        return [form]
+    signs, depth = [], 0
+    for m in re.finditer(r"[()\[\]]| [+−] ", form):
+        if m.group() in "([":
+            depth += 1
+        elif m.group() in ")]":
+            depth -= 1
+        else:
+            signs.append((depth, m.start() + 1))  # at the sign
+    # the outermost signs; a sum inside one pair of parentheses, 1/3·(… + …), where there are none
+    top = min((d for d, _ in signs), default=0)
+    cuts = [at for d, at in signs if d == top]
+    pieces, start, fits = [], 0, None
+    for cut in cuts:
+        if cut - start > room and fits is not None:
+            pieces.append(form[start:fits].rstrip())
+            start, fits = fits, None
+        if cut - start <= room:
+            fits = cut
+    if len(form) - start > room and fits is not None:
+        pieces.append(form[start:fits].rstrip())
+        start = fits
+    return pieces + [form[start:]]
+
+
+def _cell(value, digits: int) -> str:
+    if isinstance(value, Expr):
+        return value.text(digits)
+    if isinstance(value, str):
+        return value
+    return format_display(float(value), digits)
+
+
+def _table(table: Table) -> RichTable:
+    rich = RichTable(box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False, pad_edge=False)
+    for column in table.columns:
+        rich.add_column(_cell(column, table.digits), justify="right", no_wrap=True)
+    for row in table.rows:
+        rich.add_row(*(_cell(v, table.digits) for v in row))
+    return _Indented(rich)
+
+
+class _Indented:
+    """A renderable shifted right by the indent, like the equations."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __rich_console__(self, console, options):
+        from rich.padding import Padding
+
+        yield Padding(self.inner, (0, 0, 0, len(INDENT)), expand=False)
+
+
+def verdict_text(line: str) -> Text:
+    return Text(line, style="ok" if line.startswith("✓") else "bad")

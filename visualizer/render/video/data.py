@@ -1,0 +1,40 @@
+"""The Trace a scene shows.
+
+`backprop render` writes the Trace it wants drawn to a JSON file and names it in BACKPROP_TRACE,
+so a video shows exactly the numbers `explain` prints. The plain manim CLI can instead name a
+network in BACKPROP_NET (a shape, a preset or a TOML file; default 2-3-1) and BACKPROP_STEPS:
+
+    BACKPROP_NET=mazur .venv/bin/manim -ql scenes/lecture.py ForwardPass
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from visualizer.errors import UsageError
+from visualizer.network.mlp import run
+from visualizer.cli.options import MAX_STEPS
+from visualizer.network.spec import load_spec
+from visualizer.network.trace import Trace
+
+
+def load_trace() -> Trace:
+    """The Trace named by the environment; a wrong one stops manim with one line, not a traceback."""
+    try:
+        if os.environ.get("BACKPROP_TRACE"):
+            path = Path(os.environ["BACKPROP_TRACE"])
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                raise UsageError(f"BACKPROP_TRACE={path} cannot be read ({err}); write a trace with "
+                                 f"explain --format json -o FILE") from None
+            return Trace.from_json(text)
+        steps = os.environ.get("BACKPROP_STEPS", "1")
+        if not steps.isdigit() or not 1 <= int(steps) <= MAX_STEPS:
+            raise UsageError(f"BACKPROP_STEPS must be a whole number of steps from 1 to {MAX_STEPS}, got {steps!r}")
+        return run(load_spec(os.environ.get("BACKPROP_NET", "2-3-1")), int(steps))
+    except UsageError as err:
+        print(f"backprop scenes: error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
