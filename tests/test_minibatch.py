@@ -9,7 +9,8 @@ import pytest
 from visualizer.errors import UsageError
 from visualizer.render.explain import Options, build_document
 from visualizer.render.explain.text import make_console, print_document
-from visualizer.network.mlp import batch_rows, run
+from visualizer.network.batches import batch_rows
+from visualizer.network.mlp import run
 from visualizer.network.spec import load_spec
 from visualizer.network.verify import verify
 

@@ -96,11 +96,11 @@ def test_relu_kinks_are_skipped_not_failed():
     (1.0, float("nan"), False),
 ])
 def test_comparison_rule(ours, reference, passed):
-    from visualizer.network.verify import _Worst
+    from visualizer.network.verify import _Tally
 
-    worst = _Worst(1e-12)
-    worst.add("x", ours, reference)
-    assert worst.check().passed is passed
+    tally = _Tally(1e-12)
+    tally.add("x", ours, reference)
+    assert tally.check().passed is passed
 
 
 def test_predict_is_the_recorded_forward_pass():

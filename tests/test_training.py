@@ -7,7 +7,7 @@ import torch
 
 from visualizer.errors import UsageError
 from visualizer.network.model_io import from_torch, read_model, save_model, to_torch
-from visualizer.network.mlp import Model, network_info, output
+from visualizer.network.mlp import Definitions, network_info, output
 from visualizer.network.spec import load_spec
 from visualizer.training.loop import Diverged, TrainOptions, fit
 
@@ -57,10 +57,10 @@ def test_early_stopping_keeps_the_best_weights():
     best = history["best_epoch"]
     assert result.stopped and len(history["epoch"]) == best + 3 < 200
     assert history["val_loss"][best - 1] == min(history["val_loss"])
-    model = Model.from_info(network_info(spec))
+    defs = Definitions.from_info(network_info(spec))
     from visualizer.training.loop import mean_loss
 
-    assert mean_loss(model, result.weights, result.biases, x[60:], y_val) == pytest.approx(history["val_loss"][best - 1])
+    assert mean_loss(defs, result.weights, result.biases, x[60:], y_val) == pytest.approx(history["val_loss"][best - 1])
 
 
 def test_a_diverging_run_stops_and_says_why():
@@ -92,7 +92,7 @@ def test_torch_sequential_export_and_import_give_the_same_outputs(tmp_path):
     spec = classifier(activation="relu")
     result = fit(spec, "multiclass", x, y, options=TrainOptions(epochs=2, batch_size=16))
     net = to_torch(spec, result.weights, result.biases)
-    ours = output(Model.from_info(network_info(spec)), result.weights, result.biases, x)
+    ours = output(Definitions.from_info(network_info(spec)), result.weights, result.biases, x)
     np.testing.assert_allclose(net(torch.from_numpy(x)).detach().numpy(), ours, rtol=1e-13, atol=1e-15)
     weights, biases = from_torch(net.state_dict())
     for a, b in zip(weights, result.weights):

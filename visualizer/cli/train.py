@@ -9,6 +9,7 @@ matplotlib, safetensors) happen inside the command, so `explain` stays quick to 
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -63,6 +64,7 @@ def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, 
 
     from visualizer.training.data import load_dataset, validation_split
     from visualizer.files import writable_folder, writable_path
+    from visualizer.network.batches import steps_per_epoch
     from visualizer.training.loop import TrainOptions, fit
 
     dataset = load_dataset(data_name, data_dir=data_dir, download=download, target_column=target_column,
@@ -89,7 +91,7 @@ def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, 
                              f"give --batch-size {len(x_train)} or less")
         batch_size = len(x_train)
     if epochs is None:
-        epochs = max(MIN_EPOCHS, -(-MIN_STEPS // -(-len(x_train) // batch_size)))
+        epochs = max(MIN_EPOCHS, math.ceil(MIN_STEPS / steps_per_epoch(len(x_train), batch_size)))
     options = TrainOptions(epochs=epochs, batch_size=batch_size, early_stopping=early_stopping, backend=backend)
     with _Progress(epochs, dataset.task) as progress:
         result = fit(spec, dataset.task, x_train, y_train, x_val, y_val, options, progress=progress.update)
@@ -144,11 +146,11 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
     from visualizer.render.diagrams import save
     from visualizer.training.evaluation import evaluate, report_table
     from visualizer.files import write_text_atomic
-    from visualizer.network.mlp import Model, network_info, output
+    from visualizer.network.mlp import Definitions, network_info, output
     from visualizer.training import plots as plots
 
-    model = Model.from_info(network_info(spec))
-    out = output(model, result.weights, result.biases, dataset.x_test)
+    defs = Definitions.from_info(network_info(spec))
+    out = output(defs, result.weights, result.biases, dataset.x_test)
     report = evaluate(dataset.task, dataset.y_test, out, dataset.classes)
     console = Console()
     console.print(_summary(spec, dataset, result))
@@ -168,7 +170,7 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
         figures["predictions"] = plots.image_grid(images, predicted, dataset.y_test[:shown, 0].astype(int),
                                                   dataset.classes, title=title)
     if dataset.n_features == 2:
-        figures["boundary"] = plots.decision_boundary(lambda x: output(model, result.weights, result.biases, x),
+        figures["boundary"] = plots.decision_boundary(lambda x: output(defs, result.weights, result.biases, x),
                                                       dataset.x_test, dataset.y_test, dataset.classes, title=title)
     folder.mkdir(parents=True, exist_ok=True)  # only now: a run that fails or is stopped leaves nothing
     written = []
@@ -176,7 +178,7 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
         path = folder / f"{name}.png"
         save(fig, path)
         written.append(path)
-    run = {"network": spec.name, "dataset": dataset.name, "task": dataset.task, "backend": "engine",
+    run = {"network": spec.name, "dataset": dataset.name, "task": dataset.task, "backend": result.backend,
            "training_seconds": result.seconds, "stopped": result.stopped, "history": result.history, "test": report}
     written.append(write_text_atomic(folder / "metrics.json", json.dumps(run, indent=2) + "\n"))
     return written

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from visualizer.core.engine import Node, elementwise, rowwise
-from visualizer.errors import unknown_name
+from .registry import lookup
 from visualizer.core.expr import ONE, ZERO, Call, Const, Div, Exp, Expr, Square, Sub, mul
 
 Array = np.ndarray
@@ -229,7 +229,5 @@ ALIASES = {"linear": "identity", "none": "identity", "logistic": "sigmoid", "lea
 
 def get_activation(name: str, rule: str = "backprop") -> Activation:
     """The activation of that name, as the learning rule uses it (the perceptron rule's step)."""
-    key = ALIASES.get(name.lower(), name.lower())
-    if key not in ACTIVATIONS:
-        raise unknown_name("activation", name, list(ACTIVATIONS) + list(ALIASES))
-    return STEP_PERCEPTRON if rule == "perceptron" and key == "step" else ACTIVATIONS[key]
+    activation = lookup("activation", name, ACTIVATIONS, ALIASES)
+    return STEP_PERCEPTRON if rule == "perceptron" and activation is STEP else activation

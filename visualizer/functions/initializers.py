@@ -55,7 +55,7 @@ def initialize(name: str, sizes, seed: int) -> tuple[list[np.ndarray], list[np.n
     return weights, biases
 
 
-def sample_data(sizes, seed: int, draw_target=None) -> tuple[np.ndarray, np.ndarray]:
+def draw_data(sizes, seed: int, draw_target=None) -> tuple[np.ndarray, np.ndarray]:
     """One input and target for a spec that gives none, rounded to 2 decimals for hand work.
 
     Drawn from a stream separate from the weights', so changing init leaves the data alone.

@@ -19,7 +19,9 @@ from typing import Callable
 
 import numpy as np
 
-from visualizer.errors import UsageError, unknown_name
+from visualizer.errors import UsageError
+
+from .registry import lookup
 from visualizer.core.expr import ONE, Add, Const, Deriv, Div, Expr, Power, Sqrt, Square, Sub, Sym, add, mul
 
 Array = np.ndarray
@@ -291,10 +293,7 @@ ALIASES = {"gd": "sgd"}
 
 
 def get_optimizer(name: str) -> Optimizer:
-    key = ALIASES.get(name.lower(), name.lower())
-    if key not in OPTIMIZERS:
-        raise unknown_name("optimizer", name, list(OPTIMIZERS) + list(ALIASES))
-    return OPTIMIZERS[key]
+    return lookup("optimizer", name, OPTIMIZERS, ALIASES)
 
 
 # Slots worked out afresh each step (the bias-corrected averages): written with "=", not "←"

@@ -12,7 +12,6 @@ does the calculus; the δ of each layer is simply the gradient its z node receiv
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,12 +23,13 @@ from visualizer.errors import Diverged, UsageError
 from visualizer.functions.losses import Loss, get_loss
 from visualizer.functions.optimizers import Optimizer, get_optimizer
 from visualizer.functions.regularization import penalty_node, strengths
+from .batches import batch_rows
 from .spec import NetSpec
 from .trace import GraphNode, LayerStep, NetworkInfo, Step, Trace
 
 
 @dataclass(frozen=True)
-class Model:
+class Definitions:
     """The definitions one network uses, looked up once."""
 
     activations: tuple[Activation, ...]
@@ -40,7 +40,7 @@ class Model:
     penalties: tuple = ()  # (Penalty, λ) for each regularization in use
 
     @classmethod
-    def from_info(cls, info: NetworkInfo) -> Model:
+    def from_info(cls, info: NetworkInfo) -> Definitions:
         hyper = {k: v for k, v in info.optimizer.items() if k != "name"}
         return cls(
             activations=tuple(get_activation(a, info.rule) for a in info.activations),
@@ -64,7 +64,7 @@ class Forward:
     sample_losses: Node
     loss: Node  # E: the mean of the sample losses, plus the penalties
     penalties: dict  # name -> its node (empty without regularization)
-    raw: list  # f(z) of each layer, before dropout's mask (the same nodes as `a` without dropout)
+    f_z: list  # f(z) of each layer, before dropout's mask (the same nodes as `a` without dropout)
 
 
 def network_info(spec: NetSpec) -> NetworkInfo:
@@ -78,7 +78,7 @@ def network_info(spec: NetSpec) -> NetworkInfo:
     )
 
 
-def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarray] | None = None,
+def forward(defs: Definitions, weights, biases, x, y, replace_z: tuple[int, np.ndarray] | None = None,
             masks: list[np.ndarray] | None = None, input_grad: bool = True) -> Forward:
     """Build the graph of one forward pass and the loss.
 
@@ -89,8 +89,8 @@ def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarra
     """
     a = Node(x, name="x", needs_grad=input_grad)
     target = Node(y, name="y")
-    w_nodes, b_nodes, zs, activations, raw = [], [], [], [], []
-    for l, (W, b, f) in enumerate(zip(weights, biases, model.activations)):
+    w_nodes, b_nodes, zs, activations, f_z = [], [], [], [], []
+    for l, (W, b, f) in enumerate(zip(weights, biases, defs.activations)):
         W_node = Node(W, name=f"L{l + 1}.W")
         b_node = Node(b, name=f"L{l + 1}.b")
         if replace_z is not None and replace_z[0] == l:
@@ -100,28 +100,28 @@ def forward(model: Model, weights, biases, x, y, replace_z: tuple[int, np.ndarra
         z.named(f"L{l + 1}.z")
         a = f(z).named(f"L{l + 1}.a")
         if masks is not None and not (masks[l] == 1).all():
-            raw.append(a.named(f"L{l + 1}.f"))  # f(z) before the mask
+            f_z.append(a.named(f"L{l + 1}.f"))  # f(z) before the mask
             a = (a * Node(masks[l], name=f"L{l + 1}.mask")).named(f"L{l + 1}.a")
         else:
-            raw.append(a)
+            f_z.append(a)
         w_nodes.append(W_node)
         b_nodes.append(b_node)
         zs.append(z)
         activations.append(a)
-    terms, samples, loss = model.loss.build(raw[-1], target)  # the output never drops out
+    terms, samples, loss = defs.loss.build(f_z[-1], target)  # the output never drops out
     penalties = {}
-    if model.penalties:
+    if defs.penalties:
         # each penalty its own node, added once to the batch's mean: E = E_data + Σ penalties
         loss.named("loss.data")
-        penalties = {p.name: penalty_node(w_nodes, [(p, lam)]).named(f"penalty.{p.name}") for p, lam in model.penalties}
+        penalties = {p.name: penalty_node(w_nodes, [(p, lam)]).named(f"penalty.{p.name}") for p, lam in defs.penalties}
         for node in penalties.values():
             loss = loss + node
         loss.named("loss")
-    return Forward(w_nodes, b_nodes, zs, activations, terms, samples, loss, penalties, raw)
+    return Forward(w_nodes, b_nodes, zs, activations, terms, samples, loss, penalties, f_z)
 
 
-def loss_value(model: Model, weights, biases, x, y, masks=None) -> float:
-    return float(forward(model, weights, biases, x, y, masks=masks).loss.value)
+def loss_value(defs: Definitions, weights, biases, x, y, masks=None) -> float:
+    return float(forward(defs, weights, biases, x, y, masks=masks).loss.value)
 
 
 def output_gradient(loss: Loss, a: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -144,36 +144,36 @@ def graph_of(loss: Node) -> tuple[GraphNode, ...]:
 PER_SAMPLE_LIMIT = 100_000  # numbers of per-sample weight gradients recorded in a step, at most
 
 
-def learn(model: Model, weights, biases, x, y, state: dict, masks=None, record: bool = False):
+def learn(defs: Definitions, weights, biases, x, y, state: dict, masks=None, record: bool = False):
     """Forward, loss, backward and the optimizer's update: the step that training repeats.
     Returns (the forward pass, new weights, new biases, new optimizer state); with `record`, the
     forward pass also has ∂E/∂x, for the Trace's computation graph."""
-    f = forward(model, weights, biases, x, y, masks=masks, input_grad=record)
+    f = forward(defs, weights, biases, x, y, masks=masks, input_grad=record)
     f.loss.backward()
     grad_W = [n.grad for n in f.weights]
     grad_b = [n.grad for n in f.biases]
     # Biases that are not trained stay as they are; they still get a gradient, for display.
-    params = list(weights) + (list(biases) if model.train_biases else [])
-    grads = grad_W + (grad_b if model.train_biases else [])
-    new_params, new_state = model.optimizer.update(params, grads, state, model.hyper)
+    params = list(weights) + (list(biases) if defs.train_biases else [])
+    grads = grad_W + (grad_b if defs.train_biases else [])
+    new_params, new_state = defs.optimizer.update(params, grads, state, defs.hyper)
     n = len(weights)
     new_W = new_params[:n]
-    new_b = new_params[n:] if model.train_biases else [b.copy() for b in biases]
+    new_b = new_params[n:] if defs.train_biases else [b.copy() for b in biases]
     return f, new_W, new_b, new_state
 
 
-def output(model: Model, weights, biases, x) -> np.ndarray:
+def output(defs: Definitions, weights, biases, x) -> np.ndarray:
     """The network's output for inputs x (one per row), through the same definitions as
     training, without building a graph (no dropout: prediction)."""
     a = np.asarray(x, dtype=np.float64)
-    for W, b, f in zip(weights, biases, model.activations):
+    for W, b, f in zip(weights, biases, defs.activations):
         a = f.function(a @ W.T + b)
     return a
 
 
-def train_step(model: Model, weights, biases, x, y, state: dict, index: int, masks=None, rows=None):
+def train_step(defs: Definitions, weights, biases, x, y, state: dict, index: int, masks=None, rows=None):
     """One step; returns (Step record, new weights, new biases, new optimizer state, graph)."""
-    f, new_W, new_b, new_state = learn(model, weights, biases, x, y, state, masks, record=True)
+    f, new_W, new_b, new_state = learn(defs, weights, biases, x, y, state, masks, record=True)
     grad_W = [n.grad for n in f.weights]
     grad_b = [n.grad for n in f.biases]
     n = len(weights)
@@ -190,16 +190,16 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int, mas
         per_sample_b = [B * z.grad for z in f.z]
     else:
         per_sample_W = per_sample_b = [np.zeros(0)] * len(weights)  # not recorded
-    if model.loss.logits:  # E came from z: ∂E/∂a from the same loss written on a
-        grad_a[-1] = output_gradient(model.loss, f.a[-1].value, y)
+    if defs.loss.logits:  # E came from z: ∂E/∂a from the same loss written on a
+        grad_a[-1] = output_gradient(defs.loss, f.a[-1].value, y)
     layers = tuple(
         LayerStep(
-            W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value, f_z=f.raw[l].value,
+            W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value, f_z=f.f_z[l].value,
             mask=masks[l] if masks is not None else np.ones_like(f.a[l].value),
-            grad_a=grad_a[l], grad_W_samples=per_sample_W[l], grad_b_samples=per_sample_b[l], d_activation=model.activations[l].derivative(f.z[l].value, f.raw[l].value),
+            grad_a=grad_a[l], grad_W_samples=per_sample_W[l], grad_b_samples=per_sample_b[l], d_activation=defs.activations[l].derivative(f.z[l].value, f.f_z[l].value),
             delta=f.z[l].grad, grad_W=grad_W[l], grad_b=grad_b[l], W_new=new_W[l], b_new=new_b[l],
             state_W={k: v[l] for k, v in slots.items()},
-            state_b={k: v[n + l] for k, v in slots.items()} if model.train_biases else {},
+            state_b={k: v[n + l] for k, v in slots.items()} if defs.train_biases else {},
         )
         for l in range(n)
     )
@@ -209,7 +209,7 @@ def train_step(model: Model, weights, biases, x, y, state: dict, index: int, mas
         loss_terms=f.loss_terms.value,
         sample_losses=f.sample_losses.value,
         penalties={name: float(node.value) for name, node in f.penalties.items()},
-        loss_after=loss_value(model, new_W, new_b, x, y, masks),  # the same neurons dropped
+        loss_after=loss_value(defs, new_W, new_b, x, y, masks),  # the same neurons dropped
         layers=layers,
         optimizer_state={"t": new_state["t"]},
         samples=rows,
@@ -240,7 +240,7 @@ def run(spec: NetSpec, steps: int = 1) -> Trace:
                          f"numbers ({numbers * 8 / 1e9:,.1f} GB); the limit is {MAX_TRACE_NUMBERS // 1_000_000} million: "
                          f"use --steps {most:,} or fewer, or backprop train, which keeps only the loss")
     info = network_info(spec)
-    model = Model.from_info(info)
+    defs = Definitions.from_info(info)
     weights, biases = spec.parameters()
     x, y = spec.data()
     state: dict = {}
@@ -250,7 +250,7 @@ def run(spec: NetSpec, steps: int = 1) -> Trace:
         batch = (x, y) if len(rows) == len(x) else (x[rows], y[rows])  # all rows, in order: no copy
         masks = draw_masks(spec.dropout, spec.sizes, len(rows), spec.seed, index) if spec.dropout > 0 else None
         with np.errstate(over="ignore", invalid="ignore"):  # a diverging step is caught by its loss below
-            step, weights, biases, state, step_graph = train_step(model, weights, biases, *batch, state, index,
+            step, weights, biases, state, step_graph = train_step(defs, weights, biases, *batch, state, index,
                                                                   masks, rows)
         if not (np.isfinite(step.loss) and np.isfinite(step.loss_after)):
             # rather than record (and draw) NaN: say where it went and why it likely did
@@ -262,29 +262,10 @@ def run(spec: NetSpec, steps: int = 1) -> Trace:
     return Trace(network=info, input=x, target=y, steps=tuple(records), loss_history=history, graph=graph)
 
 
-def batch_rows(n: int, batch_size: int | None, seed: int, index: int) -> np.ndarray:
-    """The rows step `index` (1-based) learns from: all n for gradient descent; for mini-batch
-    SGD, the next batch_size of a permutation drawn anew each epoch (the last batch of an epoch
-    has what is left, as torch's DataLoader gives it)."""
-    if batch_size is None or batch_size >= n:
-        return np.arange(n)
-    per_epoch = -(-n // batch_size)
-    epoch, k = divmod(index - 1, per_epoch)
-    return _epoch_order(n, seed, epoch)[k * batch_size:(k + 1) * batch_size]
-
-
-@functools.lru_cache(maxsize=2)
-def _epoch_order(n: int, seed: int, epoch: int) -> np.ndarray:
-    # drawn once per epoch, not per step (60,000 samples: a millisecond a step otherwise)
-    order = np.random.default_rng([seed, 3, epoch]).permutation(n)  # a stream of its own
-    order.flags.writeable = False
-    return order
-
-
 def predict(trace: Trace, step: int, x: np.ndarray) -> np.ndarray:
     """The network's output for inputs `x` (one per row) with the weights after step `step`
     (0-based; -1 for the weights before training), through the same definitions as training."""
     layers = trace.steps[0 if step < 0 else step].layers
     weights = [layer.W if step < 0 else layer.W_new for layer in layers]
     biases = [layer.b if step < 0 else layer.b_new for layer in layers]
-    return output(Model.from_info(trace.network), weights, biases, x)
+    return output(Definitions.from_info(trace.network), weights, biases, x)

@@ -19,7 +19,7 @@ import numpy as np
 
 from visualizer.functions.activations import RULES, get_activation
 from visualizer.errors import UsageError, unknown_name
-from visualizer.functions.initializers import check_init, initialize, sample_data
+from visualizer.functions.initializers import check_init, initialize, draw_data
 from visualizer.functions.losses import get_loss
 from visualizer.functions.optimizers import get_optimizer
 from visualizer.style import DEFAULT_DIGITS
@@ -81,7 +81,7 @@ class NetSpec:
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         """The batch (input, target), each batch × features; drawn from the seed if not given."""
         draw_target = get_loss(self.loss).draw_target
-        drawn = sample_data(self.sizes, self.seed, draw_target) if self.input is None or self.target is None else None
+        drawn = draw_data(self.sizes, self.seed, draw_target) if self.input is None or self.target is None else None
         return (drawn[0] if self.input is None else self.input), (drawn[1] if self.target is None else self.target)
 
     def with_overrides(self, **changes) -> NetSpec:

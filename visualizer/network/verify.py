@@ -13,12 +13,12 @@ absolute near zero, relative where large. torch is imported here only, and only 
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from .mlp import Model, forward
 from visualizer.functions.regularization import torch_penalty
+
+from .mlp import Definitions, forward
+from .torch_twin import torch_forward
 from .trace import BACKWARD_FIELDS, FORWARD_FIELDS, UPDATE_FIELDS, Check, Trace, Verification
 
 TORCH_TOLERANCE = 1e-12
@@ -27,7 +27,7 @@ FD_STEP = 1e-6
 FD_TOLERANCE = 1e-6
 
 
-class _Worst:
+class _Tally:
     """Running maximum of differences, remembering where it was."""
 
     def __init__(self, tolerance: float):
@@ -82,36 +82,6 @@ def verify(trace: Trace, *, torch: bool = True, finite_differences: bool = True)
 
 # ----- witness 1: torch autograd -----------------------------------------------------------------
 
-class TorchForward(NamedTuple):
-    zs: list  # each layer's weighted sums
-    raw: list  # f(z), before dropout's mask
-    activations: list  # a = f(z)·mask
-    loss: object  # E, the penalties included unless left out
-    terms: object  # the loss terms, batch × outputs
-
-
-def torch_forward(torch, model: Model, weights, biases, x, y, masks=None, *, penalties: bool = True) -> TorchForward:
-    """The network and its loss in torch, built as the engine builds them from the same
-    definitions (each activation's and loss's torch counterpart, dropout's masks as given, the
-    penalties added once): the witness's forward pass, and the torch backend's in training."""
-    zs, raw, activations, a = [], [], [], x
-    for l, (W_l, b_l, f) in enumerate(zip(weights, biases, model.activations)):
-        z = a @ W_l.T + b_l
-        f_z = f.torch(torch, z)
-        a = f_z if masks is None else f_z * masks[l]
-        for t in (z, a):
-            if t.requires_grad:  # not under no_grad
-                t.retain_grad()
-        zs.append(z)
-        raw.append(f_z)
-        activations.append(a)
-    out = zs[-1] if model.loss.logits else a  # a loss of logits reads z
-    loss = model.loss.torch(torch, out, y)
-    if penalties and model.penalties:
-        loss = loss + torch_penalty(torch, weights, model.penalties)
-    return TorchForward(zs, raw, activations, loss, model.loss.torch_terms(torch, out, y))
-
-
 def torch_replay(trace: Trace) -> list[dict]:
     """Redo every step of the trace in torch; one dict per step with the trace's field names.
 
@@ -125,17 +95,17 @@ def torch_replay(trace: Trace) -> list[dict]:
     """
     import torch
 
-    model = Model.from_info(trace.network)
+    defs = Definitions.from_info(trace.network)
 
     def tensor(array, grad=False):
         return torch.tensor(np.array(array), dtype=torch.float64, requires_grad=grad)
 
     W = [tensor(layer.W, True) for layer in trace.steps[0].layers]
     b = [tensor(layer.b, True) for layer in trace.steps[0].layers]
-    optimizer = model.optimizer.torch(torch, W + (b if model.train_biases else []), model.hyper)
+    optimizer = defs.optimizer.torch(torch, W + (b if defs.train_biases else []), defs.hyper)
 
     def forward(weights, biases, masks, x, y, penalties=True):
-        return torch_forward(torch, model, weights, biases, x, y, masks, penalties=penalties)
+        return torch_forward(torch, defs, weights, biases, x, y, masks, penalties=penalties)
 
     def derivative(f, z):
         """f'(z) from torch autograd: the gradient of Σ f(z), element by element; for an activation
@@ -161,7 +131,7 @@ def torch_replay(trace: Trace) -> list[dict]:
     def output_gradient(a, y):
         """∂E/∂a of a loss of logits: torch's gradient of the loss written on a."""
         a = a.detach().clone().requires_grad_(True)
-        model.loss.torch_on_probabilities(torch, a, y).backward()
+        defs.loss.torch_on_probabilities(torch, a, y).backward()
         return a.grad
 
     steps, previous = [], [(layer.W, layer.b) for layer in trace.steps[0].layers]
@@ -180,16 +150,16 @@ def torch_replay(trace: Trace) -> list[dict]:
             samples_W, samples_b = per_sample(masks, x, y)
         else:  # not recorded (a batch of one, or too large): nothing to redo
             samples_W = samples_b = [np.zeros(0)] * len(W)
-        zs, raw, activations, loss, terms = forward(W, b, masks, x, y)
+        zs, f_zs, activations, loss, terms = forward(W, b, masks, x, y)
         loss.backward()
         with torch.no_grad():  # at the weights the step started from
-            penalties = {p.name: torch_penalty(torch, W, [(p, lam)]).item() for p, lam in model.penalties}
+            penalties = {p.name: torch_penalty(torch, W, [(p, lam)]).item() for p, lam in defs.penalties}
         layers = [
             {"W": np.asarray(p[0]), "b": np.asarray(p[1]), "z": z.detach(), "f_z": f_z.detach(), "mask": mask.numpy(),
              "a": a.detach(), "grad_a": a.grad, "d_activation": derivative(f, z), "delta": z.grad,
              "grad_W_samples": g_W, "grad_b_samples": g_b, "grad_W": W_l.grad.clone(), "grad_b": b_l.grad.clone()}
-            for p, z, f_z, mask, a, W_l, b_l, f, g_W, g_b in zip(previous, zs, raw, masks, activations, W, b,
-                                                                 model.activations, samples_W, samples_b)
+            for p, z, f_z, mask, a, W_l, b_l, f, g_W, g_b in zip(previous, zs, f_zs, masks, activations, W, b,
+                                                                 defs.activations, samples_W, samples_b)
         ]
         # torch.optim steps from the trace's gradients, which were just compared with torch's:
         # so the update is checked on its own, as each step starts from the trace's weights.
@@ -206,8 +176,8 @@ def torch_replay(trace: Trace) -> list[dict]:
             for name, param in (("state_W", W_l), ("state_b", b_l)):
                 kept = optimizer.state.get(param, {})
                 layer[name] = {ours: kept[theirs].detach().clone().numpy()
-                               for ours, theirs in model.optimizer.torch_state.items() if theirs in kept}
-        if model.loss.logits:
+                               for ours, theirs in defs.optimizer.torch_state.items() if theirs in kept}
+        if defs.loss.logits:
             layers[-1]["grad_a"] = output_gradient(activations[-1], y)
         previous = [(layer["W_new"].numpy(), layer["b_new"].numpy()) for layer in layers]
         with torch.no_grad():
@@ -217,7 +187,7 @@ def torch_replay(trace: Trace) -> list[dict]:
             "penalties": penalties,
             "loss": loss.item(),
             "loss_terms": terms.detach().numpy(),
-            "sample_losses": (terms.sum(dim=1) if model.loss.reduction == "sum" else terms.mean(dim=1)).detach().numpy(),
+            "sample_losses": (terms.sum(dim=1) if defs.loss.reduction == "sum" else terms.mean(dim=1)).detach().numpy(),
             "loss_after": loss_after.item(),
             "layers": [{k: v if isinstance(v, (np.ndarray, dict)) else v.numpy() for k, v in layer.items()}
                        for layer in layers],
@@ -226,61 +196,61 @@ def torch_replay(trace: Trace) -> list[dict]:
 
 
 def check_against_torch(trace: Trace, tolerance: float = TORCH_TOLERANCE) -> Check:
-    worst = _Worst(tolerance)
+    tally = _Tally(tolerance)
     for step, reference in zip(trace.steps, torch_replay(trace)):
         where = f"step {step.index}"
         # In the order the step computes them, so the first failure named is the root cause.
-        worst.add(f"{where}, loss terms", step.loss_terms, reference["loss_terms"])
-        worst.add(f"{where}, sample losses", step.sample_losses, reference["sample_losses"])
+        tally.add(f"{where}, loss terms", step.loss_terms, reference["loss_terms"])
+        tally.add(f"{where}, sample losses", step.sample_losses, reference["sample_losses"])
         for name, value in reference["penalties"].items():
-            worst.add(f"{where}, penalty {name}", step.penalties.get(name, np.nan), value)
-        worst.add(f"{where}, loss", step.loss, reference["loss"])
+            tally.add(f"{where}, penalty {name}", step.penalties.get(name, np.nan), value)
+        tally.add(f"{where}, loss", step.loss, reference["loss"])
         pairs = list(enumerate(zip(step.layers, reference["layers"]), start=1))
         for names, order in ((FORWARD_FIELDS, pairs), (BACKWARD_FIELDS, pairs[::-1]), (UPDATE_FIELDS, pairs)):
             for l, (layer, ref) in order:
                 for name in names:
-                    worst.add(f"{where}, layer {l}, {name}", getattr(layer, name), ref[name])
+                    tally.add(f"{where}, layer {l}, {name}", getattr(layer, name), ref[name])
         for l, (layer, ref) in pairs:  # the optimizer's state, wherever torch keeps the same quantity
             for name in ("state_W", "state_b"):
                 for slot, value in ref[name].items():
                     ours = getattr(layer, name).get(slot)
                     if ours is None:
-                        worst.failed_at = worst.failed_at or f"{where}, layer {l}, {name}[{slot}] (not recorded)"
+                        tally.failed_at = tally.failed_at or f"{where}, layer {l}, {name}[{slot}] (not recorded)"
                         continue
-                    worst.add(f"{where}, layer {l}, {name}[{slot}]", ours, value)
-        worst.add(f"{where}, loss after", step.loss_after, reference["loss_after"])
-    return worst.check()
+                    tally.add(f"{where}, layer {l}, {name}[{slot}]", ours, value)
+        tally.add(f"{where}, loss after", step.loss_after, reference["loss_after"])
+    return tally.check()
 
 
 # ----- witness 2: central finite differences ---------------------------------------------------------
 
 def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float = FD_TOLERANCE) -> Check:
-    model = Model.from_info(trace.network)
-    worst = _Worst(tolerance)
+    defs = Definitions.from_info(trace.network)
+    tally = _Tally(tolerance)
     for step in trace.steps:
         x, y = trace.input[trace.rows(step)], trace.target[trace.rows(step)]  # the step's batch
         # Where the slope used is a convention rather than the derivative of E, differences of E
         # cannot check the step (torch can): the perceptron rule takes the step's slope as 1 (E's
         # is 0 or none), and at a saturated output a loss may use torch's floor (Loss.conventional).
-        if trace.network.rule == "perceptron" or (model.loss.conventional is not None
-                                                  and model.loss.conventional(step.layers[-1].a, y).any()):
-            worst.skipped += sum(layer.W.size + layer.b.size + layer.z.size for layer in step.layers)
+        if trace.network.rule == "perceptron" or (defs.loss.conventional is not None
+                                                  and defs.loss.conventional(step.layers[-1].a, y).any()):
+            tally.skipped += sum(layer.W.size + layer.b.size + layer.z.size for layer in step.layers)
             continue
         weights = [np.array(layer.W) for layer in step.layers]
         biases = [np.array(layer.b) for layer in step.layers]
         zs = [np.array(layer.z) for layer in step.layers]
         masks = [np.array(layer.mask) for layer in step.layers]
-        base_branches = _branches(model, forward(model, weights, biases, x, y, masks=masks))
+        base_branches = _branches(defs, forward(defs, weights, biases, x, y, masks=masks))
 
         def loss_and_branches(arrays, l, index, nudge, kind):
             saved = arrays[l][index]
             arrays[l][index] = saved + nudge
-            f = forward(model, weights, biases, x, y, replace_z=(l, arrays[l]) if kind == "delta" else None,
+            f = forward(defs, weights, biases, x, y, replace_z=(l, arrays[l]) if kind == "delta" else None,
                         masks=masks)
             # the loss, how far off float64 may have it beyond ε·|E|, and the kinks' sides
             # (all before the restore: nodes share the arrays)
-            extra = model.loss.rounding(f.a[-1].value, y) if model.loss.rounding else 0.0
-            result = float(f.loss.value), _branches(model, f), extra
+            extra = defs.loss.rounding(f.a[-1].value, y) if defs.loss.rounding else 0.0
+            result = float(f.loss.value), _branches(defs, f), extra
             arrays[l][index] = saved
             return result
 
@@ -291,16 +261,16 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
                     lambda i, d: loss_and_branches(arrays, l, i, d, kind), arrays[l].shape, h, base_branches,
                     np.asarray(ours), tolerance,
                 )
-                worst.skipped += int(at_kink.sum())
+                tally.skipped += int(at_kink.sum())
                 where = f"step {step.index}, layer {l + 1}, {kind}"
-                worst.add(where, np.asarray(ours)[~at_kink], numeric[~at_kink], slack=noise[~at_kink])
-    return worst.check()
+                tally.add(where, np.asarray(ours)[~at_kink], numeric[~at_kink], slack=noise[~at_kink])
+    return tally.check()
 
 
-def _branches(model: Model, f) -> list[np.ndarray]:
+def _branches(defs: Definitions, f) -> list[np.ndarray]:
     """Which side of each kink every z of a kinked activation is on (on a kink is its own side)."""
     codes = []
-    for z, activation in zip(f.z, model.activations):
+    for z, activation in zip(f.z, defs.activations):
         if activation.kinks:
             kinks = np.array(activation.kinks)
             codes.append(2 * np.searchsorted(kinks, z.value) + np.isin(z.value, kinks))

@@ -1,7 +1,7 @@
 """Training on a data set: the lecture's training loop, with the same definitions as one step.
 
 An epoch shows the network every training sample once, in mini-batches drawn in a new seeded
-order each epoch (`network.batch_rows`); each mini-batch is one step: forward, loss, backward,
+order each epoch (`network.batches`); each mini-batch is one step: forward, loss, backward,
 the optimizer's update (`network.learn`, the engine; nothing is recorded but the loss). After
 each epoch the loss and accuracy on the training and validation samples are measured, without
 dropout. Early stopping keeps the weights of the epoch with the lowest validation loss and stops
@@ -22,8 +22,9 @@ import numpy as np
 from visualizer.functions.classes import predicted_class
 from visualizer.functions.dropout import draw_masks
 from visualizer.errors import Diverged
-from visualizer.network.mlp import Model, batch_rows, forward, learn, network_info, output
-from visualizer.network.verify import torch_forward
+from visualizer.network.batches import batch_rows, steps_per_epoch
+from visualizer.network.mlp import Definitions, forward, learn, network_info, output
+from visualizer.network.torch_twin import torch_forward
 from visualizer.network.spec import NetSpec
 
 BACKENDS = ("engine", "torch")
@@ -48,6 +49,7 @@ class TrainResult:
     seconds: float = 0.0  # training only (no evaluation)
     batch_size: int = 0  # samples per step
     stopped: str = ""  # why it stopped early, if it did
+    backend: str = "engine"  # what trained it: the engine, or the same network in torch
 
 
 def accuracy(task: str, out: np.ndarray, y: np.ndarray) -> float | None:
@@ -57,11 +59,11 @@ def accuracy(task: str, out: np.ndarray, y: np.ndarray) -> float | None:
     return float(np.mean(predicted_class(out) == y[:, 0].astype(int)))
 
 
-def mean_loss(model: Model, weights, biases, x, y, batch: int = 4096) -> float:
+def mean_loss(defs: Definitions, weights, biases, x, y, batch: int = 4096) -> float:
     """E over all of x (the mean of the sample losses, plus the penalties), in chunks."""
     total = 0.0
     for start in range(0, len(x), batch):
-        f = forward(model, weights, biases, x[start:start + batch], y[start:start + batch], input_grad=False)
+        f = forward(defs, weights, biases, x[start:start + batch], y[start:start + batch], input_grad=False)
         total += float(f.sample_losses.value.sum())
     return total / len(x) + sum(float(node.value) for node in f.penalties.values())  # the weights', once
 
@@ -70,15 +72,15 @@ def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, opti
         progress=None) -> TrainResult:
     """Train `spec`'s network on (x_train, y_train); `progress(epoch, step_in_epoch, steps_per_epoch,
     loss)` is called after each step and `progress(epoch, None, …, summary)` after each epoch."""
-    model = Model.from_info(network_info(spec))
+    defs = Definitions.from_info(network_info(spec))
     weights, biases = spec.parameters()
     n, k = len(x_train), min(options.batch_size, len(x_train))
-    per_epoch = -(-n // k)
-    step_fn = _torch_stepper(model, weights, biases) if options.backend == "torch" else _engine_stepper(model)
+    per_epoch = steps_per_epoch(n, k)
+    step_fn = _torch_stepper(defs, weights, biases) if options.backend == "torch" else _engine_stepper(defs)
     history = {"epoch": [], "train_loss": [], "val_loss": [], "train_accuracy": [], "val_accuracy": [],
                "best_epoch": None}
     best = (np.inf, weights, biases)
-    result = TrainResult(weights, biases, history, batch_size=k)
+    result = TrainResult(weights, biases, history, batch_size=k, backend=options.backend)
     waited, started = 0, time.perf_counter()
     for epoch in range(1, options.epochs + 1):
         for i in range(per_epoch):
@@ -93,7 +95,7 @@ def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, opti
                 progress(epoch, i + 1, per_epoch, loss)
         result.seconds += time.perf_counter() - started
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a loss that runs away is caught here
-            summary = _measure(model, task, weights, biases, x_train, y_train, x_val, y_val)
+            summary = _measure(defs, task, weights, biases, x_train, y_train, x_val, y_val)
         if not np.isfinite(summary["train_loss"]):  # the last step's update: no step loss has seen it yet
             raise Diverged(index, summary["train_loss"], spec.optimizer["lr"], f" (epoch {epoch})")
         history["epoch"].append(epoch)
@@ -122,40 +124,40 @@ def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, opti
     return result
 
 
-def _measure(model, task, weights, biases, x_train, y_train, x_val, y_val) -> dict:
-    summary = {"train_loss": mean_loss(model, weights, biases, x_train, y_train),
-               "train_accuracy": accuracy(task, output(model, weights, biases, x_train), y_train),
+def _measure(defs, task, weights, biases, x_train, y_train, x_val, y_val) -> dict:
+    summary = {"train_loss": mean_loss(defs, weights, biases, x_train, y_train),
+               "train_accuracy": accuracy(task, output(defs, weights, biases, x_train), y_train),
                "val_loss": None, "val_accuracy": None}
     if x_val is not None and len(x_val):
-        summary["val_loss"] = mean_loss(model, weights, biases, x_val, y_val)
-        summary["val_accuracy"] = accuracy(task, output(model, weights, biases, x_val), y_val)
+        summary["val_loss"] = mean_loss(defs, weights, biases, x_val, y_val)
+        summary["val_accuracy"] = accuracy(task, output(defs, weights, biases, x_val), y_val)
     return summary
 
 
-def _engine_stepper(model: Model):
+def _engine_stepper(defs: Definitions):
     state: dict = {}
 
     def step(weights, biases, x, y, masks):
         nonlocal state
         with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is caught by its loss
-            f, weights, biases, state = learn(model, weights, biases, x, y, state, masks)
+            f, weights, biases, state = learn(defs, weights, biases, x, y, state, masks)
         return float(f.loss.value), weights, biases
 
     return step
 
 
-def _torch_stepper(model: Model, weights, biases):
+def _torch_stepper(defs: Definitions, weights, biases):
     """The same steps in torch: its autograd and its torch.optim optimizer, from our weights."""
     import torch
 
     W = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in weights]
     b = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in biases]
-    optimizer = model.optimizer.torch(torch, W + (b if model.train_biases else []), model.hyper)
+    optimizer = defs.optimizer.torch(torch, W + (b if defs.train_biases else []), defs.hyper)
 
     def step(_weights, _biases, x, y, masks):
         optimizer.zero_grad()
         masks = None if masks is None else [torch.from_numpy(m) for m in masks]
-        loss = torch_forward(torch, model, W, b, torch.from_numpy(x), torch.from_numpy(y), masks).loss
+        loss = torch_forward(torch, defs, W, b, torch.from_numpy(x), torch.from_numpy(y), masks).loss
         loss.backward()
         optimizer.step()
         return loss.item(), [w.detach().numpy().copy() for w in W], [v.detach().numpy().copy() for v in b]

@@ -7,7 +7,7 @@ names people use for them.
 
 from __future__ import annotations
 
-from visualizer.errors import unknown_name
+from ..registry import lookup
 from .base import Loss
 from .classification import BCE, BCE_LOGITS, CROSS_ENTROPY, HINGE, MULTI_HINGE, SPARSE_CROSS_ENTROPY
 from .regression import HALF_SSE, MAE, MAPE, MSE, SSE
@@ -24,7 +24,4 @@ __all__ = ["ALIASES", "LOSSES", "Loss", "get_loss"]
 
 
 def get_loss(name: str) -> Loss:
-    key = ALIASES.get(name.lower(), name.lower())
-    if key not in LOSSES:
-        raise unknown_name("loss", name, list(LOSSES) + list(ALIASES))
-    return LOSSES[key]
+    return lookup("loss", name, LOSSES, ALIASES)

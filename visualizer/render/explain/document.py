@@ -20,6 +20,7 @@ from visualizer.functions.losses import get_loss
 from visualizer.functions.optimizers import DERIVED, formulas, get_optimizer
 from visualizer.functions.regularization import strengths
 from visualizer.style import DEFAULT_DIGITS, format_display, pick
+from visualizer.network.batches import steps_per_epoch
 from visualizer.network.trace import Step, Trace
 from .digits import honest_digits
 from .notation import E, a_, b_, d_, m_, shown_sum, w_, x_, y_, z_
@@ -158,7 +159,7 @@ class _Builder:
         ]
         k, n = net.batch_size, len(self.trace.input)
         if k is not None and k < n:
-            per_epoch = -(-n // k)
+            per_epoch = steps_per_epoch(n, k)
             section.items.append(Note(
                 f"mini-batch SGD: each step learns from {k} of the {n} samples, taken in a new random order each "
                 f"epoch ({per_epoch} steps an epoch); the loss is the mean over the step's mini-batch"))
