@@ -14,11 +14,13 @@ from manim import (DOWN, LEFT, RIGHT, UP, WHITE, Create, FadeIn, FadeOut, Group,
                    Transform, VGroup, Write)
 
 from visualizer.functions.activations import get_activation
+from visualizer.network.mlp import predict
 from visualizer.render.explain.notation import a_, d_, w_
 from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, format_display
+from visualizer.render.video.beats import BY_SCENE, LECTURE_PARTS
 from visualizer.render.video.animations import (backward_layer, build_network, delta_tags, focus_on, forward_layer,
                                          gradient_tags, update_edges)
-from visualizer.render.video.data import load_trace
+from visualizer.cli.scene_trace import load_trace
 from visualizer.render.video.encoding import use_faster_preset
 from visualizer.render.video.formulas import (BOTTOM, FULL_WIDTH, Board, equation_tex, equations, fit_above_equations,
                                       reveal)
@@ -34,10 +36,17 @@ SNAPSHOTS = 8  # moments of a training run the Training beat stops at
 
 
 class Beat(Scene):
-    """A story beat: the Trace, and a title in the colour of its phase."""
+    """A story beat: the Trace, and a title in the colour of its phase (both from BEATS)."""
 
     phase = "forward"
     heading = ""
+    by_scene: dict[str, type[Beat]] = {}  # each beat's class, by name
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__name__ in BY_SCENE:
+            cls.phase, cls.heading = BY_SCENE[cls.__name__].phase, BY_SCENE[cls.__name__].heading
+            Beat.by_scene[cls.__name__] = cls
 
     def setup(self):
         # A white page: the colours of the static diagrams and slides; the signed map's dark
@@ -51,8 +60,6 @@ class Beat(Scene):
 
 
 class NeuronDotProduct(Beat):
-    heading = "One neuron"
-
     def construct(self):
         title = self.title()
         forward = equations(self.trace, "forward")
@@ -90,8 +97,6 @@ class NeuronDotProduct(Beat):
 
 
 class ForwardPass(Beat):
-    heading = "Forward pass"
-
     def construct(self):
         net = NetworkMobject(self.trace)
         self.play(Write(self.title()))
@@ -106,9 +111,6 @@ class ForwardPass(Beat):
 
 
 class Loss(Beat):
-    phase = "loss"
-    heading = "Loss"
-
     def construct(self):
         title = self.title()
         compare = fit_above_equations(prediction_vs_target(self.trace), title)
@@ -123,9 +125,6 @@ class Loss(Beat):
 
 
 class BackwardPass(Beat):
-    phase = "backward"
-    heading = "Backward pass"
-
     def construct(self):
         trace = self.trace
         output = len(trace.network.sizes) - 1
@@ -153,9 +152,6 @@ class BackwardPass(Beat):
 
 
 class WeightUpdate(Beat):
-    phase = "update"
-    heading = "Weight update"
-
     def construct(self):
         trace = self.trace
         title = self.title()
@@ -186,9 +182,6 @@ class Training(Beat):
     """Many steps in fast motion: the loss curve draws itself while the weights evolve, and for
     a 2-input network its output over the input plane morphs as it learns."""
 
-    phase = "update"
-    heading = "Training"
-
     def construct(self):
         trace = self.trace
         steps = trace.steps
@@ -198,7 +191,7 @@ class Training(Beat):
         net = NetworkMobject(trace, values=False)
         axes = loss_axes(history)
         labels = axes.decorations
-        field = output_fields(trace, [-1] + shown) if has_output_field(trace) else None
+        field = output_fields(trace, [-1] + shown, predict) if has_output_field(trace) else None
         panels = [net.scale(0.45 if field else 0.55)]
         if field:
             panels.append(Group(field.images[0], field.frame, field.samples))
@@ -239,8 +232,6 @@ class Training(Beat):
 
 
 class TitleCard(Beat):
-    heading = "Backpropagation"
-
     def construct(self):
         net = self.trace.network
         card = Text(self.heading, font_size=56, color=PHASE_COLORS["forward"])
@@ -254,7 +245,7 @@ class Lecture(Beat):
     """All the beats in order after a title card, one manim section each (so each beat can also
     be exported on its own, e.g. with `manim --save_sections`)."""
 
-    beats = (TitleCard, NeuronDotProduct, ForwardPass, Loss, BackwardPass, WeightUpdate, Training)
+    beats = tuple(Beat.by_scene[name] for name in LECTURE_PARTS)
 
     def chapter(self, name: str) -> None:
         """A beat begins: a section of the video (a slide in LectureSlides)."""

@@ -5,7 +5,7 @@ import pytest
 pytest.importorskip("manim")
 
 from visualizer.render.video.network_mobject import NetworkMobject  # noqa: E402
-from visualizer.network.mlp import run  # noqa: E402
+from visualizer.network.mlp import predict, run  # noqa: E402
 from visualizer.network.spec import load_spec  # noqa: E402
 from visualizer.style import format_display  # noqa: E402
 
@@ -161,7 +161,7 @@ def test_output_field_for_two_inputs_and_one_output():
     assert not has_output_field(run(load_spec("mazur")))  # two outputs
     trace = run(load_spec("xor"), 5)
     assert has_output_field(trace)
-    field = output_fields(trace, [-1, 4])
+    field = output_fields(trace, [-1, 4], predict)
     assert len(field.images) == 2 and len(field.samples) == 4
     first, last = (image.get_pixel_array() for image in field.images)
     assert first.shape == (FIELD_PIXELS, FIELD_PIXELS, 4) and not np.array_equal(first, last)

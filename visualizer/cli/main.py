@@ -14,6 +14,7 @@ import click
 
 from visualizer.errors import UsageError
 from visualizer.render.explain.document import PHASES
+from visualizer.render.video.beats import SCENES
 from .options import net_options
 from .train import train
 
@@ -202,7 +203,7 @@ def _draw_one(trace, kind, path, dpi) -> None:
 @click.command("render")
 @net_options
 @click.option("--scene", "scenes", multiple=True,
-              type=click.Choice(["lecture", "dot-product", "forward", "loss", "backward", "update", "training", "all"]),
+              type=click.Choice([*SCENES, "all"]),
               default=["lecture"], show_default=True,
               help="Which beat to render (repeat for several); all: every beat as its own video.")
 @click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default="medium", show_default=True,
@@ -230,7 +231,7 @@ def render(spec, steps,
 
     from visualizer.files import writable_folder
     from visualizer.network.mlp import run
-    from visualizer.render.video.render import SCENES, TRAINING_STEPS, check_tools, render_scenes
+    from visualizer.render.video.render import TRAINING_STEPS, check_tools, render_scenes
 
     check_tools()
     if slides:

@@ -8,13 +8,15 @@ import math
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch
 
+from visualizer.functions.activations import ACTIVATIONS
 from visualizer.render.layout import computation_graph
 from visualizer.style import PHASE_COLORS, format_display, format_number
 from visualizer.network.trace import Trace
 
+# the engine's ops by their symbol; an activation's op is named after it and drawn as its own f
 OP_SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "matmul": "@", "transpose": "ᵀ", "neg": "−",
-              "sum": "Σ", "mean": "mean", "exp": "exp", "log": "log", "sigmoid": "σ", "tanh": "tanh",
-              "relu": "ReLU", "identity": "id", "pow2": "x²", "matmulᵀ": "@ᵀ", "pow0.5": "√"}
+              "sum": "Σ", "mean": "mean", "exp": "exp", "log": "log", "pow2": "x²", "matmulᵀ": "@ᵀ", "pow0.5": "√",
+              **{name: activation.symbol for name, activation in ACTIVATIONS.items()}}
 X_GAP, Y_GAP = 1.85, 1.25
 BOX_W, BOX_H, OP_R = 1.44, 0.72, 0.24
 PER_ROW = 11  # columns per row: a longer chain continues on the next row, so the picture fits a page

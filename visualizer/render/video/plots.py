@@ -71,11 +71,13 @@ def has_output_field(trace) -> bool:
     return trace.network.sizes[0] == 2 and trace.network.sizes[-1] == 1
 
 
-def output_fields(trace, steps: list[int], side: float = 3.4) -> OutputField:
+def output_fields(trace, steps: list[int], predict, side: float = 3.4) -> OutputField:
+    """The output over the input plane after each of `steps` (-1: before training), as
+    `predict(trace, step, x)` gives it: the network's own forward pass (network.mlp.predict),
+    which the scene passes in, since a renderer never runs the network itself."""
     from matplotlib import colormaps
     from manim import BLACK, DOWN, LEFT, ImageMobject, Square
 
-    from visualizer.network.mlp import predict
     from visualizer.style import SIGNED_CMAP
 
     x = trace.input

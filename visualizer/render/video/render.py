@@ -20,10 +20,8 @@ from pathlib import Path
 from visualizer.errors import UsageError
 from visualizer.files import atomic_target
 
-SCENES = {  # the --scene names, in video order
-    "lecture": "Lecture", "dot-product": "NeuronDotProduct", "forward": "ForwardPass", "loss": "Loss",
-    "backward": "BackwardPass", "update": "WeightUpdate", "training": "Training",
-}
+from .beats import LECTURE_PARTS, SLOWEST_FIRST
+
 TRAINING_STEPS = 100  # the training beat needs a run to show; the other beats show its first step
 QUALITY = {"low": "-ql", "medium": "-qm", "high": "-qh", "4k": "-qk"}
 # Encode an animation's frames while the next is drawn (manim's default waits for each).
@@ -43,11 +41,6 @@ def check_tools() -> None:
         if shutil.which(tool) is None:
             raise UsageError(f"{tool} is not installed, and the videos' formulas need LaTeX; "
                              f"install it with: apt-get install {LATEX_PACKAGES} (or run `make setup`)")
-
-
-# The lecture's beats, longest first, so two workers finish together; joined in video order.
-LECTURE_PARTS = ("TitleCard", "NeuronDotProduct", "ForwardPass", "Loss", "BackwardPass", "WeightUpdate", "Training")
-LONGEST_FIRST = ("BackwardPass", "NeuronDotProduct", "Training", "WeightUpdate", "ForwardPass", "Loss", "TitleCard")
 
 
 def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Path, name: str, progress,
@@ -71,7 +64,7 @@ def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Pat
         for scene in scenes:
             if scene == "Lecture" and not slides:
                 tasks[scene] = progress.add_task(f"{scene} (0 of {len(LECTURE_PARTS)} beats)", total=len(LECTURE_PARTS))
-                jobs += [("LecturePart", beat, scene) for beat in LONGEST_FIRST]
+                jobs += [("LecturePart", beat, scene) for beat in SLOWEST_FIRST]
             else:
                 tasks[scene] = progress.add_task(scene, total=1)
                 jobs.append(("LectureSlides" if scene == "Lecture" else scene, None, scene))

@@ -1,10 +1,13 @@
-"""The Trace a scene shows.
+"""The Trace a scene shows: the scenes' entry point, as the command line is the commands'.
 
 `backprop render` writes the Trace it wants drawn to a JSON file and names it in BACKPROP_TRACE,
 so a video shows exactly the numbers `explain` prints. The plain manim CLI can instead name a
 network in BACKPROP_NET (a shape, a preset or a TOML file; default 2-3-1) and BACKPROP_STEPS:
 
     BACKPROP_NET=mazur .venv/bin/manim -ql scenes/lecture.py ForwardPass
+
+It lives with the command line, not with the renderers: it runs the network, which a renderer
+never does.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from visualizer.errors import UsageError
 from visualizer.network.mlp import run
-from visualizer.cli.options import MAX_STEPS
+from .options import MAX_STEPS
 from visualizer.network.spec import load_spec
 from visualizer.network.trace import Trace
 
