@@ -22,7 +22,7 @@ from visualizer.render.explain import Options, build_document
 from visualizer.render.explain.document import Equation, Section
 from visualizer.render.explain.latex import render_latex
 from visualizer.render.explain.markdown import render_markdown
-from visualizer.render.explain.text import equation_parts, make_console, print_document
+from visualizer.render.explain.text import make_console, print_document
 from visualizer.functions.losses import LOSSES
 from visualizer.network.mlp import run
 from visualizer.functions.optimizers import OPTIMIZERS
@@ -165,7 +165,7 @@ def assert_honest(sections):
     one unit of its last digit; returns how many forms were checked."""
     checked = 0
     for eq in equations(sections):
-        parts = equation_parts(eq)
+        parts = eq.parts("text")
         result = parts[-1].replace("−", "-")
         for form in parts[1 + eq.symbolic:-1]:
             value = recompute(form)

@@ -1,7 +1,9 @@
 """From a Trace to a document: every equation of a training step, in the lecture's notation.
 
 The document is a list of sections of equations, tables and notes, independent of the output
-format (text, markdown and LaTeX print the same document). Every number comes from the Trace;
+format (text, markdown and LaTeX print the same document, and the video takes its equations from
+it). Each equation gives its own parts as plain text or LaTeX, its formulas being `expr` trees,
+so no output format borrows another's helpers. Every number comes from the Trace;
 each equation is written symbolically, then with its numbers, then its result, and is shown at
 the fewest digits (from --precision up) at which a reader who redoes it from the numbers on
 the page gets the result on the page (`digits.honest_digits`). Large layers are elided: a few
@@ -51,6 +53,21 @@ class Equation:
     result_digits: int  # for the result: the chosen precision, trailing zeros kept
     symbolic: int  # how many of the forms are symbolic (the rest are numbers)
     arrow: str = "="  # "←" for an update
+
+    def parts(self, mode: str) -> list[str]:
+        """lhs, each form, the result, printed in `mode` ("text" or "latex")."""
+        style = Style(mode, self.digits)
+        return [self.lhs.render(style), *(form.render(style) for form in self.forms), self.result_text(mode)]
+
+    def signs(self, mode: str) -> list[str]:
+        """The sign before each form and before the result: the arrow first, then "="."""
+        arrow = r"\leftarrow" if mode == "latex" and self.arrow == "←" else self.arrow
+        return [arrow] + ["="] * len(self.forms)
+
+    def line(self, mode: str) -> str:
+        """lhs = form = … = result, on one line."""
+        lhs, *rest = self.parts(mode)
+        return lhs + "".join(f" {sign} {part}" for sign, part in zip(self.signs(mode), rest))
 
     def result_text(self, mode: str) -> str:
         return Style(mode, self.result_digits).number(self.result, zeros=True)

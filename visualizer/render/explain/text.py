@@ -62,19 +62,14 @@ def _renderable(item, style: str, width: int):
     raise TypeError(item)
 
 
-def equation_parts(eq: Equation) -> list[str]:
-    """lhs, each form, the result, as text at the equation's digits."""
-    return [eq.lhs.text(eq.digits)] + [f.text(eq.digits) for f in eq.forms] + [eq.result_text("text")]
-
-
 def equation_text(eq: Equation, style: str, width: int) -> Text:
-    lhs, *forms = equation_parts(eq)
+    lhs, *forms = eq.parts("text")
     pad = " " * (len(INDENT) + len(lhs))  # continuation lines start under the first "="
     text = Text(INDENT)
     text.append(lhs, style=style)
     column = len(pad)
-    for i, form in enumerate(forms):
-        joiner = f" {eq.arrow if i == 0 else '='} "
+    for i, (sign, form) in enumerate(zip(eq.signs("text"), forms)):
+        joiner = f" {sign} "
         if i and column + len(joiner) + len(form) > width:
             text.append("\n" + pad)
             column = len(pad)
