@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from visualizer.functions.activations import get_activation
+from visualizer.functions import dropout
+from visualizer.functions.activations import PERCEPTRON_RULE, get_activation
 from visualizer.functions.classes import class_indices
 from visualizer.core.expr import ONE, SUP, Const, Deriv, Expr, Num, Style, Sub, Sym, SumOver, add, fraction, mul
 from visualizer.functions.losses import get_loss
@@ -172,7 +173,7 @@ class _Builder:
             Note(" → ".join(layers)),
             Note(f"loss {self.loss.name}: {self.loss.text}", latex=(f"loss {latex_text(self.loss.name)}: ${self.loss.latex}$")),
             Note(f"optimizer {self.optimizer.name} ({hyper}); seed {net.seed}"
-                 + ("; learning rule: the perceptron's, w ← w + η·(y − ŷ)·x" if net.rule == "perceptron" else "")),
+                 + (f"; learning rule: the perceptron's, {PERCEPTRON_RULE}" if net.rule == "perceptron" else "")),
         ]
         k, n = net.batch_size, len(self.trace.input)
         if k is not None and k < n:
@@ -180,12 +181,8 @@ class _Builder:
             section.items.append(Note(
                 f"mini-batch SGD: each step learns from {k} of the {n} samples, taken in a new random order each "
                 f"epoch ({per_epoch} steps an epoch); the loss is the mean over the step's mini-batch"))
-        p = net.dropout
-        if p > 0:
-            section.items.append(Note(
-                f"dropout p = {self.num(p)}: in each step every hidden neuron is dropped with probability {self.num(p)} "
-                f"(its output × 0) and the kept ones are scaled by 1/(1 − p) = {self.num(1 / (1 - p))}, so a = f(z)·m; "
-                f"the mask m is drawn from the seed and the step, and backpropagation multiplies by it too"))
+        if net.dropout > 0:
+            section.items.append(Note(dropout.explanation(net.dropout, self.num)))
         if self.penalties:
             terms = " + ".join(p.text for p, _ in self.penalties)
             values = ", ".join(f"{p.symbol.text()} = {self.num(lam)}" for p, lam in self.penalties)
@@ -331,18 +328,19 @@ class _Builder:
             if l == self.L and f.vjp is not None:
                 section.items.append(Note(f"δᵢ = ∂E/∂zᵢ = Σₖ ∂E/∂aₖ·∂aₖ/∂zᵢ with {f.derivative_text}: {f.name} "
                                           "mixes the outputs, so every output's error reaches every z"))
-                if self.loss.logits:
-                    section.items.append(self.meets_cross_entropy())
+                if self.loss.delta_note:  # what the loss makes of that sum (under cross-entropy, a − y)
+                    text, latex = self.loss.delta_note(self.batch)
+                    section.items.append(Note(text, latex=latex))
             elif l == self.L:
                 section.items.append(Note("δ = ∂E/∂z = ∂E/∂a · f'(z): how the loss changes with each weighted sum"))
             else:
                 mark = f"({l + 1})".translate(SUP)
-                chain = "∂E/∂a · m · f'(z) (a dropped neuron's m = 0 gives δ = 0)" if self.drops(l) else "∂E/∂a · f'(z)"
+                chain = dropout.DELTA_TEXT if self.drops(l) else "∂E/∂a · f'(z)"
                 section.items.append(Note(f"∂E/∂a sums the error signals of the next layer: Σᵢ wᵢⱼ{mark}δᵢ{mark}; "
                                           f"then δ = {chain}"))
 
-            if f.name == "step":
-                section.items.append(self.step_note())
+            if f.delta_note:  # a step's: why backpropagation stops there, or what the perceptron rule does
+                section.items.append(Note(f.delta_note(self.batch)))
 
             def neuron(s, j, layer=layer, f=f, l=l):
                 if f.vjp is not None:
@@ -375,29 +373,6 @@ class _Builder:
     def drops(self, l: int) -> bool:
         """Whether layer l (1-based) has dropout: the hidden layers, when the network uses it."""
         return self.trace.network.dropout > 0 and l < self.L
-
-    def step_note(self) -> Note:
-        """Why a step stops backpropagation, and what the perceptron rule does instead."""
-        batch = f" (÷ {self.batch}: the mean over the batch)" if self.batch > 1 else ""
-        if self.trace.network.rule == "perceptron":
-            return Note("the perceptron rule: step's slope is 0 wherever it has one, so backpropagation would pass "
-                        "nothing back and no weight would move; the rule takes the slope as 1, so δ = ∂E/∂a = ŷ − y"
-                        f"{batch}, and w ← w − η·δ·x is the perceptron's w ← w + η·(y − ŷ)·x")
-        return Note("step'(z) = 0 wherever it has a slope (and at z = 0 it has none): every δ of this layer is 0, "
-                    "so backpropagation passes nothing back through it and the weights into it do not move. That "
-                    "is why networks use smooth activations such as sigmoid; a single step neuron learns with the "
-                    "perceptron rule instead (explain --net perceptron)")
-
-    def meets_cross_entropy(self) -> Note:
-        """Why δ = a − y when softmax meets cross-entropy, derived where the reader can follow it."""
-        batch = f"; the mean over a batch of {self.batch} divides it by {self.batch}" if self.batch > 1 else ""
-        return Note("softmax meets cross-entropy: ∂E/∂aₖ = −yₖ/aₖ, so δᵢ = Σₖ (−yₖ/aₖ)·aₖ([k = i] − aᵢ) "
-                    f"= −yᵢ + aᵢ·Σₖ yₖ = aᵢ − yᵢ, because the targets sum to 1: the error at z is just the "
-                    f"prediction minus the target{batch}",
-                    latex=r"softmax meets cross-entropy: $\partial E/\partial a_k = -y_k/a_k$, so "
-                          r"$\delta_i = \sum_k (-y_k/a_k)\,a_k([k = i] - a_i) = -y_i + a_i \sum_k y_k = a_i - y_i$, "
-                          f"because the targets sum to 1: the error at $z$ is just the prediction minus the "
-                          f"target{latex_text(batch)}")
 
     def row_delta(self, step: Step, l: int, s: int, j: int) -> Equation:
         """δ of an activation that mixes its row (softmax): a − y under cross-entropy, else the sum."""
