@@ -6,6 +6,7 @@ indented under the first `=`, so an equation stays readable in 80 columns.
 
 from __future__ import annotations
 
+import io
 import re
 import textwrap
 
@@ -48,6 +49,17 @@ def print_document(console: Console, sections: list[Section]) -> None:
             console.print(Text(section.title, style=f"bold {style}"))
         for item in section.items:
             console.print(_renderable(item, style, console.width))
+
+
+def render_text(sections: list[Section], verdict: str | None = None, *, width: int = 100) -> str:
+    """The document, then the verdict, as plain text without colours."""
+    buffer = io.StringIO()
+    console = make_console(buffer, width=width, color=False)
+    print_document(console, sections)
+    if verdict:
+        console.print()
+        console.print(verdict_text(verdict))
+    return buffer.getvalue()
 
 
 def _renderable(item, style: str, width: int):
