@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from visualizer.functions.activations import ACTIVATIONS
-from visualizer.render.explain import Options, build_document
+from visualizer.render.explain import Explanation, Options, build_document
 from visualizer.render.explain.document import Equation, Section
 from visualizer.render.explain.latex import render_latex
 from visualizer.render.explain.markdown import render_markdown
-from visualizer.render.explain.text import equation_parts, make_console, print_document
+from visualizer.render.explain.text import make_console, print_document
 from visualizer.functions.losses import LOSSES
 from visualizer.network.mlp import run
 from visualizer.functions.optimizers import OPTIMIZERS
@@ -91,8 +91,14 @@ def test_phase_and_show_choose_what_is_written():
 
 
 def test_notebooks_get_markdown():
+    """A notebook shows an Explanation as markdown; it gives the same document in every format."""
     trace = run(load_spec("2-3-1"))
-    assert trace._repr_markdown_().startswith("## Network 2-3-1")
+    explanation = Explanation(trace, Options(phase="loss"))
+    document = build_document(trace, Options(phase="loss"))
+    assert explanation._repr_markdown_().startswith("## Network 2-3-1")
+    assert explanation.markdown() == render_markdown(document)
+    assert explanation.latex(fragment=True) == render_latex(document, fragment=True)
+    assert explanation.text(width=80) == text_of(trace, 80, phase="loss")
 
 
 # ----- LaTeX ---------------------------------------------------------------------------------------
@@ -165,7 +171,7 @@ def assert_honest(sections):
     one unit of its last digit; returns how many forms were checked."""
     checked = 0
     for eq in equations(sections):
-        parts = equation_parts(eq)
+        parts = eq.parts("text")
         result = parts[-1].replace("−", "-")
         for form in parts[1 + eq.symbolic:-1]:
             value = recompute(form)

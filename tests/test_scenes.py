@@ -79,13 +79,12 @@ def test_render_without_latex_says_what_to_install(tmp_path):
 
 
 def test_scene_equations_are_explains():
-    from visualizer.render.explain.markdown import equation_latex
     from visualizer.render.video.formulas import equation_tex, equations
 
     trace = run(load_spec("mazur"))
     forward = equations(trace, "forward")
     tex = equation_tex(forward["z₁⁽¹⁾"])
-    lhs, *forms = equation_latex(forward["z₁⁽¹⁾"])
+    lhs, *forms = forward["z₁⁽¹⁾"].parts("latex")
     assert tex.tex_strings[0] == lhs and tex.tex_strings[2::2] == forms
     assert "δ₁⁽¹⁾" in equations(trace, "backward") and "E" in equations(trace, "loss")
 

@@ -2,8 +2,10 @@
 
 Each activation is defined once, here, with everything the rest of the tool needs: the
 function a = f(z), its derivative f'(z) (the local factor backpropagation multiplies by),
-the formulas as LaTeX and as plain text for explain, diagrams and scenes, and its torch
-counterpart for verification. The engine op comes from `engine.elementwise(z, f, f')`.
+the formulas as LaTeX and as plain text for explain, diagrams and scenes, what explain says
+where its δ needs a word (a step's slope is 0: why backpropagation stops there, and what the
+perceptron rule does instead), and its torch counterpart for verification. The engine op comes
+from `engine.elementwise(z, f, f')`.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ class Activation:
     # for a row-mixing activation, aᵢ as a formula of the whole row: (i, z(k) -> Expr, the sum
     # Σₖ of a term, shortened when long) -> Expr, e.g. exp(z₂)/(exp(z₁) + exp(z₂) + exp(z₃))
     row_formula: Callable | None = None
+    # what explain says about δ where backpropagation reaches this activation, for a batch of that
+    # many samples (whose mean divides δ): why a step passes nothing back, what the perceptron rule does
+    delta_note: Callable[[int], str] | None = None
 
     def __call__(self, z: Node) -> Node:
         if self.vjp is not None:
@@ -184,6 +189,13 @@ SOFTMAX = Activation(
 )
 
 
+PERCEPTRON_RULE = "w ← w + η·(y − ŷ)·x"  # the perceptron learning rule, in the lecture's notation
+_STEP_STOPS = ("step'(z) = 0 wherever it has a slope (and at z = 0 it has none): every δ of this layer is 0, so "
+               "backpropagation passes nothing back through it and the weights into it do not move. That is why "
+               "networks use smooth activations such as sigmoid; a single step neuron learns with the perceptron rule "
+               "instead (explain --net perceptron)")
+
+
 def _step_torch(torch, z):
     # the same jump, with slope 0 as the math has it (torch.heaviside has no backward at all)
     return torch.heaviside(z.detach(), torch.ones((), dtype=z.dtype)) + 0.0 * z
@@ -205,10 +217,21 @@ STEP = Activation(
     symbol_latex=r"\operatorname{step}",
     derivative_formula=lambda z, a, z_value: ZERO,
     kinks=(0.0,),
+    delta_note=lambda batch: _STEP_STOPS,
 )
 
 # The perceptron learning rule, w ← w + η(y − ŷ)x, is gradient descent on ½(y − ŷ)² with the
 # step's slope taken as 1 (a "straight-through" slope): the same function, another derivative.
+
+
+def _perceptron_note(batch: int) -> str:
+    """Why the perceptron rule learns where backpropagation through a step cannot."""
+    mean = f" (÷ {batch}: the mean over the batch)" if batch > 1 else ""
+    return ("the perceptron rule: step's slope is 0 wherever it has one, so backpropagation would pass nothing back "
+            f"and no weight would move; the rule takes the slope as 1, so δ = ∂E/∂a = ŷ − y{mean}, and w ← w − η·δ·x "
+            f"is the perceptron's {PERCEPTRON_RULE}")
+
+
 STEP_PERCEPTRON = dataclasses.replace(
     STEP,
     derivative=lambda z, a: np.ones_like(z),
@@ -218,6 +241,7 @@ STEP_PERCEPTRON = dataclasses.replace(
     torch=lambda torch, z: z + (_step_torch(torch, z) - z).detach(),
     torch_name="torch.heaviside, straight through",
     derivative_formula=lambda z, a, z_value: ONE,
+    delta_note=_perceptron_note,
 )
 
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, LEAKY_RELU, IDENTITY, SOFTMAX, STEP)}

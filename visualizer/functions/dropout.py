@@ -7,12 +7,18 @@ at prediction time. The multipliers of a step are its mask, drawn from the spec'
 step's number (the same run draws the same masks), recorded in the Trace and used again for the
 loss after the update, so the loss change shows the update alone. Backpropagation multiplies by
 the same mask: a dropped neuron gets δ = 0 and the weights into it do not move that step.
-Only hidden layers drop out; the inputs and the outputs never do.
+Only hidden layers drop out; the inputs and the outputs never do. What explain says about it is
+here too, with the masks.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
+
+# δ of a hidden neuron under dropout, as explain's backward pass says it
+DELTA_TEXT = "∂E/∂a · m · f'(z) (a dropped neuron's m = 0 gives δ = 0)"
 
 
 def draw_masks(p: float, sizes, batch: int, seed: int, step: int) -> list[np.ndarray]:
@@ -26,3 +32,10 @@ def draw_masks(p: float, sizes, batch: int, seed: int, step: int) -> list[np.nda
         else:
             masks.append(np.ones((batch, n)))
     return masks
+
+
+def explanation(p: float, shown: Callable[[float], str]) -> str:
+    """What dropout does in a step, as explain's header says it, its numbers as `shown` writes them."""
+    return (f"dropout p = {shown(p)}: in each step every hidden neuron is dropped with probability {shown(p)} "
+            f"(its output × 0) and the kept ones are scaled by 1/(1 − p) = {shown(1 / (1 - p))}, so a = f(z)·m; "
+            f"the mask m is drawn from the seed and the step, and backpropagation multiplies by it too")

@@ -216,14 +216,6 @@ class Trace:
     def with_verification(self, verification: Verification) -> Trace:
         return replace(self, verification=verification)
 
-    def _repr_markdown_(self) -> str:
-        """In a notebook, a trace shows itself written out."""
-        from visualizer.render.explain import build_document, verification_line
-        from visualizer.render.explain.markdown import render_markdown
-
-        verdict = verification_line(self.verification) if self.verification else None
-        return render_markdown(build_document(self), verdict)
-
     # ----- JSON ------------------------------------------------------------------------------
     def to_dict(self) -> dict:
         v = self.verification

@@ -3,7 +3,8 @@
 A loss is a term per output, reduced over the n outputs of a sample (a sum or a mean), and the
 per-sample losses are averaged over the batch: a batch of one gives the textbook number. Each
 loss gives its engine construction, its formulas (LaTeX, text, and `expr` trees for explain,
-∂E/∂a included), its torch counterpart, and which outputs and targets it takes.
+∂E/∂a included), what explain says where it meets its output activation, its torch
+counterpart, and which outputs and targets it takes.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ class Loss:
     row_term: Callable | None = None
     row_gradient: Callable | None = None
     slope_text: str | None = None  # the slope for the docs, where term_gradient cannot say it alone
+    # what explain says about δ at the output, where this loss meets its output activation, for a
+    # batch of that many samples (whose mean divides δ): batch -> (text, LaTeX)
+    delta_note: Callable[[int], tuple[str, str]] | None = None
 
     def target_width(self, n: int) -> int:
         """Values per sample in a target, for n outputs."""

@@ -229,6 +229,17 @@ def _one_hot_rows(y: np.ndarray, n: int) -> str | None:
             f"indices with --loss sparse_cross_entropy")
 
 
+def _softmax_meets_cross_entropy(batch: int) -> tuple[str, str]:
+    """Why δ = a − y at a softmax output under cross-entropy, derived where the reader can follow it."""
+    mean = f"; the mean over a batch of {batch} divides it by {batch}" if batch > 1 else ""
+    text = ("softmax meets cross-entropy: ∂E/∂aₖ = −yₖ/aₖ, so δᵢ = Σₖ (−yₖ/aₖ)·aₖ([k = i] − aᵢ) = −yᵢ + aᵢ·Σₖ yₖ "
+            f"= aᵢ − yᵢ, because the targets sum to 1: the error at z is just the prediction minus the target{mean}")
+    latex = (r"softmax meets cross-entropy: $\partial E/\partial a_k = -y_k/a_k$, so "
+             r"$\delta_i = \sum_k (-y_k/a_k)\,a_k([k = i] - a_i) = -y_i + a_i \sum_k y_k = a_i - y_i$, "
+             f"because the targets sum to 1: the error at $z$ is just the prediction minus the target{mean}")
+    return text, latex
+
+
 _CE_COMMON = dict(
     term_formula=lambda a, y: Neg(mul(y, Call("log", r"\log", np.log, a))),
     reduction="sum",
@@ -239,6 +250,7 @@ _CE_COMMON = dict(
     logits=True,
     on_probabilities=_on_probabilities,
     output=("softmax", "probabilities that sum to 1", "for one sigmoid output, use --loss bce"),
+    delta_note=_softmax_meets_cross_entropy,
 )
 
 CROSS_ENTROPY = Loss(

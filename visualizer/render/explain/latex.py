@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from visualizer.core.expr import Expr
 from visualizer.style import format_number
-from .document import Equation, Note, Section, Table
-from .markdown import arrow_latex, equation_latex
-from .text import equation_parts
 from visualizer.texify import latex_text
+
+from .document import Equation, Note, Section, Table
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=2cm]{geometry}
@@ -28,9 +27,9 @@ def render_latex(sections: list[Section], verdict: str | None = None, *, fragmen
         if equations:
             out.append(r"\begin{align*}")
             for eq in equations:
-                lhs, *forms = equation_latex(eq)
-                widths = [len(part) for part in equation_parts(eq)]  # as plain text
-                joiners = [arrow_latex(eq)] + ["="] * (len(forms) - 1)
+                lhs, *forms = eq.parts("latex")
+                widths = [len(part) for part in eq.parts("text")]  # as plain text
+                joiners = eq.signs("latex")
                 line, used = f"{lhs} &{joiners[0]} {forms[0]}", widths[0] + widths[1]
                 for joiner, form, width in zip(joiners[1:], forms[1:], widths[2:]):
                     if used + width > LONG:

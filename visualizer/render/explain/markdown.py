@@ -7,23 +7,13 @@ from visualizer.style import format_number
 from .document import Equation, Note, Section, Table
 
 
-def equation_latex(eq: Equation) -> list[str]:
-    """lhs, each form and the result as LaTeX, at the equation's digits."""
-    return [eq.lhs.latex(eq.digits)] + [f.latex(eq.digits) for f in eq.forms] + [eq.result_text("latex")]
-
-
-def arrow_latex(eq: Equation) -> str:
-    return r"\leftarrow" if eq.arrow == "←" else "="
-
-
 def render_markdown(sections: list[Section], verdict: str | None = None) -> str:
     out: list[str] = []
     for section in sections:
         out += ["", ("## " if section.level == 1 else "### ") + section.title, ""]
         for item in section.items:
             if isinstance(item, Equation):
-                lhs, first, *rest = equation_latex(item)
-                out.append(f"- ${lhs} {arrow_latex(item)} " + " = ".join([first, *rest]) + "$")
+                out.append(f"- ${item.line('latex')}$")
             elif isinstance(item, Table):
                 out += ["", *_table(item), ""]
             elif isinstance(item, Note):

@@ -6,6 +6,7 @@ indented under the first `=`, so an equation stays readable in 80 columns.
 
 from __future__ import annotations
 
+import io
 import re
 import textwrap
 
@@ -50,6 +51,17 @@ def print_document(console: Console, sections: list[Section]) -> None:
             console.print(_renderable(item, style, console.width))
 
 
+def render_text(sections: list[Section], verdict: str | None = None, *, width: int = 100) -> str:
+    """The document, then the verdict, as plain text without colours."""
+    buffer = io.StringIO()
+    console = make_console(buffer, width=width, color=False)
+    print_document(console, sections)
+    if verdict:
+        console.print()
+        console.print(verdict_text(verdict))
+    return buffer.getvalue()
+
+
 def _renderable(item, style: str, width: int):
     if isinstance(item, Equation):
         return equation_text(item, style, width)
@@ -62,19 +74,14 @@ def _renderable(item, style: str, width: int):
     raise TypeError(item)
 
 
-def equation_parts(eq: Equation) -> list[str]:
-    """lhs, each form, the result, as text at the equation's digits."""
-    return [eq.lhs.text(eq.digits)] + [f.text(eq.digits) for f in eq.forms] + [eq.result_text("text")]
-
-
 def equation_text(eq: Equation, style: str, width: int) -> Text:
-    lhs, *forms = equation_parts(eq)
+    lhs, *forms = eq.parts("text")
     pad = " " * (len(INDENT) + len(lhs))  # continuation lines start under the first "="
     text = Text(INDENT)
     text.append(lhs, style=style)
     column = len(pad)
-    for i, form in enumerate(forms):
-        joiner = f" {eq.arrow if i == 0 else '='} "
+    for i, (sign, form) in enumerate(zip(eq.signs("text"), forms)):
+        joiner = f" {sign} "
         if i and column + len(joiner) + len(form) > width:
             text.append("\n" + pad)
             column = len(pad)

@@ -7,7 +7,6 @@ from manim import BLACK, DOWN, LEFT, RIGHT, FadeOut, MathTex, Write
 
 from visualizer.render.explain import Options, build_document
 from visualizer.render.explain.document import Equation
-from visualizer.render.explain.markdown import arrow_latex, equation_latex
 from visualizer.network.trace import Trace
 
 FONT_SIZE = 34
@@ -32,10 +31,10 @@ def equation_tex(eq: Equation, width: float = 13.0, font_size: float = FONT_SIZE
     """One MathTex with a part per piece: lhs, =, form, =, form, …, result; scenes reveal them in
     turn. Wider than `width` on one line, each further '= form' goes on a line of its own under
     the first '=' (as a lecturer writes a long derivation); only then is it scaled down."""
-    lhs, *forms = equation_latex(eq)
+    lhs, *forms = eq.parts("latex")
     parts = [lhs]
-    for i, form in enumerate(forms):
-        parts += [arrow_latex(eq) if i == 0 else "=", form]
+    for sign, form in zip(eq.signs("latex"), forms):
+        parts += [sign, form]
     tex = MathTex(*parts, font_size=font_size, color=BLACK)
     if tex.width > width:
         _stack(tex)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 
-from visualizer.render.explain.document import Equation
 from visualizer.render.explain.notation import w_
 from visualizer.style import format_number
 from visualizer.network.trace import Trace
@@ -14,12 +13,6 @@ from .formulas import equations
 PHASES = {"NeuronDotProduct": "forward", "ForwardPass": "forward", "Loss": "loss", "BackwardPass": "backward",
           "WeightUpdate": "update"}
 LINES = 12  # a note longer than this is cut: the slide is the place for detail
-
-
-def equation_text(eq: Equation) -> str:
-    """lhs = form = … = result, as explain's text prints it."""
-    parts = [eq.lhs.text(eq.digits)] + [form.text(eq.digits) for form in eq.forms] + [eq.result_text("text")]
-    return f" {eq.arrow} ".join(parts[:2]) + "".join(f" = {p}" for p in parts[2:])
 
 
 def speaker_notes(trace: Trace, beat: str) -> str:
@@ -38,12 +31,12 @@ def speaker_notes(trace: Trace, beat: str) -> str:
     else:
         found = equations(trace, PHASES[beat])
         if beat == "NeuronDotProduct":
-            lines = [equation_text(eq) for key, eq in found.items() if key in ("z₁⁽¹⁾", "a₁⁽¹⁾")]
+            lines = [eq.line("text") for key, eq in found.items() if key in ("z₁⁽¹⁾", "a₁⁽¹⁾")]
         elif beat == "Loss":
-            lines = [equation_text(eq) for eq in found.values()]
+            lines = [eq.line("text") for eq in found.values()]
         elif beat == "WeightUpdate":  # the weight the slide works out, then every new value
             shown = found[w_(len(net.sizes) - 1, 1, 1).text()]
-            lines = [equation_text(shown),
+            lines = [shown.line("text"),
                      f"loss on the same input: {format_number(step.loss, zeros=True)} → "
                      f"{format_number(step.loss_after, zeros=True)}"]
             lines += [f"{key} → {eq.result_text('text')}" for key, eq in found.items() if eq is not shown]

@@ -1,0 +1,114 @@
+"""What every phase of the writing reads: the trace, the options, the network's definitions, and
+the step being written with its batch; and the small pieces each phase shares: an equation at
+its honest digits, a table, which samples and neurons are written out and the notes that say
+what was left out."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from visualizer.core.expr import Num
+from visualizer.functions.activations import get_activation
+from visualizer.functions.classes import class_indices
+from visualizer.functions.losses import get_loss
+from visualizer.functions.optimizers import get_optimizer
+from visualizer.functions.regularization import strengths
+from visualizer.network.trace import Step, Trace
+from visualizer.style import format_display, pick
+
+from ..digits import honest_digits
+from ..document import Equation, Note, Options, Table
+from ..notation import b_, w_
+
+NEURONS = 4  # neurons per layer written out; beyond that: the first 3, a note, the last
+SAMPLES = 2  # samples of a batch written out in full
+PARAMETERS = 8  # gradient and update lines per layer
+TABLE_ROWS, TABLE_COLUMNS = 8, 5  # 5 columns of numbers keep a table inside 80 columns
+
+
+class Context:
+    """One step of a trace being written out, and the network it trains."""
+
+    def __init__(self, trace: Trace, options: Options, step: Step):
+        self.trace, self.options, self.step = trace, options, step
+        net = trace.network
+        self.sizes = net.sizes
+        self.L = len(net.sizes) - 1
+        self.activations = [get_activation(a, net.rule) for a in net.activations]
+        self.loss = get_loss(net.loss)
+        self.optimizer = get_optimizer(net.optimizer["name"])
+        self.hyper = {k: v for k, v in net.optimizer.items() if k != "name"}
+        self.penalties = strengths(net)  # (Penalty, λ) in use
+        self.rows = trace.rows(step)  # the data rows of the step's batch
+        self.batch = len(self.rows)
+
+    # ----- the items of a section ----------------------------------------------------------------
+    def equation(self, lhs, symbolic, numeric, result, arrow="=") -> Equation:
+        digits = honest_digits(list(numeric), result, self.options.precision)
+        # a lone number would only repeat the result
+        shown = tuple(f for f in numeric if not isinstance(f, Num))
+        return Equation(lhs, tuple(symbolic) + shown, float(result), digits, self.options.precision, len(symbolic),
+                        arrow)
+
+    def table(self, columns, rows) -> Table:
+        return Table(tuple(columns), tuple(tuple(r) for r in rows), self.options.precision)
+
+    def parameter_table(self, l: int, W: np.ndarray, b: np.ndarray) -> Table:
+        """Layer l's weights, a row per neuron, and its biases; a few rows and columns of a large one."""
+        ks = pick(W.shape[1], TABLE_COLUMNS)
+        columns = ["j"] + [w_(l, "j", k + 1) if k is not None else "…" for k in ks] + [b_(l, "j")]
+        rows = [["…"] * len(columns) if j is None else
+                [str(j + 1)] + [W[j, k] if k is not None else "…" for k in ks] + [b[j]]
+                for j in pick(W.shape[0], TABLE_ROWS)]
+        return self.table(columns, rows)
+
+    def num(self, value: float) -> str:
+        return format_display(float(value), self.options.precision)
+
+    # ----- the step's numbers ------------------------------------------------------------------
+    def activations_of(self, l: int) -> np.ndarray:
+        """a⁽ˡ⁾ for every sample of the step's batch; l = 0 is the input."""
+        return self.trace.input_of(self.step) if l == 0 else self.step.layers[l - 1].a
+
+    def targets(self) -> np.ndarray:
+        """The targets of the step's batch, one value per output (class indices as one-hot rows)."""
+        return self.trace.target_of(self.step)
+
+    def right_class(self, s: int) -> int:
+        """The class sample s of the step's batch belongs to (its one-hot target's 1)."""
+        return int(class_indices(self.targets()[s:s + 1])[0])
+
+    def drops(self, l: int) -> bool:
+        """Whether layer l (1-based) has dropout: the hidden layers, when the network uses it."""
+        return self.trace.network.dropout > 0 and l < self.L
+
+    # ----- what is written out -----------------------------------------------------------------
+    def samples(self) -> list[int | None]:
+        """The samples of the batch written out; None where the rest are left out."""
+        return pick(self.batch, SAMPLES) if self.batch > SAMPLES else list(range(self.batch))
+
+    def sample_note(self, s: int | None) -> list[Note]:
+        """Which sample the lines below are for, or how many were left out (s is None); nothing for one sample."""
+        if self.batch == 1:
+            return []
+        if s is None:
+            return [Note(f"… {self.batch - SAMPLES} more samples, computed the same way")]
+        mini = len(self.rows) < len(self.trace.input)  # a mini-batch: say which sample of the data
+        return [Note(f"sample {s + 1} of {self.batch}" + (f" (data row {self.rows[s] + 1})" if mini else ""))]
+
+    def per_neuron(self, l: int, equations: Callable[[int, int], list]) -> list:
+        """equations(s, j) for the samples and neurons of layer l that are written out, with notes
+        for the samples and neurons left out."""
+        items = []
+        for s in self.samples():
+            items += self.sample_note(s)
+            if s is None:
+                continue
+            for j in pick(self.sizes[l], NEURONS):
+                if j is None:
+                    items.append(Note(f"… {self.sizes[l] - NEURONS} more neurons, computed the same way"))
+                else:
+                    items += equations(s, j)
+        return items

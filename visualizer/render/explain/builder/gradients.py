@@ -1,0 +1,81 @@
+"""A layer's gradients, once its δ are known: ∂E/∂w = δ·a (summed over the batch, plus each
+penalty's slope) and ∂E/∂b = δ. Over a batch, the first weight's gradient is shown sample by
+sample first, then as their average, the one gradient the update uses."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from visualizer.core.expr import Deriv, Expr, Num, SumOver, Sym, add, fraction, mul
+from visualizer.style import pick
+
+from ..document import Equation, Note
+from ..notation import a_, b_, d_, shown_sum, w_
+from .context import NEURONS, PARAMETERS, SAMPLES, Context
+
+
+def gradients(c: Context, l: int) -> list:
+    """The first weights' gradients of layer l, a note for the rest, then the biases'."""
+    layer = c.step.layers[l - 1]
+    n_out, n_in = layer.W.shape
+    shown = [(j, k) for j in range(n_out) for k in range(n_in)][:PARAMETERS]
+    per_sample = c.batch > 1 and layer.grad_W_samples.size > 0
+    items = _per_sample(c, l) if per_sample else []  # the first weight, sample by sample, then averaged
+    items += [_weight(c, l, j, k) for j, k in shown[1 if per_sample else 0:]]
+    if n_out * n_in > len(shown):
+        slopes = "".join(" + " + p.slope_formula(p.symbol, Sym("w", ("j", "k"))).text() for p, _ in c.penalties)
+        items.append(Note(f"… {n_out * n_in - len(shown)} more weight gradients of layer {l}, "
+                          f"each ∂E/∂wⱼₖ = δⱼ·aₖ{slopes}"))
+    items += [Note(f"… {n_out - NEURONS} more bias gradients, each ∂E/∂bⱼ = δⱼ") if j is None else _bias(c, l, j)
+              for j in pick(n_out, NEURONS)]
+    return items
+
+
+def _weight(c: Context, l: int, j: int, k: int) -> Equation:
+    layer, a_prev = c.step.layers[l - 1], c.activations_of(l - 1)
+    w = w_(l, j + 1, k + 1)
+    symbolic = _over_batch(c, mul(d_(l, j + 1), a_(l - 1, k + 1)))
+    numeric = shown_sum(c.batch, lambda s: mul(Num(layer.delta[s, j]), Num(a_prev[s, k])))
+    return c.equation(Deriv(w), *_with_penalties(c, symbolic, numeric, w, layer.W[j, k]), layer.grad_W[j, k])
+
+
+def _bias(c: Context, l: int, j: int) -> Equation:
+    layer = c.step.layers[l - 1]
+    return c.equation(Deriv(b_(l, j + 1)), [_over_batch(c, d_(l, j + 1))],
+                      [shown_sum(c.batch, lambda s: Num(layer.delta[s, j]))], layer.grad_b[j])
+
+
+def _per_sample(c: Context, l: int) -> list:
+    """For w₁₁ of layer l: ∂Eₛ/∂w of each sample's own loss, then ∂E/∂w, their average (the
+    mean over the batch), plus any penalty's slope: the one gradient the update uses."""
+    layer, B = c.step.layers[l - 1], c.batch
+    a_prev = c.activations_of(l - 1)
+    w = w_(l, 1, 1)
+    items = [Note(f"each sample's own gradient ∂Eₛ/∂w = {B}·δₛ·aₛ (δ carries the 1/{B} of the batch's mean), "
+                  f"then their average, the one gradient the update uses; the other weights sum δₛ·aₛ directly")]
+    count = fraction(B)
+    for s in c.samples():
+        if s is None:
+            items.append(Note(f"… {B - SAMPLES} more samples' gradients, computed the same way"))
+            continue
+        items.append(c.equation(Deriv(w, of=Sym("E", (s + 1,))), [mul(count, d_(l, 1), a_(l - 1, 1))],
+                                [mul(count, Num(layer.delta[s, 0]), Num(a_prev[s, 0]))],
+                                layer.grad_W_samples[s, 0, 0]))
+    mean = fraction(Fraction(1, B))
+    symbolic = mul(mean, shown_sum(B, lambda s: Deriv(w, of=Sym("E", (s + 1,)))))
+    numeric = mul(mean, shown_sum(B, lambda s: Num(layer.grad_W_samples[s, 0, 0])))
+    items.append(c.equation(Deriv(w), *_with_penalties(c, symbolic, numeric, w, layer.W[0, 0]), layer.grad_W[0, 0]))
+    return items
+
+
+def _over_batch(c: Context, e: Expr) -> Expr:
+    """Σₛ of a sample's formula where the batch has several samples."""
+    return SumOver(e) if c.batch > 1 else e
+
+
+def _with_penalties(c: Context, symbolic: Expr, numeric: Expr, w: Sym, value: float) -> tuple[list, list]:
+    """A weight's gradient forms, symbolic and numeric, each with every penalty's slope as a term of its own."""
+    if c.penalties:
+        symbolic = add(symbolic, *(p.slope_formula(p.symbol, w) for p, _ in c.penalties))
+        numeric = add(numeric, *(p.slope_formula(Num(lam), Num(value)) for p, lam in c.penalties))
+    return [symbolic], [numeric]
