@@ -8,10 +8,9 @@ import html
 from visualizer.render.explain.notation import w_
 from visualizer.style import format_number
 from visualizer.network.trace import Trace
+from .beats import BY_SCENE
 from .formulas import equations
 
-PHASES = {"NeuronDotProduct": "forward", "ForwardPass": "forward", "Loss": "loss", "BackwardPass": "backward",
-          "WeightUpdate": "update"}
 LINES = 12  # a note longer than this is cut: the slide is the place for detail
 
 
@@ -29,7 +28,7 @@ def speaker_notes(trace: Trace, beat: str) -> str:
         lines = [f"{len(trace.steps)} steps: E = {format_number(step.loss, zeros=True)} before the first, "
                  f"{format_number(last.loss_after, zeros=True)} after the last"]
     else:
-        found = equations(trace, PHASES[beat])
+        found = equations(trace, BY_SCENE[beat].phase)
         if beat == "NeuronDotProduct":
             lines = [eq.line("text") for key, eq in found.items() if key in ("z₁⁽¹⁾", "a₁⁽¹⁾")]
         elif beat == "Loss":
