@@ -16,7 +16,8 @@ from visualizer.functions.activations import ACTIVATIONS
 from visualizer.errors import UsageError
 from visualizer.functions.losses import LOSSES
 from visualizer.functions.optimizers import OPTIMIZERS
-from visualizer.network.spec import NetSpec, load_spec, preset_names
+from visualizer.network.sources import load_spec, preset_names
+from visualizer.network.spec import NetSpec
 
 MAX_STEPS = 100_000
 

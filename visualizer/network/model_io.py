@@ -17,6 +17,7 @@ import numpy as np
 
 from visualizer.errors import UsageError
 from visualizer.files import atomic_target
+from .spec import NetSpec
 
 FORMAT = "backprop-model/1"
 
@@ -84,11 +85,9 @@ def read_model(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
     return description, weights, biases
 
 
-def spec_from_model(path):
+def spec_from_model(path) -> NetSpec:
     """A NetSpec with the model's weights, activations, loss and optimizer (and no data: give
     --input and --target to explain a step of it)."""
-    from .spec import NetSpec
-
     description, weights, biases = read_model(path)
     try:
         return NetSpec(

@@ -16,7 +16,7 @@ from pathlib import Path
 from visualizer.errors import UsageError
 from visualizer.network.mlp import run
 from visualizer.cli.options import MAX_STEPS
-from visualizer.network.spec import load_spec
+from visualizer.network.sources import load_spec
 from visualizer.network.trace import Trace
 
 
