@@ -16,10 +16,9 @@ from visualizer.functions.activations import ACTIVATIONS
 from visualizer.errors import UsageError
 from visualizer.functions.losses import LOSSES
 from visualizer.functions.optimizers import OPTIMIZERS
+from visualizer.network.mlp import MAX_STEPS
 from visualizer.network.sources import load_spec, preset_names
 from visualizer.network.spec import NetSpec
-
-MAX_STEPS = 100_000
 
 
 class NetParam(click.ParamType):

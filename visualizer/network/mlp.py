@@ -219,6 +219,9 @@ def train_step(defs: Definitions, weights, biases, x, y, state: dict, index: int
 
 # A Trace keeps every number of every step in memory (and in its JSON): about 8 bytes each.
 MAX_TRACE_NUMBERS = 100_000_000
+# Steps a command records at most (--steps, the scenes' BACKPROP_STEPS): each keeps every number, so
+# many steps are for backprop train, which keeps only the loss.
+MAX_STEPS = 100_000
 
 
 def recorded_numbers(spec: NetSpec, steps: int) -> int:
