@@ -28,7 +28,7 @@ TASK_DEFAULTS = {"multiclass": ("softmax", "sparse_cross_entropy"), "binary": ("
 
 
 @click.command("train")
-@net_options(skip=("input_", "target", "steps", "batch_size"))
+@net_options(skip=("input", "target", "steps", "batch_size"))
 @click.option("--data", "data_name", default="digits", show_default=True, metavar="NAME",
               help="A data set: digits (bundled), mnist, fashion-mnist (IDX files in --data-dir), xor, moons, "
                    "circles, spiral, blobs, sine, plane, or csv:PATH.")
