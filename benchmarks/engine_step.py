@@ -36,7 +36,8 @@ import numpy as np
 import torch
 
 from visualizer.network.mlp import run
-from visualizer.network.spec import NetSpec, load_spec, spec_from_table
+from visualizer.network.sources import load_spec
+from visualizer.network.spec import NetSpec, spec_from_table
 
 REL_TOL = 1e-9
 SCALAR_SLOW_S = 30.0  # above this per step, one timed repeat of the scalar engine is enough

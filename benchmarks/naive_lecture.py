@@ -11,7 +11,7 @@ story: forward, loss, backward, update. Not part of the tool; only timed.
 from manim import BLACK, DOWN, UP, WHITE, Circle, Create, FadeOut, Line, MathTex, Scene, Transform, Write
 
 from visualizer.network.mlp import run
-from visualizer.network.spec import load_spec
+from visualizer.network.sources import load_spec
 
 
 class NaiveLecture(Scene):

@@ -105,7 +105,7 @@ def make_files(tmp: Path) -> None:
     from safetensors.numpy import save_file
 
     from visualizer.network.model_io import save_model
-    from visualizer.network.spec import load_spec
+    from visualizer.network.sources import load_spec
 
     (tmp / "corrupt.safetensors").write_bytes(np.random.default_rng(0).bytes(300))
     save_file({"weight": np.zeros((2, 2))}, str(tmp / "foreign.safetensors"))

@@ -16,7 +16,8 @@ from visualizer.functions.activations import SOFTMAX
 from visualizer.render.explain import Options, build_document
 from visualizer.render.explain.text import make_console, print_document
 from visualizer.network.mlp import run
-from visualizer.network.spec import load_spec, spec_from_table
+from visualizer.network.sources import load_spec
+from visualizer.network.spec import spec_from_table
 from visualizer.network.verify import verify
 
 BIN = Path(sys.executable).parent

@@ -15,7 +15,7 @@ from visualizer.render.diagrams import draw, save
 from visualizer.render.diagrams.tikz import tikz_network
 from visualizer.render.layout import computation_graph, neuron_graph
 from visualizer.network.mlp import run
-from visualizer.network.spec import load_spec
+from visualizer.network.sources import load_spec
 from visualizer.style import format_number
 
 

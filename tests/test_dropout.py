@@ -14,7 +14,7 @@ from visualizer.render.explain import Options, build_document
 from visualizer.render.explain.text import make_console, print_document
 from visualizer.render.layout import neuron_graph
 from visualizer.network.mlp import predict, run
-from visualizer.network.spec import load_spec
+from visualizer.network.sources import load_spec
 from visualizer.network.trace import Trace
 from visualizer.network.verify import verify
 

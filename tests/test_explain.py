@@ -28,7 +28,8 @@ from visualizer.network.mlp import run
 from visualizer.functions.optimizers import OPTIMIZERS
 
 from helpers import fit_loss
-from visualizer.network.spec import load_spec, spec_from_table
+from visualizer.network.sources import load_spec
+from visualizer.network.spec import spec_from_table
 
 GOLDEN = Path(__file__).parent / "golden"
 

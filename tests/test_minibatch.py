@@ -11,7 +11,7 @@ from visualizer.render.explain import Options, build_document
 from visualizer.render.explain.text import make_console, print_document
 from visualizer.network.batches import batch_rows
 from visualizer.network.mlp import run
-from visualizer.network.spec import load_spec
+from visualizer.network.sources import load_spec
 from visualizer.network.verify import verify
 
 DATA = {"input": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8], [0.9, 1.0]], "target": [[0], [1], [1], [0], [1]]}

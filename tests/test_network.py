@@ -7,7 +7,7 @@ import pytest
 
 from visualizer.functions import activations, losses
 from visualizer.network.mlp import predict, run
-from visualizer.network.spec import load_spec
+from visualizer.network.sources import load_spec
 from visualizer.network.verify import check_against_torch, check_finite_differences, verify
 
 

@@ -8,7 +8,7 @@ import pytest
 from visualizer.functions import optimizers
 from visualizer.errors import UsageError
 from visualizer.network.mlp import run
-from visualizer.network.spec import load_spec
+from visualizer.network.sources import load_spec
 from visualizer.network.trace import Trace
 from visualizer.network.verify import check_against_torch
 

@@ -10,7 +10,7 @@ from visualizer.errors import UsageError
 from visualizer.render.explain import Options, build_document, verification_line
 from visualizer.render.explain.text import make_console, print_document
 from visualizer.network.mlp import run
-from visualizer.network.spec import load_spec
+from visualizer.network.sources import load_spec
 from visualizer.network.verify import verify
 
 

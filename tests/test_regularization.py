@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from visualizer.network.mlp import run
-from visualizer.network.spec import load_spec
+from visualizer.network.sources import load_spec
 from visualizer.network.trace import Trace
 from visualizer.network.verify import verify
 

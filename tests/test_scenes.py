@@ -6,7 +6,7 @@ pytest.importorskip("manim")
 
 from visualizer.render.video.network_mobject import NetworkMobject  # noqa: E402
 from visualizer.network.mlp import predict, run  # noqa: E402
-from visualizer.network.spec import load_spec  # noqa: E402
+from visualizer.network.sources import load_spec  # noqa: E402
 from visualizer.style import format_display  # noqa: E402
 
 

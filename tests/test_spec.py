@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from visualizer.errors import UsageError
-from visualizer.network.spec import MAX_LAYER_WIDTH, load_spec, preset_names, spec_from_table, spec_from_toml
+from visualizer.network.sources import load_spec, preset_names, spec_from_toml
+from visualizer.network.spec import MAX_LAYER_WIDTH, spec_from_table
 
 
 def test_shape_string_defaults():
@@ -115,7 +116,7 @@ def test_broken_toml_names_the_file(tmp_path):
 
 
 def test_a_bare_shape_is_told_from_a_preset_with_the_same_name():
-    from visualizer.network.spec import is_bare_shape
+    from visualizer.network.sources import is_bare_shape
 
     assert is_bare_shape(load_spec("784-16-10")) and is_bare_shape(load_spec("2-4-1").with_overrides(loss="mae"))
     assert not is_bare_shape(load_spec("2-3-1"))  # the preset, with its own weights

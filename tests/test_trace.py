@@ -7,7 +7,7 @@ import pytest
 
 from visualizer.errors import UsageError
 from visualizer.network.mlp import run
-from visualizer.network.spec import load_spec
+from visualizer.network.sources import load_spec
 from visualizer.network.trace import ARRAY_FIELDS, SCHEMA, STATE_FIELDS, Trace
 from visualizer.network.verify import verify
 

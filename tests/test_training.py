@@ -8,7 +8,7 @@ import torch
 from visualizer.errors import UsageError
 from visualizer.network.model_io import from_torch, read_model, save_model, to_torch
 from visualizer.network.mlp import Definitions, network_info, output
-from visualizer.network.spec import load_spec
+from visualizer.network.sources import load_spec
 from visualizer.training.loop import Diverged, TrainOptions, fit
 
 

@@ -1,8 +1,8 @@
 """The options every command that builds a network shares: `--net` and what overrides its spec.
 
 `--net` is checked as it is parsed (a shape, a preset, a TOML file or a saved model); the
-overrides (`--seed --input --target --activation ... --dropout`) are applied before the command
-runs, so each command receives one finished, checked spec.
+overrides (`--seed --input --target --activation ... --dropout`), each named after the TOML key
+it sets, are applied before the command runs, so each command receives one finished, checked spec.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from visualizer.functions.activations import ACTIVATIONS
 from visualizer.errors import UsageError
 from visualizer.functions.losses import LOSSES
 from visualizer.functions.optimizers import OPTIMIZERS
-from visualizer.network.spec import NetSpec, load_spec, preset_names
-
-MAX_STEPS = 100_000
+from visualizer.network.mlp import MAX_STEPS
+from visualizer.network.sources import load_spec, preset_names
+from visualizer.network.spec import NetSpec
 
 
 class NetParam(click.ParamType):
@@ -64,16 +64,13 @@ class FiniteFloat(click.FloatRange):
         return number
 
 
-def net_options(command=None, *, skip: tuple[str, ...] = ()):
-    """The options every command that builds a network shares (but those in `skip`, which the
-    command defines its own way); as @net_options or @net_options(skip=(...))."""
-    if command is None:
-        return functools.partial(net_options, skip=skip)
-    options = {
-        "spec": click.option("--net", "spec", type=NetParam(), default="2-3-1", show_default=True,
-                     help=f"A shape (2-3-1), a preset ({', '.join(preset_names())}) or a TOML spec file."),
+def override_options() -> dict:
+    """The options that override a spec, keyed by the TOML key each sets (NetSpec.with_overrides
+    takes them as they are; lr sets the optimizer's), in the order --help lists them. An option
+    here is all a spec field needs to be set from the command line."""
+    return {
         "seed": click.option("--seed", type=click.IntRange(min=0), help="Seed for starting weights and drawn data."),
-        "input_": click.option("--input", "input_", type=BatchParam(), help="Input sample(s): 0.05,0.10 or 0,0;0,1 for a batch."),
+        "input": click.option("--input", type=BatchParam(), help="Input sample(s): 0.05,0.10 or 0,0;0,1 for a batch."),
         "target": click.option("--target", type=BatchParam(), help="Target(s), like --input."),
         "activation": click.option("--activation", help="Hidden-layer activation: "
                                           f"{', '.join(n for n, a in ACTIVATIONS.items() if not a.output_only)}."),
@@ -90,6 +87,19 @@ def net_options(command=None, *, skip: tuple[str, ...] = ()):
                           "(default: all of them, gradient descent)."),
         "dropout": click.option("--dropout", type=FiniteFloat("0.5"), metavar="P",
                      help="Dropout: each hidden neuron is dropped with probability P in each step (0 ≤ P < 1)."),
+    }
+
+
+def net_options(command=None, *, skip: tuple[str, ...] = ()):
+    """The options every command that builds a network shares (but those in `skip`, which the
+    command defines its own way); as @net_options or @net_options(skip=(...))."""
+    if command is None:
+        return functools.partial(net_options, skip=skip)
+    overrides = {key: option for key, option in override_options().items() if key not in skip}
+    options = {
+        "spec": click.option("--net", "spec", type=NetParam(), default="2-3-1", show_default=True,
+                     help=f"A shape (2-3-1), a preset ({', '.join(preset_names())}) or a TOML spec file."),
+        **overrides,
         "steps": click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=1, show_default=True,
                      help="Training steps (on the same batch, or on mini-batches with --batch-size)."),
     }
@@ -97,8 +107,7 @@ def net_options(command=None, *, skip: tuple[str, ...] = ()):
     @functools.wraps(command)
     def with_spec(*args, **kwargs):
         # the overrides are applied here, so each command receives one finished spec
-        overrides = {key: kwargs.pop(key) for key in OVERRIDES if key not in skip}
-        kwargs["spec"] = build_spec(kwargs["spec"], **overrides)
+        kwargs["spec"] = build_spec(kwargs["spec"], **{key: kwargs.pop(key) for key in overrides})
         return command(*args, **kwargs)
 
     for name, option in reversed(options.items()):
@@ -107,14 +116,7 @@ def net_options(command=None, *, skip: tuple[str, ...] = ()):
     return with_spec
 
 
-# the options above that change the spec (the parameter's name -> the spec's override)
-OVERRIDES = {"seed": "seed", "input_": "input", "target": "target", "activation": "activation",
-             "output_activation": "output_activation", "loss": "loss", "optimizer": "optimizer", "lr": "lr",
-             "l1": "l1", "l2": "l2", "dropout": "dropout",
-             "batch_size": "batch_size"}
-
-
 def build_spec(spec: NetSpec, **overrides) -> NetSpec:
     if overrides.get("seed") is not None and spec.weights is not None:
         click.echo(f"note: {spec.name} gives its own weights; --seed changes only what the spec does not give", err=True)
-    return spec.with_overrides(**{OVERRIDES[key]: value for key, value in overrides.items()})
+    return spec.with_overrides(**overrides)

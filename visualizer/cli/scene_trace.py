@@ -17,9 +17,8 @@ import sys
 from pathlib import Path
 
 from visualizer.errors import UsageError
-from visualizer.network.mlp import run
-from .options import MAX_STEPS
-from visualizer.network.spec import load_spec
+from visualizer.network.mlp import MAX_STEPS, run
+from visualizer.network.sources import load_spec
 from visualizer.network.trace import Trace
 
 

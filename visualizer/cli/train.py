@@ -17,7 +17,8 @@ import click
 
 from .options import net_options
 from visualizer.errors import UsageError
-from visualizer.network.spec import NetSpec, is_bare_shape
+from visualizer.network.sources import is_bare_shape
+from visualizer.network.spec import NetSpec
 
 # the output activation and loss each task trains with, unless the spec or an option says otherwise
 MIN_EPOCHS, MIN_STEPS = 20, 1_000  # the default length of training: enough steps for a small data set too
@@ -27,7 +28,7 @@ TASK_DEFAULTS = {"multiclass": ("softmax", "sparse_cross_entropy"), "binary": ("
 
 
 @click.command("train")
-@net_options(skip=("input_", "target", "steps", "batch_size"))
+@net_options(skip=("input", "target", "steps", "batch_size"))
 @click.option("--data", "data_name", default="digits", show_default=True, metavar="NAME",
               help="A data set: digits (bundled), mnist, fashion-mnist (IDX files in --data-dir), xor, moons, "
                    "circles, spiral, blobs, sine, plane, or csv:PATH.")

@@ -12,7 +12,7 @@ does the calculus; the δ of each layer is simply the gradient its z node receiv
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -68,14 +68,11 @@ class Forward:
 
 
 def network_info(spec: NetSpec) -> NetworkInfo:
-    return NetworkInfo(
-        name=spec.name, sizes=spec.sizes, activations=spec.activations, loss=spec.loss,
-        optimizer=dict(spec.optimizer), seed=spec.seed, train_biases=spec.train_biases,
-        regularization={name: value for name, value in (("l1", spec.l1), ("l2", spec.l2)) if value > 0},
-        rule=spec.rule,
-        dropout=spec.dropout,
-        batch_size=spec.batch_size,
-    )
+    """What the Trace records of the spec: NetworkInfo's fields, copied by name, and l1 and l2
+    as the regularization in use."""
+    kept = {f.name: getattr(spec, f.name) for f in fields(NetworkInfo) if f.name != "regularization"}
+    in_use = {name: getattr(spec, name) for name in ("l1", "l2") if getattr(spec, name) > 0}
+    return NetworkInfo(**kept, regularization=in_use)
 
 
 def forward(defs: Definitions, weights, biases, x, y, replace_z: tuple[int, np.ndarray] | None = None,
@@ -219,6 +216,9 @@ def train_step(defs: Definitions, weights, biases, x, y, state: dict, index: int
 
 # A Trace keeps every number of every step in memory (and in its JSON): about 8 bytes each.
 MAX_TRACE_NUMBERS = 100_000_000
+# Steps a command records at most (--steps, the scenes' BACKPROP_STEPS): each keeps every number, so
+# many steps are for backprop train, which keeps only the loss.
+MAX_STEPS = 100_000
 
 
 def recorded_numbers(spec: NetSpec, steps: int) -> int:

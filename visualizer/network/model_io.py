@@ -3,9 +3,10 @@
 A model is a safetensors file: the weights and biases under torch.nn.Sequential's names for
 the same network (Linear layers at 0, 2, 4, … with an activation between them: `0.weight`,
 `0.bias`, `2.weight`, …), so `torch.nn.Sequential(...).load_state_dict(safetensors.torch.
-load_file(path))` reads it as it is; and, as the file's text metadata, the spec as JSON (sizes,
-activations, loss, optimizer, seed) and what the network was trained on (its classes, the
-shape of its images). `--net model.safetensors` loads it wherever a network is accepted.
+load_file(path))` reads it as it is; and, as the file's text metadata, the spec as JSON (the
+fields spec.MODEL_FIELDS names: sizes, activations, loss, optimizer, seed, …) and what the
+network was trained on (its classes, the shape of its images). `--net model.safetensors` loads
+it wherever a network is accepted.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from visualizer.errors import UsageError
 from visualizer.files import atomic_target
+from .spec import MODEL_FIELDS, REQUIRED, NetSpec
 
 FORMAT = "backprop-model/1"
 
@@ -34,12 +36,8 @@ def save_model(path, spec, weights, biases, *, trained_on: dict | None = None) -
     """Write the network with these weights to `path` (safetensors), whole or not at all."""
     from safetensors.numpy import save_file
 
-    description = {
-        "format": FORMAT, "name": spec.name, "description": spec.description, "sizes": list(spec.sizes),
-        "activations": list(spec.activations), "loss": spec.loss, "optimizer": dict(spec.optimizer),
-        "seed": spec.seed, "train_biases": spec.train_biases, "l1": spec.l1, "l2": spec.l2,
-        "dropout": spec.dropout, "rule": spec.rule, "trained_on": trained_on or {},
-    }
+    description = {"format": FORMAT, **{name: getattr(spec, name) for name in MODEL_FIELDS},
+                   "trained_on": trained_on or {}}
     with atomic_target(path) as tmp:
         save_file(state_dict(weights, biases), str(tmp), metadata={"backprop": json.dumps(description)})
     return Path(path)
@@ -84,21 +82,14 @@ def read_model(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
     return description, weights, biases
 
 
-def spec_from_model(path):
+def spec_from_model(path) -> NetSpec:
     """A NetSpec with the model's weights, activations, loss and optimizer (and no data: give
     --input and --target to explain a step of it)."""
-    from .spec import NetSpec
-
     description, weights, biases = read_model(path)
     try:
-        return NetSpec(
-            name=description["name"], description=description.get("description", ""),
-            sizes=tuple(description["sizes"]), activations=tuple(description["activations"]),
-            loss=description["loss"], optimizer=dict(description["optimizer"]), seed=description["seed"],
-            train_biases=description["train_biases"], weights=tuple(weights), biases=tuple(biases),
-            l1=description.get("l1", 0.0), l2=description.get("l2", 0.0), dropout=description.get("dropout", 0.0),
-            rule=description.get("rule", "backprop"),
-        )
+        # a REQUIRED field missing is a KeyError; an OPTIONAL one missing (an older model) keeps its default
+        kept = {name: description[name] for name, how in MODEL_FIELDS.items() if how == REQUIRED or name in description}
+        return NetSpec(**kept, weights=tuple(weights), biases=tuple(biases))
     except UsageError as err:
         raise UsageError(f"{path}: {err}") from None
     except KeyError as err:  # metadata with a field missing (written by hand, or by something else)

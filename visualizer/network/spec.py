@@ -1,19 +1,28 @@
-"""Network specs: which network, which data, which loss and optimizer, from where.
+"""Network specs: which network, which data, which loss and optimizer; the one description of them.
 
-A `NetSpec` is what the user asked for, checked: it comes from a shape string (`2-3-1`), a
-preset name (a TOML file in `networks/`) or a path to a TOML file, plus command-line
-overrides. A spec is always valid: every check runs when it is made, and each failure is a
-`UsageError` saying what is wrong and how to fix it. The format is in docs/network-spec.md.
+A `NetSpec` is what the user asked for, checked: every check runs when it is made, and each
+failure is a `UsageError` saying what is wrong and how to fix it, so a spec is always valid.
+Where specs come from (a shape, a preset, a TOML file, a saved model) is sources.py; the format
+is in docs/network-spec.md.
+
+NetSpec's fields are the one description of a network: each field's metadata says where else it
+goes, and the rest is read from the fields rather than listed again.
+- TOML: a file gives a field under its name (or the keys its `toml` names), as it is unless
+  spec_from_table parses it (sizes, activations, optimizer, data, weights); FIELDS, the keys a
+  file may use, and TEXT_FIELDS, those that must be text, follow.
+- A model file's metadata keeps the fields marked `model` (MODEL_FIELDS; model_io.py).
+- The command line overrides a field by its TOML key (`with_overrides`); cli/options.py has an
+  option for each key it offers.
+- The Trace records the fields trace.NetworkInfo names, copied by name (mlp.network_info).
+So a new field is one line here, its checks in `_check` and its docs; NetworkInfo and
+cli/options.py get a line when the Trace should record it or an option should set it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import re
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -31,37 +40,48 @@ MAX_PARAMETERS = 2_000_000
 # deep (a few parameters each, well under MAX_PARAMETERS) would run for minutes and say nothing.
 MAX_LAYERS = 100
 
-FIELDS = (
-    "name description sizes activation output_activation loss seed init train_biases "
-    "input target optimizer weights biases precision l1 l2 rule dropout batch_size"
-).split()
-
-# the fields that hold one name or line of text, with an example of each
-TEXT_FIELDS = {"name": "my-network", "description": "one line about it", "output_activation": "sigmoid",
-               "loss": "mse", "init": "xavier", "rule": "backprop"}
+# How a model file's metadata keeps a field: every model file has the REQUIRED ones; the OPTIONAL
+# ones came later, and a model file written before them reads as the field's default.
+REQUIRED, OPTIONAL = "required", "optional"
 
 
-@dataclass(frozen=True)
+def described(default=dataclasses.MISSING, *, factory=dataclasses.MISSING, text: str | None = None,
+              toml: dict[str, str | None] | None = None, model: str | None = None):
+    """A NetSpec field, and where else it goes (its metadata):
+    text   an example, when TOML gives the field as one name or line of text
+    toml   its TOML keys, each with such an example or None, when they are not just its name
+    model  REQUIRED or OPTIONAL, when a model file's metadata keeps it"""
+    return dataclasses.field(default=default, default_factory=factory,
+                             metadata={"text": text, "toml": toml, "model": model})
+
+
+@dataclass(frozen=True, kw_only=True)  # by keyword: the fields are in the order a spec file lists them
 class NetSpec:
-    name: str
-    sizes: tuple[int, ...]
-    activations: tuple[str, ...]  # one per non-input layer; the last is the output's
-    loss: str = "mse"
-    optimizer: dict = dataclasses.field(default_factory=lambda: {"name": "sgd"})
-    seed: int = 0
-    init: str = "xavier"
-    train_biases: bool = True
-    input: np.ndarray | None = None  # batch × sizes[0]; None: drawn from the seed
-    target: np.ndarray | None = None  # batch × sizes[-1]
-    weights: tuple[np.ndarray, ...] | None = None  # weights[l] is out × in; None: from init
-    biases: tuple[np.ndarray, ...] | None = None
-    description: str = ""
-    precision: int = DEFAULT_DIGITS  # digits explain shows by default (a worked example may want more)
-    l1: float = 0.0  # regularization: λ₁·Σ|w| added to E (regularization.py)
-    l2: float = 0.0  # ½λ₂·Σw² added to E
-    rule: str = "backprop"  # or "perceptron": the perceptron learning rule for one step layer
-    dropout: float = 0.0  # probability that a hidden neuron is dropped in a step (dropout.py)
-    batch_size: int | None = None  # samples per step (mini-batch SGD); None: all (gradient descent)
+    name: str = described(text="my-network", model=REQUIRED)  # in TOML, by default the file's name
+    description: str = described("", text="one line about it", model=OPTIONAL)
+    sizes: tuple[int, ...] = described(model=REQUIRED)  # neurons per layer, input first
+    # one per non-input layer, the last is the output's; TOML gives the hidden layers' and the output's apart
+    activations: tuple[str, ...] = described(toml={"activation": None, "output_activation": "sigmoid"},
+                                             model=REQUIRED)
+    loss: str = described("mse", text="mse", model=REQUIRED)
+    seed: int = described(0, model=REQUIRED)
+    init: str = described("xavier", text="xavier")
+    train_biases: bool = described(True, model=REQUIRED)
+    input: np.ndarray | None = described(None)  # batch × sizes[0]; None: drawn from the seed
+    target: np.ndarray | None = described(None)  # batch × sizes[-1]
+    optimizer: dict = described(factory=lambda: {"name": "sgd"}, model=REQUIRED)  # {"name": ..., settings...}
+    # weights[l] is out × in; None: from init. A model file keeps them as its tensors (model_io.py)
+    weights: tuple[np.ndarray, ...] | None = described(None)
+    biases: tuple[np.ndarray, ...] | None = described(None)
+    precision: int = described(DEFAULT_DIGITS)  # digits explain shows by default (a worked example may want more)
+    l1: float = described(0.0, model=OPTIONAL)  # regularization: λ₁·Σ|w| added to E (regularization.py)
+    l2: float = described(0.0, model=OPTIONAL)  # ½λ₂·Σw² added to E
+    # or "perceptron": the perceptron learning rule for one step layer
+    rule: str = described("backprop", text="backprop", model=OPTIONAL)
+    dropout: float = described(0.0, model=OPTIONAL)  # probability that a hidden neuron is dropped in a step
+    # samples per step (mini-batch SGD); None: all (gradient descent). Not in a model file: how it was
+    # trained, not what it is (backprop train has its own --batch-size)
+    batch_size: int | None = described(None)
 
     def __post_init__(self):
         _check(self)
@@ -85,7 +105,8 @@ class NetSpec:
         return (drawn[0] if self.input is None else self.input), (drawn[1] if self.target is None else self.target)
 
     def with_overrides(self, **changes) -> NetSpec:
-        """A new spec with command-line overrides (None means 'keep')."""
+        """A new spec with the command line's overrides, by TOML key (None means 'keep'); `lr`
+        sets the optimizer's learning rate."""
         changes = {k: v for k, v in changes.items() if v is not None}
         activations = list(self.activations)
         if "activation" in changes:
@@ -104,105 +125,22 @@ class NetSpec:
         return dataclasses.replace(self, activations=tuple(activations), optimizer=optimizer, **changes)
 
 
-# ----- where specs come from -----------------------------------------------------------------
-
-def presets_dir() -> Path:
-    """networks/ beside the package (a checkout), or inside it (an installed wheel)."""
-    package = Path(__file__).resolve().parents[1]
-    for candidate in (package / "networks", package.parent / "networks"):
-        if candidate.is_dir():
-            return candidate
-    return package.parent / "networks"
+def _toml_keys(field: dataclasses.Field) -> dict[str, str | None]:
+    """The TOML keys that give a field, each with an example if it must be text."""
+    return field.metadata["toml"] or {field.name: field.metadata["text"]}
 
 
-def preset_names() -> list[str]:
-    return sorted(p.stem for p in presets_dir().glob("*.toml"))
-
-
-def load_spec(net: str) -> NetSpec:
-    """A spec from what `--net` says: a TOML path, a preset name, or a shape like 2-3-1."""
-    net = net.strip()
-    path = Path(net)
-    if net.endswith(".safetensors"):  # a trained model (model_io.py)
-        from .model_io import spec_from_model
-
-        return spec_from_model(path)
-    if net.endswith(".toml") or "/" in net or _is_file(path):
-        if not _is_file(path):
-            what = "is a directory, not a TOML file" if _is_dir(path) else "does not exist"
-            raise UsageError(f"{net} {what}; give a TOML spec file, a preset ({_presets()}) or a shape like 2-3-1")
-        return spec_from_toml(path)
-    preset = presets_dir() / f"{net}.toml"
-    if _is_file(preset):
-        return spec_from_toml(preset)
-    if re.fullmatch(r"[\d\s-]+", net) or (re.search(r"\d", net) and "-" in net):
-        return spec_from_shape(net)
-    close = difflib.get_close_matches(net, preset_names(), n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    raise UsageError(f"{net!r} is not a preset, a file or a shape; {hint}use a shape like 2-3-1 or a preset: {_presets()}")
-
-
-def _is_file(path: Path) -> bool:
-    """Path.is_file, but False (not OSError) for a name the system cannot look up: one over 255
-    bytes (ENAMETOOLONG) or with a NUL; such a --net is then a bad name, not a traceback."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except (OSError, ValueError):
-        return False
-
-
-def _presets() -> str:
-    return ", ".join(preset_names())
-
-
-def spec_from_shape(shape: str) -> NetSpec:
-    """`2-3-1`: sigmoid everywhere, MSE, SGD, seeded weights and data."""
-    parts = shape.split("-")
-    for i, part in enumerate(parts):
-        if not part.strip().isdigit():
-            if part.strip():
-                shown = f"{part!r} in {shape!r} is not a layer size"
-            else:  # say where the empty size is: "-2-1" reads as a negative size, "2-3-1-" as a typo
-                where = ("starts with '-'" if i == 0 else "ends with '-'" if i == len(parts) - 1
-                         else "has nothing between two '-'")
-                shown = f"{shape!r} {where}, which leaves an empty size (layer sizes are whole numbers ≥ 1)"
-            raise UsageError(f"{shown}; write whole numbers joined by '-', e.g. 2-3-1")
-    sizes = tuple(int(p) for p in parts)
-    if len(sizes) < 2:
-        raise UsageError(
-            f"{shape!r} has one layer; a network needs an input and an output layer, e.g. {sizes[0]}-1"
-        )
-    return NetSpec(name=shape, sizes=sizes, activations=("sigmoid",) * (len(sizes) - 1))
-
-
-def spec_from_toml(path: Path) -> NetSpec:
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}: not valid TOML ({err}); see docs/network-spec.md") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"{path}: cannot be read ({err})") from None
-    try:
-        return spec_from_table(table, default_name=path.stem)
-    except UsageError as err:
-        raise UsageError(f"{path}: {err}") from None
-
-
-def is_bare_shape(spec: NetSpec) -> bool:
-    """Whether the spec is a shape as typed (784-16-10): no preset, file or model chose its
-    loss, optimizer or weights, so a command may choose them for its task."""
-    return bool(re.fullmatch(r"[\d\s-]+", spec.name)) and not spec.description and spec.weights is None
+# what a TOML file may give, and which of it must be text (with an example of each)
+FIELDS = [key for field in dataclasses.fields(NetSpec) for key in _toml_keys(field)]
+TEXT_FIELDS = {key: example for field in dataclasses.fields(NetSpec)
+               for key, example in _toml_keys(field).items() if example}
+# the fields a model file's metadata keeps, each REQUIRED or OPTIONAL
+MODEL_FIELDS = {field.name: field.metadata["model"] for field in dataclasses.fields(NetSpec) if field.metadata["model"]}
 
 
 def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
-    """A spec from a parsed TOML table (the fields of docs/network-spec.md)."""
+    """A spec from a parsed TOML table (the fields of docs/network-spec.md): a field given under
+    its own name is taken as it is (NetSpec's checks judge it), the rest are parsed here."""
     for key in table:
         if key not in FIELDS:
             close = difflib.get_close_matches(key, FIELDS, n=1)
@@ -224,23 +162,9 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
     optimizer = table.get("optimizer", {"name": "sgd"})
     if isinstance(optimizer, str):
         optimizer = {"name": optimizer}
-    fields = dict(
-        name=table.get("name", default_name),
-        description=table.get("description", ""),
-        sizes=tuple(sizes),
-        activations=tuple(hidden) + (table.get("output_activation", "sigmoid"),),
-        loss=table.get("loss", "mse"),
-        optimizer=optimizer,
-        seed=table.get("seed", 0),
-        init=table.get("init", "xavier"),
-        train_biases=table.get("train_biases", True),
-        precision=table.get("precision", DEFAULT_DIGITS),
-        l1=table.get("l1", 0.0),
-        l2=table.get("l2", 0.0),
-        rule=table.get("rule", "backprop"),
-        dropout=table.get("dropout", 0.0),
-        batch_size=table.get("batch_size"),
-    )
+    fields = {field.name: table[field.name] for field in dataclasses.fields(NetSpec) if field.name in table}
+    fields.update(name=table.get("name", default_name), sizes=tuple(sizes), optimizer=optimizer,
+                  activations=tuple(hidden) + (table.get("output_activation", "sigmoid"),))
     for key in ("input", "target"):
         if key in table:
             fields[key] = _batch(table[key], key)
@@ -286,7 +210,10 @@ def _batch(value, what: str) -> np.ndarray:
 
 
 def _check(spec: NetSpec) -> None:
-    """Every rule a spec must satisfy; normalises names and the optimizer in place."""
+    """Every rule a spec must satisfy; normalises names, lists (as JSON gives them) and the
+    optimizer in place."""
+    _set(spec, "sizes", tuple(spec.sizes))
+    _set(spec, "activations", tuple(spec.activations))
     sizes = spec.sizes
     if len(sizes) < 2:
         raise UsageError("a network needs at least an input and an output layer, e.g. sizes = [2, 1]")

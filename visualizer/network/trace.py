@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 
 import numpy as np
 
@@ -144,6 +144,11 @@ class GraphNode:
 
 @dataclass(frozen=True)
 class NetworkInfo:
+    """The spec's fields a Trace records: what its readers need to read the numbers (not the
+    data, which the Trace holds itself, nor the weights' source or the digits shown). Named as
+    NetSpec's fields, which mlp.network_info copies by name, in the order of the JSON; those with
+    a default came later, and an older trace without them reads as the default."""
+
     name: str
     sizes: tuple[int, ...]
     activations: tuple[str, ...]  # one per non-input layer
@@ -151,10 +156,17 @@ class NetworkInfo:
     optimizer: dict  # {"name": ..., hyper-parameters...}
     seed: int
     train_biases: bool
+    # the spec's l1 and l2 by penalty name, those in use ({"l1": λ₁, "l2": λ₂}), as Step.penalties
+    regularization: dict = field(default_factory=dict)
+    rule: str = "backprop"  # how it learns: backpropagation, or the perceptron rule
     dropout: float = 0.0  # the probability p that a hidden neuron is dropped in a step
     batch_size: int | None = None  # samples per step (SGD); None: all of them (gradient descent)
-    regularization: dict = field(default_factory=dict)  # {"l2": λ₂, "l1": λ₁}, those in use
-    rule: str = "backprop"  # how it learns: backpropagation, or the perceptron rule
+
+    def __post_init__(self):  # JSON's lists as tuples, and the record's own dicts
+        for name in ("sizes", "activations"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        for name in ("optimizer", "regularization"):
+            object.__setattr__(self, name, dict(getattr(self, name)))
 
 
 @dataclass(frozen=True)
@@ -221,19 +233,7 @@ class Trace:
         v = self.verification
         return {
             "schema": SCHEMA,
-            "network": {
-                "name": self.network.name,
-                "sizes": list(self.network.sizes),
-                "activations": list(self.network.activations),
-                "loss": self.network.loss,
-                "optimizer": dict(self.network.optimizer),
-                "seed": self.network.seed,
-                "train_biases": self.network.train_biases,
-                "regularization": dict(self.network.regularization),
-                "rule": self.network.rule,
-                "dropout": self.network.dropout,
-                "batch_size": self.network.batch_size,
-            },
+            "network": asdict(self.network),
             "input": self.input.tolist(),
             "target": self.target.tolist(),
             "steps": [
@@ -273,13 +273,7 @@ class Trace:
             net = data["network"]
             v = data["verification"]
             return cls(
-                network=NetworkInfo(
-                    name=net["name"], sizes=tuple(net["sizes"]), activations=tuple(net["activations"]),
-                    loss=net["loss"], optimizer=dict(net["optimizer"]), seed=net["seed"],
-                    train_biases=net["train_biases"], regularization=dict(net.get("regularization", {})),
-                    rule=net.get("rule", "backprop"), dropout=net.get("dropout", 0.0),
-                    batch_size=net.get("batch_size"),
-                ),
+                network=NetworkInfo(**_given(NetworkInfo, net)),
                 input=data["input"],
                 target=data["target"],
                 steps=tuple(
@@ -310,6 +304,13 @@ class Trace:
         except json.JSONDecodeError as err:
             raise UsageError(f"the trace is not valid JSON ({err})") from None
         return cls.from_dict(data)
+
+
+def _given(record, data: dict) -> dict:
+    """The fields of `record` in its JSON `data`: every one it requires (a KeyError if missing),
+    and those with a default that are there (an older trace lacks them)."""
+    return {f.name: data[f.name] for f in fields(record)
+            if (f.default is MISSING and f.default_factory is MISSING) or f.name in data}
 
 
 def _dumps(data: dict) -> str:
