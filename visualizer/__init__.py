@@ -1,1 +1,90 @@
-"""backprop: a backpropagation visualizer and explainer."""
+"""backprop: every number of backpropagation in a small neural network, verified.
+
+The few functions a notebook needs:
+
+    import visualizer as bp
+
+    spec = bp.load_spec("2-3-1", lr=0.5)  # a shape, a preset, a TOML file or a saved model
+    trace = bp.run(spec, steps=3)         # the recorded steps, checked against torch
+    bp.explain(trace)                     # every equation, written out (Markdown in a notebook)
+    bp.explain("mazur")                   # or straight from a network: one verified step
+    bp.draw(trace, "backward")            # a matplotlib Figure
+
+The package is layered along the data flow (docs/architecture.md): `core` (the engine),
+`functions` (activations, losses, optimizers), `network` (spec, MLP, Trace, verification),
+`render` (explain, diagrams, video), `training`, `cli`. Imports here happen on first use, so
+the command line, which imports this package too, starts as fast as before.
+"""
+
+from __future__ import annotations
+
+__all__ = ["load_spec", "run", "verify", "explain", "draw", "load_trace"]
+
+
+def load_spec(net, **overrides):
+    """A checked network spec (NetSpec) from what `--net` takes: a shape like "2-3-1", a preset
+    ("mazur", "xor", …), a TOML file or a saved model, with the command line's overrides as
+    keywords (seed, input, target, activation, output_activation, loss, optimizer, lr, l1, l2,
+    dropout, batch_size). A NetSpec passes through, with the overrides applied."""
+    from visualizer.network.sources import load_spec as from_net
+    from visualizer.network.spec import NetSpec
+
+    spec = net if isinstance(net, NetSpec) else from_net(str(net))
+    return spec.with_overrides(**overrides) if overrides else spec
+
+
+def run(spec, steps: int = 1, *, verify: bool = True):
+    """Train `steps` steps and record every number (a Trace); `spec` is a NetSpec or anything
+    load_spec takes. With `verify`, every number is checked against torch autograd and finite
+    differences, and the Trace carries the verdict (`trace.verification.passed`)."""
+    from visualizer.network.mlp import run as run_steps
+
+    trace = run_steps(load_spec(spec), steps)
+    return trace.with_verification(_verify(trace)) if verify else trace
+
+
+def verify(trace):
+    """Check every number of a Trace against torch autograd and finite differences (a
+    Verification: `.passed`, and each witness's largest difference and where it is)."""
+    return _verify(trace)
+
+
+def _verify(trace):
+    from visualizer.network.verify import verify as check
+
+    return check(trace)
+
+
+def explain(what, *, precision: int | None = None, phase: str = "all", show: str = "first"):
+    """A step written out as `explain` prints it, with `.text()`, `.markdown()` and `.latex()`;
+    in a notebook it shows itself. `what` is a Trace, or a network as load_spec takes it (then
+    one verified step of it, at its spec's precision). `phase`: forward, loss, backward, update
+    or all; `show`: which steps are written out in full (first, last or all); `precision`:
+    significant figures (default: the spec's, or 4 for a Trace)."""
+    from visualizer.network.trace import Trace
+    from visualizer.render.explain import Explanation, Options
+    from visualizer.style import DEFAULT_DIGITS
+
+    if isinstance(what, Trace):
+        trace, digits = what, DEFAULT_DIGITS
+    else:
+        spec = load_spec(what)
+        trace, digits = run(spec), spec.precision
+    return Explanation(trace, Options(precision=precision or digits, phase=phase, show=show))
+
+
+def draw(trace, kind: str = "forward"):
+    """A diagram of the trace as a matplotlib Figure: forward, backward, update, graph or loss
+    (save it with `fig.savefig("x.svg")`)."""
+    from visualizer.render.diagrams import draw as draw_kind
+
+    return draw_kind(trace, kind)
+
+
+def load_trace(path):
+    """A Trace from a JSON file written by `explain --format json -o FILE`."""
+    from pathlib import Path
+
+    from visualizer.network.trace import Trace
+
+    return Trace.from_json(Path(path).read_text(encoding="utf-8"))
