@@ -33,6 +33,8 @@ demo: setup
 	$(VENV)/bin/backprop render --net 2-3-1 --scene lecture --quality medium -o renders/2-3-1
 
 test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 bench: setup

@@ -48,8 +48,8 @@ TARGET = 2.0  # seconds, whole process, --kind forward
 def naive_reference(out: str) -> None:
     """The full network, one artist per neuron and per edge: what plain matplotlib does unaided."""
     # Imported here, not at the top: the parent process must stay light (it only spawns children).
-    import numpy as np
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -66,8 +66,13 @@ def naive_reference(out: str) -> None:
         weights = rng.standard_normal((SIZES[layer - 1], SIZES[layer]))
         for i, y0 in enumerate(ys[layer - 1]):
             for j, y1 in enumerate(ys[layer]):
-                ax.plot([xs[layer - 1], xs[layer]], [y0, y1], lw=0.3,
-                        color="tab:red" if weights[i, j] > 0 else "tab:blue", zorder=1)
+                ax.plot(
+                    [xs[layer - 1], xs[layer]],
+                    [y0, y1],
+                    lw=0.3,
+                    color="tab:red" if weights[i, j] > 0 else "tab:blue",
+                    zorder=1,
+                )
     for x, column in zip(xs, ys):
         for y in column:
             ax.add_patch(Circle((x, y), 0.4, facecolor="white", edgecolor="0.2", lw=0.3, zorder=2))
@@ -89,8 +94,11 @@ def run(cmd: list[str], output: Path | None) -> float:
             err.seek(0)
             sys.exit(f"{' '.join(cmd)} exited {done.returncode}:\n{err.read().decode(errors='replace')}")
     if output is not None:
-        files = [p for p in output.iterdir() if p.stat().st_size] if output.is_dir() else (
-            [output] if output.is_file() and output.stat().st_size else [])
+        files = (
+            [p for p in output.iterdir() if p.stat().st_size]
+            if output.is_dir()
+            else ([output] if output.is_file() and output.stat().st_size else [])
+        )
         if not files:
             sys.exit(f"{' '.join(cmd)} wrote no file at {output}")
     return elapsed
@@ -111,15 +119,23 @@ def main() -> None:
         (tmp / "all").mkdir()
         net = [BACKPROP, "diagram", "--net", "784-16-10"]
         commands = {  # label: (command, what it must write)
-            "diagram --kind forward": (net + ["--kind", "forward", "-o", str(tmp / "forward.png")],
-                                       tmp / "forward.png"),
-            "diagram --kind backward": (net + ["--kind", "backward", "-o", str(tmp / "backward.png")],
-                                        tmp / "backward.png"),
+            "diagram --kind forward": (
+                net + ["--kind", "forward", "-o", str(tmp / "forward.png")],
+                tmp / "forward.png",
+            ),
+            "diagram --kind backward": (
+                net + ["--kind", "backward", "-o", str(tmp / "backward.png")],
+                tmp / "backward.png",
+            ),
             "diagram --kind all (5 kinds)": (net + ["--kind", "all", "-o", str(tmp / "all")], tmp / "all"),
-            "naive reference (full net)": ([PYTHON, str(HERE), "--naive-reference", str(tmp / "naive.png")],
-                                           tmp / "naive.png"),
-            "import pyplot (Agg), floor": ([PYTHON, "-c", "import matplotlib; matplotlib.use('Agg'); "
-                                                         "import matplotlib.pyplot"], None),
+            "naive reference (full net)": (
+                [PYTHON, str(HERE), "--naive-reference", str(tmp / "naive.png")],
+                tmp / "naive.png",
+            ),
+            "import pyplot (Agg), floor": (
+                [PYTHON, "-c", "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot"],
+                None,
+            ),
         }
         times: dict[str, list[float]] = {label: [] for label in commands}
         for round_ in range(repeats + 1):  # round 0 is the warm-up, not recorded
@@ -136,8 +152,10 @@ def main() -> None:
         print(f"{label:<32} {median[label]:>6.2f} s   {min(t):.2f} .. {max(t):.2f} s   {median[label] / naive:>7.2f}x")
     print(f"\n--kind all wrote {kinds_written} files")
     forward = median["diagram --kind forward"]
-    print(f"diagram --net 784-16-10 --kind forward under {TARGET:.0f} s: {'yes' if forward < TARGET else 'NO'} "
-          f"(median {forward:.3f} s; naive reference {naive:.3f} s, {naive / forward:.1f}x slower)")
+    print(
+        f"diagram --net 784-16-10 --kind forward under {TARGET:.0f} s: {'yes' if forward < TARGET else 'NO'} "
+        f"(median {forward:.3f} s; naive reference {naive:.3f} s, {naive / forward:.1f}x slower)"
+    )
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ SCALAR_SLOW_S = 30.0  # above this per step, one timed repeat of the scalar engi
 
 # ----- a micrograd-style scalar engine ------------------------------------------------------
 
+
 class Value:
     """One scalar, its gradient, and its inputs with the local derivative towards each.
 
@@ -77,7 +78,7 @@ class Value:
         return self + (-other)
 
     def __pow__(self, k: float):
-        return Value(self.data ** k, (self,), (k * self.data ** (k - 1),))
+        return Value(self.data**k, (self,), (k * self.data ** (k - 1),))
 
     def sigmoid(self):
         z = self.data
@@ -127,6 +128,7 @@ def scalar_step(weights, biases, x, y, lr):
 
 # ----- torch autograd ---------------------------------------------------------------------
 
+
 def torch_step(weights, biases, x, y, lr):
     # parameters() returns fresh arrays, so sharing their memory (from_numpy) is safe.
     W = [torch.from_numpy(w).requires_grad_() for w in weights]
@@ -153,14 +155,19 @@ def torch_step(weights, biases, x, y, lr):
         loss_after = forward()[2]
     for layer, z, a, W_l, b_l in zip(record, zs, acts, W, b):
         layer.update(
-            z=z.detach().numpy().copy(), a=a.detach().numpy().copy(), delta=z.grad.numpy().copy(),
-            grad_W=W_l.grad.numpy().copy(), grad_b=b_l.grad.numpy().copy(),
-            W_new=W_l.detach().numpy().copy(), b_new=b_l.detach().numpy().copy(),
+            z=z.detach().numpy().copy(),
+            a=a.detach().numpy().copy(),
+            delta=z.grad.numpy().copy(),
+            grad_W=W_l.grad.numpy().copy(),
+            grad_b=b_l.grad.numpy().copy(),
+            W_new=W_l.detach().numpy().copy(),
+            b_new=b_l.detach().numpy().copy(),
         )
     return loss.item(), loss_after.item(), record
 
 
 # ----- the benchmark ----------------------------------------------------------------------
+
 
 def engines(spec: NetSpec) -> dict:
     """name -> callable doing one step from the spec and returning (loss, loss_after)."""
@@ -181,8 +188,15 @@ def large_spec() -> NetSpec:
     rng = np.random.default_rng(0)
     x = rng.uniform(0.0, 1.0, (64, 784))
     y = np.eye(10)[rng.integers(0, 10, 64)]
-    return spec_from_table({"sizes": [784, 16, 10], "seed": 0, "input": x.tolist(),
-                            "target": y.tolist(), "optimizer": {"name": "sgd", "lr": 0.5}})
+    return spec_from_table(
+        {
+            "sizes": [784, 16, 10],
+            "seed": 0,
+            "input": x.tolist(),
+            "target": y.tolist(),
+            "optimizer": {"name": "sgd", "lr": 0.5},
+        }
+    )
 
 
 def check(label: str, fns: dict) -> dict:
@@ -198,8 +212,10 @@ def check(label: str, fns: dict) -> dict:
     for name, (before, after) in results.items():
         print(f"  {name:<16}{before:.15g} -> {after:.15g}")
     if not worst <= REL_TOL:
-        sys.exit(f"ABORT: the engines disagree on {label} (max relative loss difference "
-                 f"{worst:.3g} > {REL_TOL:g}); timings would compare different computations.")
+        sys.exit(
+            f"ABORT: the engines disagree on {label} (max relative loss difference "
+            f"{worst:.3g} > {REL_TOL:g}); timings would compare different computations."
+        )
     return seconds
 
 
@@ -227,15 +243,19 @@ def main() -> None:
     parser.add_argument("--skip-scalar-large", action="store_true", help="skip the scalar engine on 784-16-10")
     args = parser.parse_args()
 
-    print(f"Python {sys.version.split()[0]}  numpy {np.__version__}  torch {torch.__version__}  "
-          f"torch threads {torch.get_num_threads()}  os.cpu_count() {os.cpu_count()}")
+    print(
+        f"Python {sys.version.split()[0]}  numpy {np.__version__}  torch {torch.__version__}  "
+        f"torch threads {torch.get_num_threads()}  os.cpu_count() {os.cpu_count()}"
+    )
     # repeats: (ours and torch, scalar); the scalar engine builds ~1.6M nodes per large forward
     small, large = ((20, 5), (3, 1)) if args.quick else ((200, 50), (20, 3))
     t0 = time.perf_counter()
     big = large_spec()  # building the spec from lists is slow, and not part of a step
     print(f"built the 784-16-10 spec in {time.perf_counter() - t0:.2f} s (not timed)")
-    cases = [("2-3-1", load_spec("2-3-1"), *small),
-             ("784-16-10", big, large[0], 0 if args.skip_scalar_large else large[1])]
+    cases = [
+        ("2-3-1", load_spec("2-3-1"), *small),
+        ("784-16-10", big, large[0], 0 if args.skip_scalar_large else large[1]),
+    ]
     for label, spec, *_ in cases:
         if set(spec.activations) != {"sigmoid"} or spec.loss != "mse" or spec.optimizer["name"] != "sgd":
             sys.exit(f"ABORT: {label} is not sigmoid/MSE/SGD, which the torch and scalar versions assume")

@@ -73,7 +73,7 @@ def first_output_and_total(cmd: list[str]) -> tuple[float, float]:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=ENV, bufsize=0)
         first = None
         # os.read returns as soon as any bytes are there; b"" means EOF (the child closed stdout).
-        while chunk := os.read(proc.stdout.fileno(), 65536):
+        while os.read(proc.stdout.fileno(), 65536):
             if first is None:
                 first = time.perf_counter() - start
         proc.stdout.close()
@@ -115,11 +115,12 @@ def main() -> None:
     print()
 
     fast = median["no_verify"] < 0.5
-    print(f"--no-verify under 0.5 s: {'yes' if fast else 'NO'} "
-          f"(median {median['no_verify']:.3f} s)")
+    print(f"--no-verify under 0.5 s: {'yes' if fast else 'NO'} (median {median['no_verify']:.3f} s)")
     early = median["first"] < median["torch"]
-    print(f"trace on screen before `import torch` finishes: {'yes' if early else 'NO'} "
-          f"(first output {median['first']:.3f} s vs import torch {median['torch']:.3f} s)")
+    print(
+        f"trace on screen before `import torch` finishes: {'yes' if early else 'NO'} "
+        f"(first output {median['first']:.3f} s vs import torch {median['torch']:.3f} s)"
+    )
 
 
 if __name__ == "__main__":

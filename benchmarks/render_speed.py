@@ -22,10 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import av
-
 from _common import repeats_from, versions_line
 
 BIN = Path(sys.executable).parent
@@ -42,17 +42,33 @@ def duration(video: Path) -> float:
 
 def ours(quality: str, scene: str, out: Path) -> tuple[float, float]:
     start = time.perf_counter()
-    subprocess.run([str(BIN / "backprop"), "render", "--net", "2-3-1", "--scene", scene, "--quality", quality,
-                    "-o", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "backprop"), "render", "--net", "2-3-1", "--scene", scene, "--quality", quality, "-o", str(out)],
+        check=True,
+        capture_output=True,
+    )
     elapsed = time.perf_counter() - start
     return elapsed, duration(next(out.glob("*.mp4")))
 
 
 def naive(quality: str, out: Path) -> tuple[float, float]:
     start = time.perf_counter()
-    subprocess.run([str(BIN / "manim"), FLAGS[quality], "--disable_caching", "--progress_bar", "none",
-                    "--media_dir", str(out), str(ROOT / "benchmarks" / "naive_lecture.py"), "NaiveLecture"],
-                   check=True, capture_output=True, cwd=out)
+    subprocess.run(
+        [
+            str(BIN / "manim"),
+            FLAGS[quality],
+            "--disable_caching",
+            "--progress_bar",
+            "none",
+            "--media_dir",
+            str(out),
+            str(ROOT / "benchmarks" / "naive_lecture.py"),
+            "NaiveLecture",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=out,
+    )
     elapsed = time.perf_counter() - start
     return elapsed, duration(next(out.rglob("NaiveLecture.mp4")))
 
@@ -68,7 +84,7 @@ def main() -> None:
     for quality in args.quality.split(","):
         results = {"ours": [], "naive": []}
         for _ in range(repeats):
-            for name, job in (("ours", lambda out: ours(quality, args.scene, out)), ("naive", lambda out: naive(quality, out))):
+            for name, job in (("ours", partial(ours, quality, args.scene)), ("naive", partial(naive, quality))):
                 with tempfile.TemporaryDirectory() as work:
                     results[name].append(job(Path(work)))
         rates = {}

@@ -27,8 +27,8 @@ import time
 
 import numpy as np
 import torch
-
 from _common import repeats_from, versions_line
+
 from visualizer.network.spec import spec_from_table
 from visualizer.training.loop import TrainOptions, fit
 
@@ -41,8 +41,15 @@ def data():
 
 
 def engine_epoch(x, y) -> float:
-    spec = spec_from_table({"name": "784-16-10", "sizes": [784, 16, 10], "output_activation": "softmax",
-                            "loss": "sparse_cross_entropy", "optimizer": {"name": "adam", "lr": LR}})
+    spec = spec_from_table(
+        {
+            "name": "784-16-10",
+            "sizes": [784, 16, 10],
+            "output_activation": "softmax",
+            "loss": "sparse_cross_entropy",
+            "optimizer": {"name": "adam", "lr": LR},
+        }
+    )
     return fit(spec, "multiclass", x, y, options=TrainOptions(epochs=1, batch_size=BATCH)).seconds
 
 
@@ -54,7 +61,7 @@ def torch_epoch(x, y, dtype) -> float:
     start = time.perf_counter()
     order = torch.randperm(N)
     for i in range(0, N, BATCH):
-        rows = order[i:i + BATCH]
+        rows = order[i : i + BATCH]
         optimizer.zero_grad()
         torch.nn.functional.cross_entropy(net(inputs[rows]), labels[rows]).backward()
         optimizer.step()
@@ -65,8 +72,11 @@ def main() -> None:
     args, repeats = repeats_from(argparse.ArgumentParser(description=__doc__.splitlines()[0]), 5)
     print(versions_line("numpy", "torch"), f"torch threads = {torch.get_num_threads()}")
     x, y = data()
-    runs = {"engine": lambda: engine_epoch(x, y), "torch float64": lambda: torch_epoch(x, y, torch.float64),
-            "torch float32": lambda: torch_epoch(x, y, torch.float32)}
+    runs = {
+        "engine": lambda: engine_epoch(x, y),
+        "torch float64": lambda: torch_epoch(x, y, torch.float64),
+        "torch float32": lambda: torch_epoch(x, y, torch.float32),
+    }
     for run in runs.values():  # warm-up
         run()
     times = {name: [] for name in runs}

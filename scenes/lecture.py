@@ -10,25 +10,60 @@ from __future__ import annotations
 
 import os
 
-from manim import (DOWN, LEFT, RIGHT, UP, WHITE, Create, FadeIn, FadeOut, Group, Indicate, LaggedStart, Scene, Text,
-                   Transform, VGroup, Write)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    WHITE,
+    Create,
+    FadeIn,
+    FadeOut,
+    Group,
+    Indicate,
+    LaggedStart,
+    Scene,
+    Text,
+    Transform,
+    VGroup,
+    Write,
+)
 
+from visualizer.cli.scene_trace import load_trace
 from visualizer.functions.activations import get_activation
 from visualizer.network.mlp import predict
 from visualizer.render.explain.notation import a_, d_, w_
-from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, format_display
+from visualizer.render.video.animations import (
+    backward_layer,
+    build_network,
+    delta_tags,
+    focus_on,
+    forward_layer,
+    gradient_tags,
+    update_edges,
+)
 from visualizer.render.video.beats import BY_SCENE, LECTURE_PARTS
-from visualizer.render.video.animations import (backward_layer, build_network, delta_tags, focus_on, forward_layer,
-                                         gradient_tags, update_edges)
-from visualizer.cli.scene_trace import load_trace
 from visualizer.render.video.encoding import use_faster_preset
-from visualizer.render.video.formulas import (BOTTOM, FULL_WIDTH, Board, equation_tex, equations, fit_above_equations,
-                                      reveal)
+from visualizer.render.video.formulas import (
+    BOTTOM,
+    FULL_WIDTH,
+    Board,
+    equation_tex,
+    equations,
+    fit_above_equations,
+    reveal,
+)
 from visualizer.render.video.network_mobject import NetworkMobject
 from visualizer.render.video.neuron_mobject import NeuronCloseup
 from visualizer.render.video.notes import speaker_notes
-from visualizer.render.video.plots import activation_plot, has_output_field, loss_axes, output_fields, prediction_vs_target
-
+from visualizer.render.video.plots import (
+    activation_plot,
+    has_output_field,
+    loss_axes,
+    output_fields,
+    prediction_vs_target,
+)
+from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, format_display
 
 use_faster_preset()
 
@@ -104,8 +139,12 @@ class ForwardPass(Beat):
         for layer in range(1, len(self.trace.network.sizes)):
             self.play(forward_layer(net, layer))
         outputs = [n for n in net.neurons if n[0] == len(self.trace.network.sizes) - 1]
-        targets = [Text(f"y = {format_display(net.graph.nodes[n]['target'], 3)}", font_size=20,
-                        color=PHASE_COLORS["loss"]).next_to(net.neurons[n], RIGHT) for n in outputs]
+        targets = [
+            Text(
+                f"y = {format_display(net.graph.nodes[n]['target'], 3)}", font_size=20, color=PHASE_COLORS["loss"]
+            ).next_to(net.neurons[n], RIGHT)
+            for n in outputs
+        ]
         self.play(*(FadeIn(t) for t in targets))
         self.wait(1)
 
@@ -172,8 +211,9 @@ class WeightUpdate(Beat):
         self.play(update_edges(net), Transform(before, after))
         step = trace.steps[0]
         before, after = format_display(step.loss, zeros=True), format_display(step.loss_after, zeros=True)
-        change = Text(f"loss on the same input: E = {before} → {after}",
-                      font_size=26, color=PHASE_COLORS["update"]).next_to(net, DOWN, buff=0.3)
+        change = Text(
+            f"loss on the same input: E = {before} → {after}", font_size=26, color=PHASE_COLORS["update"]
+        ).next_to(net, DOWN, buff=0.3)
         self.play(Write(change))
         self.wait(1)
 
@@ -204,8 +244,13 @@ class Training(Beat):
             self.bring_to_back(field.images[0])
         previous, status = 0, None
         for n, index in enumerate(shown):
-            curve = axes.plot_line_graph(list(range(previous, index + 2)), list(history[previous:index + 2]),
-                                         add_vertex_dots=False, line_color=PHASE_COLORS["loss"], stroke_width=4)
+            curve = axes.plot_line_graph(
+                list(range(previous, index + 2)),
+                list(history[previous : index + 2]),
+                add_vertex_dots=False,
+                line_color=PHASE_COLORS["loss"],
+                stroke_width=4,
+            )
             later = NetworkMobject(trace, step=index, values=False).replace(net)
             loss = format_display(steps[index].loss_after, zeros=True)
             before = status  # the status on screen, if any
@@ -235,8 +280,11 @@ class TitleCard(Beat):
     def construct(self):
         net = self.trace.network
         card = Text(self.heading, font_size=56, color=PHASE_COLORS["forward"])
-        subtitle = Text(f"one training step of the {net.name} network, every number real and verified",
-                        font_size=24, color="#333333").next_to(card, DOWN)
+        subtitle = Text(
+            f"one training step of the {net.name} network, every number real and verified",
+            font_size=24,
+            color="#333333",
+        ).next_to(card, DOWN)
         self.play(Write(card), FadeIn(subtitle))
         self.wait(1)
 
@@ -278,10 +326,11 @@ except ImportError:  # slides are optional; the videos do not need manim-slides
     Slide = None
 
 if Slide is not None:
+
     class LectureSlides(Slide, Lecture):
         """The Lecture as a slide deck: a slide per beat, with the step's numbers as speaker notes.
 
-            .venv/bin/manim -ql scenes/lecture.py LectureSlides && .venv/bin/manim-slides LectureSlides
+        .venv/bin/manim -ql scenes/lecture.py LectureSlides && .venv/bin/manim-slides LectureSlides
         """
 
         skip_reversing = True  # the HTML deck never plays slides backwards

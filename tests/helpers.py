@@ -28,11 +28,13 @@ def compare_with_torch(ours, theirs, *shapes, seed=0, low=-2.0, high=2.0, forwar
     expected = theirs(*tensors)
     (expected * torch.tensor(upstream)).sum().backward()
 
-    np.testing.assert_allclose(out.value, expected.detach().numpy(), rtol=forward_tol, atol=forward_tol,
-                               err_msg="forward value")
+    np.testing.assert_allclose(
+        out.value, expected.detach().numpy(), rtol=forward_tol, atol=forward_tol, err_msg="forward value"
+    )
     for i, (node, tensor) in enumerate(zip(nodes, tensors)):
-        np.testing.assert_allclose(node.grad, tensor.grad.numpy(), rtol=grad_tol, atol=grad_tol,
-                                   err_msg=f"gradient of input {i}")
+        np.testing.assert_allclose(
+            node.grad, tensor.grad.numpy(), rtol=grad_tol, atol=grad_tol, err_msg=f"gradient of input {i}"
+        )
     return out
 
 

@@ -47,6 +47,8 @@ def test_draw_gives_a_figure_and_load_trace_reads_explains_json(tmp_path):
 
 def test_importing_the_package_imports_nothing_heavy():
     # the command line imports this package: it must not pull torch, matplotlib or manim in
-    code = "import sys, visualizer; print(sorted(m for m in ('torch', 'matplotlib', 'manim', 'rich') if m in sys.modules))"
+    code = (
+        "import sys, visualizer; print(sorted(m for m in ('torch', 'matplotlib', 'manim', 'rich') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -21,8 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from test_data import make_idx_set
+from test_idx import make_idx_set
 
 BIN = Path(sys.executable).parent
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -80,7 +79,7 @@ def make_files(tmp: Path) -> None:
     """The fixtures the rows refer to, all in `tmp`."""
     for name, text in SPECS.items():
         (tmp / name).write_text(text, encoding="utf-8")
-    (tmp / "not-utf8.toml").write_bytes(b"sizes = [2, 1]\nname = \"\xff\xfe\"\n")
+    (tmp / "not-utf8.toml").write_bytes(b'sizes = [2, 1]\nname = "\xff\xfe"\n')
     (tmp / "folder.toml").mkdir()
     (tmp / "a-folder").mkdir()
     (tmp / "a-file.txt").write_text("not a folder\n")
@@ -109,20 +108,39 @@ def make_files(tmp: Path) -> None:
     data = (tmp / "model.safetensors").read_bytes()
     (tmp / "model.safetensors").unlink()
     (tmp / "truncated.safetensors").write_bytes(data[: len(data) // 2])
-    save_file({"0.weight": np.zeros((3, 2)), "0.bias": np.zeros(3)}, str(tmp / "bad-metadata.safetensors"),
-              metadata={"backprop": "{not json"})
-    wrong = {"format": "backprop-model/1", "name": "m", "sizes": [2, 3, 1], "activations": ["sigmoid", "sigmoid"],
-             "loss": "mse", "optimizer": {"name": "sgd", "lr": 0.5}, "seed": 0, "train_biases": True}
-    save_file({"0.weight": np.zeros((4, 2)), "0.bias": np.zeros(3), "2.weight": np.zeros((1, 3)),
-               "2.bias": np.zeros(1)}, str(tmp / "wrong-shape.safetensors"), metadata={"backprop": json.dumps(wrong)})
+    save_file(
+        {"0.weight": np.zeros((3, 2)), "0.bias": np.zeros(3)},
+        str(tmp / "bad-metadata.safetensors"),
+        metadata={"backprop": "{not json"},
+    )
+    wrong = {
+        "format": "backprop-model/1",
+        "name": "m",
+        "sizes": [2, 3, 1],
+        "activations": ["sigmoid", "sigmoid"],
+        "loss": "mse",
+        "optimizer": {"name": "sgd", "lr": 0.5},
+        "seed": 0,
+        "train_biases": True,
+    }
+    save_file(
+        {"0.weight": np.zeros((4, 2)), "0.bias": np.zeros(3), "2.weight": np.zeros((1, 3)), "2.bias": np.zeros(1)},
+        str(tmp / "wrong-shape.safetensors"),
+        metadata={"backprop": json.dumps(wrong)},
+    )
     weights[0][0, 0] = np.nan
     save_model(tmp / "nan.safetensors", spec, weights, biases)
     del wrong["name"]
-    save_file({"0.weight": np.zeros((3, 2)), "0.bias": np.zeros(3), "2.weight": np.zeros((1, 3)),
-               "2.bias": np.zeros(1)}, str(tmp / "no-name.safetensors"), metadata={"backprop": json.dumps(wrong)})
+    save_file(
+        {"0.weight": np.zeros((3, 2)), "0.bias": np.zeros(3), "2.weight": np.zeros((1, 3)), "2.bias": np.zeros(1)},
+        str(tmp / "no-name.safetensors"),
+        metadata={"backprop": json.dumps(wrong)},
+    )
 
 
 P = pytest.param
+# one row a line, so the table reads as a table
+# fmt: off
 ROWS = [
     # ---- explain: shapes -----------------------------------------------------------------------
     P("explain", ["--net", "2-x-1"], "'x' in '2-x-1' is not a layer size", id="shape-letter"),
@@ -334,10 +352,16 @@ ROWS = [
     P("train", ["--net", "2-4-1", "--data", "xor", "-o", "{tmp}/read-only/out"], "no permission to write in",
       id="train-output-read-only", marks=ROOT_SKIP),
 ]
+# fmt: on
 
 # render: low quality, should a row ever get as far as rendering
-COMMAND = {"explain": ["explain"], "verify": ["backprop", "verify"], "diagram": ["backprop", "diagram"],
-           "render": ["backprop", "render", "--quality", "low"], "train": ["backprop", "train"]}
+COMMAND = {
+    "explain": ["explain"],
+    "verify": ["backprop", "verify"],
+    "diagram": ["backprop", "diagram"],
+    "render": ["backprop", "render", "--quality", "low"],
+    "train": ["backprop", "train"],
+}
 
 
 def listing(folder: Path) -> dict[str, tuple]:

@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_engine_step_benchmark_runs_and_its_engines_agree():
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "engine_step.py"), "--quick", "--skip-scalar-large"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     for row in ("2-3-1       ours", "2-3-1       torch autograd", "2-3-1       scalar python", "784-16-10   ours"):
@@ -20,7 +22,9 @@ def test_engine_step_benchmark_runs_and_its_engines_agree():
 def test_explain_startup_benchmark_runs():
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "explain_startup.py"), "--repeats", "1"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "explain --net 2-3-1: first output" in result.stdout
@@ -30,7 +34,9 @@ def test_explain_startup_benchmark_runs():
 def test_render_speed_benchmark_runs():
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "render_speed.py"), "--quality", "low", "--scene", "loss"],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "480p15    backprop render 2-3-1 loss" in result.stdout and "ratio ours / naive" in result.stdout
@@ -39,7 +45,9 @@ def test_render_speed_benchmark_runs():
 def test_train_epoch_benchmark_runs():
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "train_epoch.py"), "--repeats", "1"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     for row in ("engine", "torch float64", "torch float32", "target: the engine's epoch"):

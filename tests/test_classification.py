@@ -10,15 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from helpers import compare_with_torch
+
 from visualizer.functions.activations import SOFTMAX
-from visualizer.render.explain import Options, build_document
-from visualizer.render.explain.text import make_console, print_document
 from visualizer.network.mlp import run
 from visualizer.network.sources import load_spec
 from visualizer.network.spec import spec_from_table
 from visualizer.network.verify import verify
+from visualizer.render.explain import Options, build_document
+from visualizer.render.explain.text import make_console, print_document
 
 BIN = Path(sys.executable).parent
 
@@ -38,10 +38,19 @@ def test_softmax_jacobian_is_recorded_and_checked_by_torch():
     assert report.torch.passed and report.finite_difference.passed, report
 
 
-@pytest.mark.parametrize("loss, target", [("cross_entropy", [[1, 0, 0], [0, 0, 1]]), ("sparse_cross_entropy", [[0], [2]])])
+@pytest.mark.parametrize(
+    "loss, target", [("cross_entropy", [[1, 0, 0], [0, 0, 1]]), ("sparse_cross_entropy", [[0], [2]])]
+)
 def test_delta_is_prediction_minus_target_over_the_batch(loss, target):
-    spec = spec_from_table({"sizes": [2, 4, 3], "output_activation": "softmax", "loss": loss,
-                            "input": [[0.1, 0.2], [0.7, -0.3]], "target": target})
+    spec = spec_from_table(
+        {
+            "sizes": [2, 4, 3],
+            "output_activation": "softmax",
+            "loss": loss,
+            "input": [[0.1, 0.2], [0.7, -0.3]],
+            "target": target,
+        }
+    )
     trace = run(spec, 3)
     for step in trace.steps:
         out = step.layers[-1]
@@ -61,9 +70,18 @@ def test_sparse_and_one_hot_targets_give_the_same_run():
 
 def test_saturated_softmax_stays_finite_and_quiet():
     """|z| = 1000: a underflows to 0, yet E, δ and the update are finite and no warning is raised."""
-    spec = spec_from_table({"sizes": [2, 3], "output_activation": "softmax", "loss": "cross_entropy",
-                            "input": [[1, 1]], "target": [[0, 1, 0]], "weights": [[[500, 500], [-500, -500], [0, 0]]],
-                            "biases": [[0, 0, 0]], "optimizer": {"name": "sgd", "lr": 0.001}})
+    spec = spec_from_table(
+        {
+            "sizes": [2, 3],
+            "output_activation": "softmax",
+            "loss": "cross_entropy",
+            "input": [[1, 1]],
+            "target": [[0, 1, 0]],
+            "weights": [[[500, 500], [-500, -500], [0, 0]]],
+            "biases": [[0, 0, 0]],
+            "optimizer": {"name": "sgd", "lr": 0.001},
+        }
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         trace = run(spec, 2)
@@ -99,20 +117,32 @@ def test_softmax_under_another_loss_writes_the_full_sum():
     assert "δ₁⁽²⁾ = a₁⁽²⁾·(∂E/∂a₁⁽²⁾ − (Σₖ aₖ⁽²⁾·∂E/∂aₖ⁽²⁾)) = 0.3395·(−0.3003 − (0.3395·(−0.3003) + " in text
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--net", "2-4-3", "--loss", "cross_entropy"], "cross_entropy needs probabilities that sum to 1, but the output "
-                                                     "activation is sigmoid; use --output-activation softmax"),
-    (["--net", "2-3-1", "--loss", "bce", "--output-activation", "relu"], "bce needs probabilities"),
-    (["--net", "2-3-1", "--loss", "hinge", "--target", "0"], "hinge needs targets −1 or +1, got 0"),
-    (["--net", "2-4-3", "--output-activation", "softmax", "--loss", "sparse_cross_entropy", "--target", "3"],
-     "sparse_cross_entropy takes class indices from 0 to 2 (one per output), got 3"),
-    (["--net", "2-4-3", "--output-activation", "softmax", "--loss", "sparse_cross_entropy", "--target", "0.5"],
-     "got 0.5"),
-    (["--net", "2-4-3", "--output-activation", "softmax", "--loss", "cross_entropy", "--target", "1,1,0"],
-     "cross_entropy needs each target to be one-hot"),
-    (["--net", "2-3-1", "--output-activation", "softmax"], "softmax on 1 output is always 1"),
-    (["--net", "2-4-3", "--activation", "softmax"], "softmax is for the output layer only"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--net", "2-4-3", "--loss", "cross_entropy"],
+            "cross_entropy needs probabilities that sum to 1, but the output "
+            "activation is sigmoid; use --output-activation softmax",
+        ),
+        (["--net", "2-3-1", "--loss", "bce", "--output-activation", "relu"], "bce needs probabilities"),
+        (["--net", "2-3-1", "--loss", "hinge", "--target", "0"], "hinge needs targets −1 or +1, got 0"),
+        (
+            ["--net", "2-4-3", "--output-activation", "softmax", "--loss", "sparse_cross_entropy", "--target", "3"],
+            "sparse_cross_entropy takes class indices from 0 to 2 (one per output), got 3",
+        ),
+        (
+            ["--net", "2-4-3", "--output-activation", "softmax", "--loss", "sparse_cross_entropy", "--target", "0.5"],
+            "got 0.5",
+        ),
+        (
+            ["--net", "2-4-3", "--output-activation", "softmax", "--loss", "cross_entropy", "--target", "1,1,0"],
+            "cross_entropy needs each target to be one-hot",
+        ),
+        (["--net", "2-3-1", "--output-activation", "softmax"], "softmax on 1 output is always 1"),
+        (["--net", "2-4-3", "--activation", "softmax"], "softmax is for the output layer only"),
+    ],
+)
 def test_wrong_combinations_get_one_clear_line(args, message):
     result = subprocess.run([str(BIN / "explain"), *args], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
@@ -129,8 +159,12 @@ def test_presets_learn_and_verify(net):
 
 
 def test_multi_class_hinge_matches_torch_and_writes_each_wrong_class():
-    trace = run(load_spec("2-4-3").with_overrides(output_activation="identity", loss="multi_hinge",
-                                                  input=[[0.2, 0.9], [0.8, 0.1]], target=[[1], [0]]), 3)
+    trace = run(
+        load_spec("2-4-3").with_overrides(
+            output_activation="identity", loss="multi_hinge", input=[[0.2, 0.9], [0.8, 0.1]], target=[[1], [0]]
+        ),
+        3,
+    )
     report = verify(trace)
     assert report.torch.passed and report.finite_difference.passed, report
     text = text_of(trace)
@@ -139,6 +173,10 @@ def test_multi_class_hinge_matches_torch_and_writes_each_wrong_class():
 
 
 def test_multi_class_hinge_needs_classes():
-    result = subprocess.run([str(BIN / "explain"), "--net", "2-3-1", "--loss", "multi_hinge", "--target", "0"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(BIN / "explain"), "--net", "2-3-1", "--loss", "multi_hinge", "--target", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "one neuron per class" in result.stderr

@@ -34,31 +34,38 @@ def test_text_trace_ends_with_the_check_line():
 
 
 def test_python_dash_m_and_the_umbrella_command():
-    result = subprocess.run([sys.executable, "-m", "visualizer", "explain", "--net", "xor", "--no-verify"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "visualizer", "explain", "--net", "xor", "--no-verify"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0 and "Network xor" in result.stdout
     assert cli("--help", program="backprop").returncode == 0
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["--net", "2-x-1"], "'x' in '2-x-1' is not a layer size"),
-    (["--net", "0-3-1"], "at least 1"),
-    (["--net", "2"], "one layer"),
-    (["--net", "missing.toml"], "missing.toml does not exist"),
-    (["--net", "mazurr"], "did you mean 'mazur'"),
-    (["--input", "1,2,3"], "3 value(s) per sample"),
-    (["--input", "a,b"], "not a list of numbers"),
-    (["--lr", "-1"], "learning rate must be a positive number"),
-    (["--loss", "nope"], "unknown loss 'nope'"),
-    (["--activation", "sigmod"], "did you mean 'sigmoid'"),
-    (["--steps", "0"], "--steps"),
-    (["--format", "yaml"], "--format"),
-    (["--precision", "0"], "--precision"),
-    (["--show", "some"], "--show"),
-    (["--phase", "sideways"], "--phase"),
-    (["--fragment"], "--fragment goes with --format latex"),
-    (["-o", "no/such/folder/x.json"], "does not exist"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--net", "2-x-1"], "'x' in '2-x-1' is not a layer size"),
+        (["--net", "0-3-1"], "at least 1"),
+        (["--net", "2"], "one layer"),
+        (["--net", "missing.toml"], "missing.toml does not exist"),
+        (["--net", "mazurr"], "did you mean 'mazur'"),
+        (["--input", "1,2,3"], "3 value(s) per sample"),
+        (["--input", "a,b"], "not a list of numbers"),
+        (["--lr", "-1"], "learning rate must be a positive number"),
+        (["--loss", "nope"], "unknown loss 'nope'"),
+        (["--activation", "sigmod"], "did you mean 'sigmoid'"),
+        (["--steps", "0"], "--steps"),
+        (["--format", "yaml"], "--format"),
+        (["--precision", "0"], "--precision"),
+        (["--show", "some"], "--show"),
+        (["--phase", "sideways"], "--phase"),
+        (["--fragment"], "--fragment goes with --format latex"),
+        (["-o", "no/such/folder/x.json"], "does not exist"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(args, fragment):
     result = cli(*args, "--no-verify")
     assert result.returncode == 2
@@ -102,8 +109,9 @@ def test_explain_without_verification_imports_neither_torch_nor_manim():
     assert result.stdout.strip().splitlines()[-1] == "False False"
 
 
-@pytest.mark.parametrize("fmt, start", [("markdown", "## Network 2-3-1"), ("latex", "\\documentclass"),
-                                        ("text", "\nNetwork 2-3-1")])
+@pytest.mark.parametrize(
+    "fmt, start", [("markdown", "## Network 2-3-1"), ("latex", "\\documentclass"), ("text", "\nNetwork 2-3-1")]
+)
 def test_every_format_writes_a_file(tmp_path, fmt, start):
     target = tmp_path / f"out.{fmt}"
     result = cli("--net", "2-3-1", "--format", fmt, "-o", str(target))

@@ -11,11 +11,11 @@ import pytest
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Circle
 
+from visualizer.network.mlp import run
+from visualizer.network.sources import load_spec
 from visualizer.render.diagrams import draw, save
 from visualizer.render.diagrams.tikz import tikz_network
 from visualizer.render.layout import computation_graph, neuron_graph
-from visualizer.network.mlp import run
-from visualizer.network.sources import load_spec
 from visualizer.style import format_number
 
 
@@ -126,34 +126,50 @@ def test_files_are_real_pictures(tmp_path, small, kind):
 def test_tikz_compiles(tmp_path, kind):
     picture = tikz_network(run(load_spec("784-16-10")), kind)
     assert picture.count("\\node[neuron") == 24
-    (tmp_path / "d.tex").write_text("\\documentclass{article}\\usepackage{tikz}\\begin{document}\n"
-                                    + picture + "\\end{document}\n", encoding="utf-8")
-    result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    (tmp_path / "d.tex").write_text(
+        "\\documentclass{article}\\usepackage{tikz}\\begin{document}\n" + picture + "\\end{document}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout[-1500:]
 
 
 BIN = Path(sys.executable).parent
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["--kind", "nope"], "--kind"),
-    (["-o", "x.gif"], "cannot tell the format of x.gif"),
-    (["-o", "no/such/dir/x.png"], "does not exist"),
-    (["--kind", "loss", "-o", "l.tex"], "TikZ output is for the network pictures"),
-    (["--kind", "all", "-o", "all.png"], "give a folder"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--kind", "nope"], "--kind"),
+        (["-o", "x.gif"], "cannot tell the format of x.gif"),
+        (["-o", "no/such/dir/x.png"], "does not exist"),
+        (["--kind", "loss", "-o", "l.tex"], "TikZ output is for the network pictures"),
+        (["--kind", "all", "-o", "all.png"], "give a folder"),
+    ],
+)
 def test_bad_diagram_input(tmp_path, args, fragment):
-    result = subprocess.run([str(BIN / "backprop"), "diagram", *args], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [str(BIN / "backprop"), "diagram", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2 and fragment in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
 def test_all_kinds_into_a_folder(tmp_path):
-    result = subprocess.run([str(BIN / "backprop"), "diagram", "--net", "xor", "--kind", "all", "-o", "out"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(BIN / "backprop"), "diagram", "--net", "xor", "--kind", "all", "-o", "out"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == sorted(f"xor-{k}.png" for k in ("forward", "backward", "update", "graph", "loss"))

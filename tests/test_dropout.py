@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 import torch
 
-from visualizer.functions.dropout import draw_masks
 from visualizer.errors import UsageError
-from visualizer.render.explain import Options, build_document
-from visualizer.render.explain.text import make_console, print_document
-from visualizer.render.layout import neuron_graph
+from visualizer.functions.dropout import draw_masks
 from visualizer.network.mlp import predict, run
 from visualizer.network.sources import load_spec
 from visualizer.network.trace import Trace
 from visualizer.network.verify import verify
+from visualizer.render.explain import Options, build_document
+from visualizer.render.explain.text import make_console, print_document
+from visualizer.render.layout import neuron_graph
 
 
 def test_masks_are_seeded_inverted_and_only_in_hidden_layers():
@@ -88,8 +88,10 @@ def test_dropout_round_trips_and_old_traces_still_load():
     np.testing.assert_array_equal(old.steps[0].layers[0].f_z, old.steps[0].layers[0].a)
 
 
-@pytest.mark.parametrize("overrides, message", [({"dropout": 1.0}, "up to \\(not including\\) 1"),
-                                                 ({"dropout": -0.1}, "dropout is the probability")])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [({"dropout": 1.0}, "up to \\(not including\\) 1"), ({"dropout": -0.1}, "dropout is the probability")],
+)
 def test_bad_dropout(overrides, message):
     with pytest.raises(UsageError, match=message):
         load_spec("2-3-1").with_overrides(**overrides)

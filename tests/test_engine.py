@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 import torch
-
 from helpers import compare_with_torch
-from visualizer.functions.activations import ACTIVATIONS
+
 from visualizer.core.engine import EngineError, Node
+from visualizer.functions.activations import ACTIVATIONS
 
 M, N, K = 3, 4, 5
 
@@ -83,6 +83,7 @@ def test_relu_derivative_at_zero_is_zero_like_torch():
 
 # ----- reused nodes: every path adds into the shared node's gradient -----------------------------
 
+
 def test_a_plus_a():
     a = Node(3.0)
     (a + a).backward()
@@ -108,6 +109,7 @@ def test_node_used_in_many_places_matches_torch():
 
 
 # ----- backward / zero_grad semantics -------------------------------------------------------------
+
 
 def test_backward_twice_raises_instead_of_doubling():
     a = Node(2.0)
@@ -153,6 +155,7 @@ def test_node_exponent_is_refused_with_a_hint():
 
 
 # ----- determinism and names -----------------------------------------------------------------------
+
 
 def _graph():
     x = Node(np.ones((1, 2)), name="x")

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from visualizer.training.evaluation import evaluate, report_table
 from visualizer.style import format_number
+from visualizer.training.evaluation import evaluate, report_table
 
 # 6 samples of 3 classes; predicted 0 0 1 | 1 2 | 2 (rows of the confusion matrix are actual)
 ACTUAL = np.array([[0], [0], [0], [1], [1], [2]])
@@ -127,14 +127,17 @@ def test_regression_averages_over_outputs_and_flags_undefined_metrics():
     json.dumps(single, allow_nan=False)
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: evaluate("ranking", ACTUAL, ACTUAL), "unknown task"),
-    (lambda: evaluate("multiclass", ACTUAL, np.ones((5, 3))), "rows"),
-    (lambda: evaluate("multiclass", ACTUAL, np.ones((6, 2))), "integers 0 … 1"),
-    (lambda: evaluate("multiclass", ACTUAL, np.ones((6, 3)), ("a", "b")), "3 classes need 3 distinct names"),
-    (lambda: evaluate("binary", ACTUAL, np.ones((6, 3))), "n×1 or n×2"),
-    (lambda: evaluate("regression", np.ones((3, 2)), np.ones((3, 1))), "must match"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: evaluate("ranking", ACTUAL, ACTUAL), "unknown task"),
+        (lambda: evaluate("multiclass", ACTUAL, np.ones((5, 3))), "rows"),
+        (lambda: evaluate("multiclass", ACTUAL, np.ones((6, 2))), "integers 0 … 1"),
+        (lambda: evaluate("multiclass", ACTUAL, np.ones((6, 3)), ("a", "b")), "3 classes need 3 distinct names"),
+        (lambda: evaluate("binary", ACTUAL, np.ones((6, 3))), "n×1 or n×2"),
+        (lambda: evaluate("regression", np.ones((3, 2)), np.ones((3, 1))), "must match"),
+    ],
+)
 def test_bad_input_says_what_is_wrong(call, message):
     with pytest.raises(ValueError, match=message):
         call()

@@ -14,22 +14,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import fit_loss
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from visualizer.functions.activations import ACTIVATIONS
+from visualizer.functions.losses import LOSSES
+from visualizer.functions.optimizers import OPTIMIZERS
+from visualizer.network.mlp import run
+from visualizer.network.sources import load_spec
+from visualizer.network.spec import spec_from_table
 from visualizer.render.explain import Explanation, Options, build_document
 from visualizer.render.explain.document import Equation, Section
 from visualizer.render.explain.latex import render_latex
 from visualizer.render.explain.markdown import render_markdown
 from visualizer.render.explain.text import make_console, print_document
-from visualizer.functions.losses import LOSSES
-from visualizer.network.mlp import run
-from visualizer.functions.optimizers import OPTIMIZERS
-
-from helpers import fit_loss
-from visualizer.network.sources import load_spec
-from visualizer.network.spec import spec_from_table
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -51,8 +50,9 @@ def check_golden(name: str, text: str) -> None:
 
 @pytest.mark.parametrize("net, steps, width", [("mazur", 1, 80), ("2-3-1", 1, 120), ("xor", 30, 80)])
 def test_golden_text(net, steps, width):
-    check_golden(f"{net}-{steps}-{width}.txt", text_of(run(load_spec(net), steps), width,
-                                                       precision=load_spec(net).precision))
+    check_golden(
+        f"{net}-{steps}-{width}.txt", text_of(run(load_spec(net), steps), width, precision=load_spec(net).precision)
+    )
 
 
 def test_golden_markdown():
@@ -108,12 +108,20 @@ NEW_MATH = {"l2": 0.1, "l1": 0.01, "dropout": 0.5, "batch_size": 2}  # every kin
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is installed by `make setup`")
-@pytest.mark.parametrize("net, steps, overrides", [
-    ("mazur", 1, {}), ("xor", 3, {}), ("784-16-10", 1, {}), ("xor-adam", 2, {}), ("classifier", 2, {}),
-    ("perceptron", 2, {}), ("3-4-4-2", 1, {"input": [[0.1, 0.2, 0.3]] * 3, "target": [[0.5, 0.5]] * 3, **NEW_MATH}),
-    ("classifier", 1, {"loss": "sparse_cross_entropy", "target": [[0], [1], [2]]}),
-    ("2-4-3", 1, {"output_activation": "identity", "loss": "multi_hinge"}),
-])
+@pytest.mark.parametrize(
+    "net, steps, overrides",
+    [
+        ("mazur", 1, {}),
+        ("xor", 3, {}),
+        ("784-16-10", 1, {}),
+        ("xor-adam", 2, {}),
+        ("classifier", 2, {}),
+        ("perceptron", 2, {}),
+        ("3-4-4-2", 1, {"input": [[0.1, 0.2, 0.3]] * 3, "target": [[0.5, 0.5]] * 3, **NEW_MATH}),
+        ("classifier", 1, {"loss": "sparse_cross_entropy", "target": [[0], [1], [2]]}),
+        ("2-4-3", 1, {"output_activation": "identity", "loss": "multi_hinge"}),
+    ],
+)
 def test_latex_compiles(tmp_path, net, steps, overrides):
     document = build_document(run(load_spec(net).with_overrides(**overrides), steps))
     (tmp_path / "trace.tex").write_text(render_latex(document, "✓ verified: torch"), encoding="utf-8")
@@ -121,20 +129,40 @@ def test_latex_compiles(tmp_path, net, steps, overrides):
     assert r"\documentclass" not in fragment and r"\begin{align*}" in fragment
     (tmp_path / "slide.tex").write_text(
         "\\documentclass{beamer}\\usepackage{amsmath,amssymb}\\begin{document}\\begin{frame}[allowframebreaks]\n"
-        + fragment + "\\end{frame}\\end{document}\n", encoding="utf-8")
+        + fragment
+        + "\\end{frame}\\end{document}\n",
+        encoding="utf-8",
+    )
     for name in ("trace.tex", "slide.tex"):
-        result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", name],
-                                cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stdout[-2000:]
         assert (tmp_path / name.replace(".tex", ".pdf")).stat().st_size > 1000
 
 
 # ----- rounding honesty ----------------------------------------------------------------------------
 
-FUNCTIONS = {"σ": ACTIVATIONS["sigmoid"].function, "tanh": np.tanh, "LReLU": ACTIVATIONS["leaky_relu"].function,
-             "ReLU": ACTIVATIONS["relu"].function, "id": lambda v: v, "√": np.sqrt, "sign": np.sign, "abs": abs,
-             "log": lambda v: max(np.log(v), -100.0) if v > 0 else -100.0, "exp": np.exp, "softplus": lambda v: np.logaddexp(0, v), "max": max, "atmost1": lambda v: float(v <= 1),
-             "positive": lambda v: float(v > 0)}
+FUNCTIONS = {
+    "σ": ACTIVATIONS["sigmoid"].function,
+    "tanh": np.tanh,
+    "LReLU": ACTIVATIONS["leaky_relu"].function,
+    "ReLU": ACTIVATIONS["relu"].function,
+    "id": lambda v: v,
+    "√": np.sqrt,
+    "sign": np.sign,
+    "abs": abs,
+    "log": lambda v: max(np.log(v), -100.0) if v > 0 else -100.0,
+    "exp": np.exp,
+    "softplus": lambda v: np.logaddexp(0, v),
+    "max": max,
+    "atmost1": lambda v: float(v <= 1),
+    "positive": lambda v: float(v > 0),
+}
 POWERS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 
@@ -174,12 +202,13 @@ def assert_honest(sections):
     for eq in equations(sections):
         parts = eq.parts("text")
         result = parts[-1].replace("−", "-")
-        for form in parts[1 + eq.symbolic:-1]:
+        for form in parts[1 + eq.symbolic : -1]:
             value = recompute(form)
             if value is None:
                 continue
-            assert abs(value - float(result)) <= last_digit_unit(result) * (1 + 1e-9), \
+            assert abs(value - float(result)) <= last_digit_unit(result) * (1 + 1e-9), (
                 f"{' = '.join(parts)}: redone gives {value}"
+            )
             checked += 1
     return checked
 
@@ -187,9 +216,12 @@ def assert_honest(sections):
 def test_every_displayed_equation_adds_up_for_the_presets():
     for net, precision in (("mazur", 9), ("mazur", 3), ("2-3-1", 4), ("xor", 2)):
         assert assert_honest(build_document(run(load_spec(net), 2), Options(precision=precision))) > 20
-    for net, overrides in (("classifier", {}), ("perceptron", {}), ("2-4-3", {"output_activation": "identity",
-                                                                             "loss": "multi_hinge"}),
-                           ("3-4-4-2", {"input": [[0.1, 0.2, 0.3]] * 3, "target": [[0.5, 0.5]] * 3, **NEW_MATH})):
+    for net, overrides in (
+        ("classifier", {}),
+        ("perceptron", {}),
+        ("2-4-3", {"output_activation": "identity", "loss": "multi_hinge"}),
+        ("3-4-4-2", {"input": [[0.1, 0.2, 0.3]] * 3, "target": [[0.5, 0.5]] * 3, **NEW_MATH}),
+    ):
         trace = run(load_spec(net).with_overrides(**overrides), 2)
         assert assert_honest(build_document(trace, Options(precision=4, show="all"))) > 20
     for l1, l2 in ((0.0, 0.1), (0.05, 0.0), (0.02, 0.3)):  # the penalties' lines and their slopes
@@ -207,14 +239,17 @@ def small_networks(draw):
     seed = draw(st.integers(0, 2**31))
     rng = np.random.default_rng(seed)
     table = {
-        "sizes": sizes, "seed": seed,
+        "sizes": sizes,
+        "seed": seed,
         "activation": draw(st.sampled_from(sorted(ACTIVATIONS))),
         "output_activation": draw(st.sampled_from(sorted(ACTIVATIONS))),
         "loss": draw(st.sampled_from(sorted(LOSSES))),
         "input": np.round(rng.uniform(-3, 3, (batch, sizes[0])), draw(st.integers(1, 6))).tolist(),
         "target": np.round(rng.uniform(-1, 1, (batch, sizes[-1])), 2).tolist(),
-        "optimizer": {"name": draw(st.sampled_from(sorted(OPTIMIZERS))),
-                      "lr": draw(st.sampled_from([0.01, 0.1, 0.5, 1.0, 3.0]))},
+        "optimizer": {
+            "name": draw(st.sampled_from(sorted(OPTIMIZERS))),
+            "lr": draw(st.sampled_from([0.01, 0.1, 0.5, 1.0, 3.0])),
+        },
         "dropout": draw(st.sampled_from([0.0, 0.5])) if len(sizes) > 2 else 0.0,
         "l2": draw(st.sampled_from([0.0, 0.1])),
     }

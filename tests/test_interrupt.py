@@ -33,8 +33,9 @@ def test_ctrl_c_during_a_render_stops_cleanly(tmp_path):
     out.mkdir()
     (out / "2-3-1-Lecture.mp4").write_bytes(b"last week's lecture")  # must survive
     before = files_under(tmp_path)
-    status, stderr = interrupt_after([str(BIN / "backprop"), "render", "--net", "2-3-1", "--quality", "low",
-                                      "-o", str(out)], 8, tmp_path)
+    status, stderr = interrupt_after(
+        [str(BIN / "backprop"), "render", "--net", "2-3-1", "--quality", "low", "-o", str(out)], 8, tmp_path
+    )
     assert status == 130 and stderr.strip().splitlines()[-1] == "backprop: interrupted"
     assert "Traceback" not in stderr
     assert files_under(tmp_path) == before  # nothing half-written, the old video untouched
@@ -47,20 +48,52 @@ def test_ctrl_c_during_training_leaves_the_saved_model_as_it_was(tmp_path):
     model = tmp_path / "model.safetensors"
     model.write_bytes(b"the model from before")
     before = files_under(tmp_path)
-    status, stderr = interrupt_after([str(BIN / "backprop"), "train", "--net", "784-16-10", "--data", "mnist",
-                                      "--data-dir", str(REAL_MNIST), "--epochs", "50", "--save", str(model),
-                                      "-o", str(tmp_path / "run")], 6, tmp_path)
+    status, stderr = interrupt_after(
+        [
+            str(BIN / "backprop"),
+            "train",
+            "--net",
+            "784-16-10",
+            "--data",
+            "mnist",
+            "--data-dir",
+            str(REAL_MNIST),
+            "--epochs",
+            "50",
+            "--save",
+            str(model),
+            "-o",
+            str(tmp_path / "run"),
+        ],
+        6,
+        tmp_path,
+    )
     assert status == 130 and "interrupted" in stderr and "Traceback" not in stderr
     after = files_under(tmp_path)
     assert after == before  # the model untouched; no half-written report or plot
     assert not any(name.endswith(".tmp") for name in os.listdir(tmp_path))
 
 
-@pytest.mark.parametrize("args", [
-    ["explain", "--net", "2-3-1", "--output-activation", "identity", "--lr", "100", "--steps", "200"],
-    ["backprop", "train", "--net", "1-8-1", "--data", "sine", "--optimizer", "sgd", "--lr", "1e6",
-     "--output-activation", "identity"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["explain", "--net", "2-3-1", "--output-activation", "identity", "--lr", "100", "--steps", "200"],
+        [
+            "backprop",
+            "train",
+            "--net",
+            "1-8-1",
+            "--data",
+            "sine",
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "1e6",
+            "--output-activation",
+            "identity",
+        ],
+    ],
+)
 def test_a_diverging_run_stops_and_says_where_and_why(tmp_path, args):
     result = subprocess.run([str(BIN / args[0]), *args[1:]], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert result.returncode == 2
@@ -71,7 +104,12 @@ def test_a_diverging_run_stops_and_says_where_and_why(tmp_path, args):
 
 
 def test_a_trace_too_large_to_hold_is_refused_before_anything_is_allocated(tmp_path):
-    result = subprocess.run([str(BIN / "explain"), "--net", "784-16-10", "--steps", "100000", "--no-verify"],
-                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    result = subprocess.run(
+        [str(BIN / "explain"), "--net", "784-16-10", "--steps", "100000", "--no-verify"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert result.returncode == 2
     assert "the limit is 100 million: use --steps 1,119 or fewer, or backprop train" in result.stderr

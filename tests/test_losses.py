@@ -3,8 +3,8 @@ counterpart) and finite differences over five steps, on a batch whose targets su
 
 import numpy as np
 import pytest
-
 from helpers import fit_loss
+
 from visualizer.functions.activations import ACTIVATIONS
 from visualizer.functions.losses import LOSSES
 from visualizer.network.mlp import run
@@ -14,9 +14,16 @@ from visualizer.network.verify import verify
 
 def spec_for(loss: str, hidden: str = "tanh", output: str = "sigmoid", outputs: int = 3):
     rng = np.random.default_rng(1)
-    table = {"sizes": [2, 4, outputs], "activation": hidden, "output_activation": output, "loss": loss, "seed": 1,
-             "input": rng.uniform(-1, 1, (3, 2)).round(2).tolist(),
-             "target": rng.uniform(0.1, 0.9, (3, outputs)).round(2).tolist(), "optimizer": {"name": "sgd", "lr": 0.3}}
+    table = {
+        "sizes": [2, 4, outputs],
+        "activation": hidden,
+        "output_activation": output,
+        "loss": loss,
+        "seed": 1,
+        "input": rng.uniform(-1, 1, (3, 2)).round(2).tolist(),
+        "target": rng.uniform(0.1, 0.9, (3, outputs)).round(2).tolist(),
+        "optimizer": {"name": "sgd", "lr": 0.3},
+    }
     return spec_from_table(fit_loss(table, rng))
 
 

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 from visualizer.errors import UsageError
-from visualizer.render.explain import Options, build_document
-from visualizer.render.explain.text import make_console, print_document
 from visualizer.network.batches import batch_rows
 from visualizer.network.mlp import run
 from visualizer.network.sources import load_spec
 from visualizer.network.verify import verify
+from visualizer.render.explain import Options, build_document
+from visualizer.render.explain.text import make_console, print_document
 
 DATA = {"input": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8], [0.9, 1.0]], "target": [[0], [1], [1], [0], [1]]}
 
@@ -38,7 +38,9 @@ def test_steps_learn_from_their_mini_batch_and_verify():
 
 
 def test_the_gradient_is_the_average_of_the_samples_own_gradients():
-    trace = run(load_spec("3-4-4-2").with_overrides(input=np.ones((3, 3)).tolist(), target=[[0, 1], [1, 0], [0.5, 0.5]]))
+    trace = run(
+        load_spec("3-4-4-2").with_overrides(input=np.ones((3, 3)).tolist(), target=[[0, 1], [1, 0], [0.5, 0.5]])
+    )
     for layer in trace.steps[0].layers:
         np.testing.assert_allclose(layer.grad_W_samples.mean(axis=0), layer.grad_W, atol=1e-15)
         np.testing.assert_allclose(layer.grad_b_samples.mean(axis=0), layer.grad_b, atol=1e-15)

@@ -86,15 +86,18 @@ def test_relu_kinks_are_skipped_not_failed():
     assert report.passed and report.skipped > 0
 
 
-@pytest.mark.parametrize("ours, reference, passed", [
-    (1.0, 1.0 + 1e-13, True),
-    (1e6, 1e6 * (1 + 1e-13), True),  # relative where large
-    (0.0, 2e-12, False),
-    (float("inf"), float("inf"), True),  # both diverged the same way
-    (1e308, float("inf"), False),
-    (float("nan"), 1.0, False),
-    (1.0, float("nan"), False),
-])
+@pytest.mark.parametrize(
+    "ours, reference, passed",
+    [
+        (1.0, 1.0 + 1e-13, True),
+        (1e6, 1e6 * (1 + 1e-13), True),  # relative where large
+        (0.0, 2e-12, False),
+        (float("inf"), float("inf"), True),  # both diverged the same way
+        (1e308, float("inf"), False),
+        (float("nan"), 1.0, False),
+        (1.0, float("nan"), False),
+    ],
+)
 def test_comparison_rule(ours, reference, passed):
     from visualizer.network.verify import _Tally
 

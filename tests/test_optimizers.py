@@ -5,8 +5,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from visualizer.functions import optimizers
 from visualizer.errors import UsageError
+from visualizer.functions import optimizers
 from visualizer.network.mlp import run
 from visualizer.network.sources import load_spec
 from visualizer.network.trace import Trace
@@ -75,18 +75,22 @@ def test_state_round_trips_through_json():
             np.testing.assert_array_equal(ours.state_b[slot], theirs.state_b[slot])
 
 
-@pytest.mark.parametrize("settings, message", [
-    ({"name": "momentum", "momentum": 1.5}, "momentum of momentum must be in [0, 1)"),
-    ({"name": "nesterov", "momentum": 0}, "momentum of nesterov must be in (0, 1)"),
-    ({"name": "adam", "eps": 0}, "eps of adam must be in (0, inf)"),
-    ({"name": "rmsprop", "beta1": 0.9}, "optimizer 'rmsprop' has no setting 'beta1'"),
-    ({"name": "adam", "lr": -1}, "learning rate must be a positive number"),
-    ({"name": "nesterov", "momentum": "high"}, "momentum must be a number"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"name": "momentum", "momentum": 1.5}, "momentum of momentum must be in [0, 1)"),
+        ({"name": "nesterov", "momentum": 0}, "momentum of nesterov must be in (0, 1)"),
+        ({"name": "adam", "eps": 0}, "eps of adam must be in (0, inf)"),
+        ({"name": "rmsprop", "beta1": 0.9}, "optimizer 'rmsprop' has no setting 'beta1'"),
+        ({"name": "adam", "lr": -1}, "learning rate must be a positive number"),
+        ({"name": "nesterov", "momentum": "high"}, "momentum must be a number"),
+    ],
+)
 def test_bad_settings_say_what_is_allowed(settings, message):
     table = {"sizes": [2, 1], "optimizer": settings}
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
         from visualizer.network.spec import spec_from_table
+
         spec_from_table(table)
 
 
@@ -94,7 +98,6 @@ def test_the_help_lists_every_optimizer_loss_and_activation():
     from click.testing import CliRunner
 
     from visualizer.cli.main import explain
-
     from visualizer.functions.activations import ACTIVATIONS
     from visualizer.functions.losses import LOSSES
 
@@ -109,8 +112,9 @@ def test_the_functions_page_is_generated_from_the_definitions():
     from visualizer.functions.docs_page import render_reference
 
     page = Path(__file__).resolve().parent.parent / "docs" / "functions.md"
-    assert page.read_text(encoding="utf-8") == render_reference(), \
+    assert page.read_text(encoding="utf-8") == render_reference(), (
         "docs/functions.md is stale: .venv/bin/python -m visualizer.functions.docs_page > docs/functions.md"
+    )
 
 
 def test_each_torch_name_is_what_the_definition_calls():

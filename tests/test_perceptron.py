@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from visualizer.errors import UsageError
-from visualizer.render.explain import Options, build_document, verification_line
-from visualizer.render.explain.text import make_console, print_document
 from visualizer.network.mlp import run
 from visualizer.network.sources import load_spec
 from visualizer.network.verify import verify
+from visualizer.render.explain import Options, build_document, verification_line
+from visualizer.render.explain.text import make_console, print_document
 
 
 def text_of(trace):
@@ -62,10 +62,13 @@ def test_explain_writes_the_perceptron_rule():
     assert "δ₁⁽¹⁾ = ∂E/∂a₁⁽¹⁾·step'(z₁⁽¹⁾) = 0.25·1 = 0.2500" in text
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"loss": "mse"}, "use --loss half_sse"),
-    ({"output_activation": "sigmoid"}, "the perceptron rule trains one layer of step neurons"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"loss": "mse"}, "use --loss half_sse"),
+        ({"output_activation": "sigmoid"}, "the perceptron rule trains one layer of step neurons"),
+    ],
+)
 def test_the_rule_needs_its_network(overrides, message):
     with pytest.raises(UsageError, match=message):
         load_spec("perceptron").with_overrides(**overrides)

@@ -3,19 +3,18 @@ every Trace field (the optimizer's state included) equals torch autograd and tor
 every gradient agrees with central finite differences."""
 
 import numpy as np
+from helpers import fit_loss
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from visualizer.functions.activations import ACTIVATIONS
 from visualizer.errors import Diverged
+from visualizer.functions.activations import ACTIVATIONS
 from visualizer.functions.initializers import INITIALIZERS
 from visualizer.functions.losses import LOSSES
-from visualizer.network.mlp import run
 from visualizer.functions.optimizers import OPTIMIZERS
+from visualizer.network.mlp import run
 from visualizer.network.spec import spec_from_table
 from visualizer.network.verify import check_against_torch, check_finite_differences
-
-from helpers import fit_loss
 
 names = st.sampled_from(sorted(ACTIVATIONS))
 

@@ -16,7 +16,7 @@ def test_penalties_are_their_own_terms_of_the_loss_and_the_gradient():
     trace = run(load_spec("2-3-1").with_overrides(l1=0.05, l2=0.1))
     step, layers = trace.steps[0], trace.steps[0].layers
     weights = np.concatenate([layer.W.ravel() for layer in layers])
-    assert step.penalties["l2"] == pytest.approx(0.5 * 0.1 * np.sum(weights ** 2), rel=1e-15)
+    assert step.penalties["l2"] == pytest.approx(0.5 * 0.1 * np.sum(weights**2), rel=1e-15)
     assert step.penalties["l1"] == pytest.approx(0.05 * np.sum(np.abs(weights)), rel=1e-15)
     assert step.data_loss == plain.steps[0].loss
     assert step.loss == pytest.approx(step.data_loss + step.penalties["l1"] + step.penalties["l2"], rel=1e-15)

@@ -33,22 +33,41 @@ def test_nothing_is_unpickled():
     """Models are safetensors, traces JSON, data IDX/CSV read as bytes: no pickle anywhere, and no
     torch.load (which unpickles unless told weights_only)."""
     risky = re.compile(r"\bimport pickle\b|\bpickle\.load|\btorch\.load\(|allow_pickle\s*=\s*True|\bjoblib\b")
-    found = [f"{path.relative_to(PACKAGE)}:{n}" for path in PACKAGE.rglob("*.py")
-             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if risky.search(line)]
+    found = [
+        f"{path.relative_to(PACKAGE)}:{n}"
+        for path in PACKAGE.rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if risky.search(line)
+    ]
     assert not found, found
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"schema": "backprop-trace/0"}', "not a backprop-trace/1 trace (schema: 'backprop-trace/0')"),
-    ('{"schema": "backprop-trace/1", "network"', "the trace is not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"schema": "backprop-trace/0"}', "not a backprop-trace/1 trace (schema: 'backprop-trace/0')"),
+        ('{"schema": "backprop-trace/1", "network"', "the trace is not valid JSON"),
+    ],
+)
 def test_scenes_refuse_a_trace_from_another_version_or_damaged_in_one_line(tmp_path, content, message):
     trace = tmp_path / "trace.json"
     trace.write_text(content, encoding="utf-8")
-    result = subprocess.run([str(Path(sys.executable).parent / "manim"), "-ql", "--dry_run", "--media_dir",
-                             str(tmp_path / "media"), str(PACKAGE.parent / "scenes" / "lecture.py"), "ForwardPass"],
-                            capture_output=True, text=True, timeout=120, cwd=tmp_path,
-                            env={**os.environ, "BACKPROP_TRACE": str(trace)})
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "manim"),
+            "-ql",
+            "--dry_run",
+            "--media_dir",
+            str(tmp_path / "media"),
+            str(PACKAGE.parent / "scenes" / "lecture.py"),
+            "ForwardPass",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "BACKPROP_TRACE": str(trace)},
+    )
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert errors[-1].startswith("backprop scenes: error: ") and message in errors[-1]

@@ -4,9 +4,9 @@ import pytest
 
 pytest.importorskip("manim")
 
-from visualizer.render.video.network_mobject import NetworkMobject  # noqa: E402
 from visualizer.network.mlp import predict, run  # noqa: E402
 from visualizer.network.sources import load_spec  # noqa: E402
+from visualizer.render.video.network_mobject import NetworkMobject  # noqa: E402
 from visualizer.style import format_display  # noqa: E402
 
 
@@ -42,9 +42,23 @@ def test_render_makes_the_lecture_video(tmp_path):
 
     import av
 
-    result = subprocess.run([str(Path(sys.executable).parent / "backprop"), "render", "--net", "2-3-1",
-                             "--scene", "lecture", "--quality", "low", "-o", str(tmp_path)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "backprop"),
+            "render",
+            "--net",
+            "2-3-1",
+            "--scene",
+            "lecture",
+            "--quality",
+            "low",
+            "-o",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     video = tmp_path / "2-3-1-Lecture.mp4"
     assert result.stdout.strip() == str(video)
@@ -71,8 +85,13 @@ def test_render_without_latex_says_what_to_install(tmp_path):
     from pathlib import Path
 
     bin_dir = Path(sys.executable).parent
-    result = subprocess.run([str(bin_dir / "backprop"), "render", "-o", str(tmp_path)], capture_output=True,
-                            text=True, timeout=120, env={**os.environ, "PATH": str(bin_dir)})
+    result = subprocess.run(
+        [str(bin_dir / "backprop"), "render", "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PATH": str(bin_dir)},
+    )
     assert result.returncode == 2
     assert "apt-get install texlive-latex-base" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
@@ -99,9 +118,20 @@ def test_every_beat_runs(tmp_path, scene):
 
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "manim"), "-ql", "--dry_run", "--media_dir", str(tmp_path),
-         str(root / "scenes" / "lecture.py"), scene],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**os.environ, "BACKPROP_NET": "mazur", "BACKPROP_STEPS": "20"},
+        [
+            str(Path(sys.executable).parent / "manim"),
+            "-ql",
+            "--dry_run",
+            "--media_dir",
+            str(tmp_path),
+            str(root / "scenes" / "lecture.py"),
+            scene,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "BACKPROP_NET": "mazur", "BACKPROP_STEPS": "20"},
     )
     assert result.returncode == 0, result.stderr[-2000:]
 
@@ -140,8 +170,9 @@ def test_larger_networks_show_numbers_only_where_the_beat_focuses():
     mob = NetworkMobject(small, values=None)
     assert mob.every_number and len(mob.values) == 6 and delta_tags(mob, [(1, 0)]) == []
     tags = gradient_tags(mob, (1, 0))  # room on every edge: ∂E/∂w on all of them
-    assert sorted(t[1].text for t in tags) == sorted(format_display(d["grad"], 3).replace(" ", "")
-                                                      for *_, d in mob.graph.edges(data=True))
+    assert sorted(t[1].text for t in tags) == sorted(
+        format_display(d["grad"], 3).replace(" ", "") for *_, d in mob.graph.edges(data=True)
+    )
     mob = NetworkMobject(large, values=None)
     assert not mob.every_number and mob.values == {}
     tags = gradient_tags(mob, (2, 0))  # only the edges into the focused neuron
@@ -194,9 +225,24 @@ def test_render_slides_makes_one_offline_html_with_notes(tmp_path):
     import sys
     from pathlib import Path
 
-    result = subprocess.run([str(Path(sys.executable).parent / "backprop"), "render", "--net", "mazur", "--steps", "5",
-                             "--quality", "low", "--slides", "-o", str(tmp_path)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "backprop"),
+            "render",
+            "--net",
+            "mazur",
+            "--steps",
+            "5",
+            "--quality",
+            "low",
+            "--slides",
+            "-o",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == [str(tmp_path / "mazur-Lecture.mp4"), str(tmp_path / "mazur-Lecture.html")]
     html = (tmp_path / "mazur-Lecture.html").read_text(encoding="utf-8")
@@ -210,6 +256,18 @@ def test_slides_are_of_the_lecture(tmp_path):
     import sys
     from pathlib import Path
 
-    result = subprocess.run([str(Path(sys.executable).parent / "backprop"), "render", "--scene", "forward", "--slides",
-                             "-o", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "backprop"),
+            "render",
+            "--scene",
+            "forward",
+            "--slides",
+            "-o",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "add --scene lecture" in result.stderr

@@ -44,8 +44,13 @@ def test_xavier_scale():
 
 def test_overrides():
     spec = load_spec("3-4-4-2").with_overrides(
-        activation="relu", output_activation="identity", loss="sse", lr=0.1, seed=3,
-        input=[[1, 2, 3], [4, 5, 6]], target=[[0, 1], [1, 0]],
+        activation="relu",
+        output_activation="identity",
+        loss="sse",
+        lr=0.1,
+        seed=3,
+        input=[[1, 2, 3], [4, 5, 6]],
+        target=[[0, 1], [1, 0]],
     )
     assert spec.activations == ("relu", "relu", "identity")
     assert spec.optimizer["lr"] == 0.1 and spec.loss == "sse" and spec.seed == 3

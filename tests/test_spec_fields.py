@@ -45,9 +45,20 @@ CHANGED = {
 # the TOML keys no command-line option overrides: a new field either gets an option or is listed here
 FILE_ONLY = {"name", "description", "sizes", "init", "train_biases", "weights", "biases", "precision", "rule"}
 # a value on the command line for each option that overrides the spec
-ON_THE_COMMAND_LINE = {"seed": "7", "input": "0.5,-0.5", "target": "0.25", "activation": "tanh",
-                       "output_activation": "identity", "loss": "mae", "optimizer": "momentum", "lr": "0.1",
-                       "l2": "0.02", "l1": "0.01", "batch_size": "1", "dropout": "0.5"}
+ON_THE_COMMAND_LINE = {
+    "seed": "7",
+    "input": "0.5,-0.5",
+    "target": "0.25",
+    "activation": "tanh",
+    "output_activation": "identity",
+    "loss": "mae",
+    "optimizer": "momentum",
+    "lr": "0.1",
+    "l2": "0.02",
+    "l1": "0.01",
+    "batch_size": "1",
+    "dropout": "0.5",
+}
 
 
 def field_of(key: str) -> str:
@@ -127,8 +138,9 @@ def test_older_traces_and_models_read_the_later_fields_as_their_defaults(tmp_pat
     for name, how in MODEL_FIELDS.items():  # the metadata as an older version wrote it
         if how == OPTIONAL:
             del description[name]
-    save_file(state_dict(weights, biases), str(tmp_path / "m.safetensors"),
-              metadata={"backprop": json.dumps(description)})
+    save_file(
+        state_dict(weights, biases), str(tmp_path / "m.safetensors"), metadata={"backprop": json.dumps(description)}
+    )
     loaded = spec_from_model(tmp_path / "m.safetensors")
     defaults = {f.name: default(f) for f in dataclasses.fields(NetSpec)}
     assert all(getattr(loaded, name) == defaults[name] for name, how in MODEL_FIELDS.items() if how == OPTIONAL)

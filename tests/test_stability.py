@@ -5,8 +5,8 @@ import warnings
 
 import numpy as np
 import pytest
-
 from helpers import fit_loss
+
 from visualizer.functions.activations import ACTIVATIONS
 from visualizer.functions.losses import LOSSES
 from visualizer.network.mlp import run
@@ -17,18 +17,31 @@ from visualizer.network.verify import verify
 def extreme_spec(output: str, loss: str):
     """A 2-3 network whose weighted sums are ±1000, 0 and ±600: saturated wherever it can be."""
     rng = np.random.default_rng(0)
-    table = {"sizes": [2, 3], "output_activation": output, "loss": loss, "input": [[1.0, 1.0]],
-             "target": [[0.2, 0.3, 0.5]], "optimizer": {"name": "sgd", "lr": 1e-3},
-             "weights": [[[500.0, 500.0], [-500.0, -500.0], [300.0, 300.0]]], "biases": [[0.0, 0.0, 0.0]]}
+    table = {
+        "sizes": [2, 3],
+        "output_activation": output,
+        "loss": loss,
+        "input": [[1.0, 1.0]],
+        "target": [[0.2, 0.3, 0.5]],
+        "optimizer": {"name": "sgd", "lr": 1e-3},
+        "weights": [[[500.0, 500.0], [-500.0, -500.0], [300.0, 300.0]]],
+        "biases": [[0.0, 0.0, 0.0]],
+    }
     table = fit_loss(table, rng)
     if loss == "mape":
         table["target"] = [[0.2, -0.3, 0.5]]
     return spec_from_table(table)
 
 
-CASES = [(a, l) for l in sorted(LOSSES) for a in sorted(ACTIVATIONS)
-         if a not in ("step",) and (l not in ("cross_entropy", "sparse_cross_entropy") or a == "softmax")
-         and (l != "bce" or a == "sigmoid") and (l != "bce_logits" or a == "identity")]
+CASES = [
+    (a, l)
+    for l in sorted(LOSSES)
+    for a in sorted(ACTIVATIONS)
+    if a not in ("step",)
+    and (l not in ("cross_entropy", "sparse_cross_entropy") or a == "softmax")
+    and (l != "bce" or a == "sigmoid")
+    and (l != "bce_logits" or a == "identity")
+]
 
 
 @pytest.mark.parametrize("output, loss", CASES)

@@ -33,13 +33,33 @@ def test_json_round_trip_is_exact(trace):
 def test_json_has_the_documented_fields(trace):
     data = json.loads(trace.to_json())
     assert data["schema"] == SCHEMA
-    assert set(data["network"]) == {"name", "sizes", "activations", "loss", "optimizer", "seed", "train_biases",
-                                    "regularization", "rule", "dropout", "batch_size"}
+    assert set(data["network"]) == {
+        "name",
+        "sizes",
+        "activations",
+        "loss",
+        "optimizer",
+        "seed",
+        "train_biases",
+        "regularization",
+        "rule",
+        "dropout",
+        "batch_size",
+    }
     assert data["network"]["activations"] == ["sigmoid", "sigmoid"]
     assert np.shape(data["input"]) == (4, 2) and np.shape(data["target"]) == (4, 1)
     step = data["steps"][0]
-    assert set(step) == {"index", "loss", "loss_after", "loss_terms", "sample_losses", "penalties", "samples", "layers",
-                         "optimizer_state"}
+    assert set(step) == {
+        "index",
+        "loss",
+        "loss_after",
+        "loss_terms",
+        "sample_losses",
+        "penalties",
+        "samples",
+        "layers",
+        "optimizer_state",
+    }
     assert np.shape(step["loss_terms"]) == (4, 1)
     assert set(step["layers"][0]) == set(ARRAY_FIELDS + STATE_FIELDS)
     assert np.shape(step["layers"][0]["W"]) == (2, 2) and np.shape(step["layers"][0]["delta"]) == (4, 2)
@@ -59,11 +79,14 @@ def test_same_spec_same_bytes():
     assert run(load_spec("3-4-4-2"), 2).to_json() == run(load_spec("3-4-4-2"), 2).to_json()
 
 
-@pytest.mark.parametrize("text, message", [
-    ("{", "not valid JSON"),
-    ('{"schema": "other/2"}', "not a backprop-trace/1"),
-    ('{"schema": "backprop-trace/1"}', "incomplete"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("{", "not valid JSON"),
+        ('{"schema": "other/2"}', "not a backprop-trace/1"),
+        ('{"schema": "backprop-trace/1"}', "incomplete"),
+    ],
+)
 def test_bad_trace_files(text, message):
     with pytest.raises(UsageError, match=message):
         Trace.from_json(text)

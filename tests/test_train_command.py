@@ -10,8 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from test_data import idx_bytes
+from test_idx import idx_bytes
 
 BIN = Path(sys.executable).parent
 
@@ -50,7 +49,7 @@ def fashion_files(folder: Path, n_train=600, n_test=100):
         labels = rng.integers(0, 10, n).astype(np.uint8)
         images = rng.integers(0, 60, (n, 28, 28)).astype(np.uint8)
         for i, k in enumerate(labels):
-            images[i, 2 + 2 * k: 4 + 2 * k, 4:24] = 230
+            images[i, 2 + 2 * k : 4 + 2 * k, 4:24] = 230
         (folder / f"{prefix}-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(images)))
         (folder / f"{prefix}-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(labels)))
 
@@ -60,15 +59,36 @@ def test_fashion_mnist_end_to_end_then_explain_the_saved_model(tmp_path):
     data.mkdir(parents=True)
     fashion_files(data)
     out, model = tmp_path / "run", tmp_path / "fashion.safetensors"
-    result = backprop("train", "--net", "784-16-10", "--data", "fashion-mnist", "--data-dir", str(tmp_path / "data"),
-                      "--epochs", "5", "--batch-size", "64", "--optimizer", "adam", "--lr", "1e-2", "--early-stopping",
-                      "3", "--save", str(model), "-o", str(out))
+    result = backprop(
+        "train",
+        "--net",
+        "784-16-10",
+        "--data",
+        "fashion-mnist",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--epochs",
+        "5",
+        "--batch-size",
+        "64",
+        "--optimizer",
+        "adam",
+        "--lr",
+        "1e-2",
+        "--early-stopping",
+        "3",
+        "--save",
+        str(model),
+        "-o",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     run = metrics(out)
     assert run["test"]["classes"][0] == "T-shirt/top" and run["test"]["accuracy"] > 0.8
     assert str(model) in result.stdout.splitlines()
-    explained = subprocess.run([str(BIN / "explain"), "--net", str(model), "--target", "1"],
-                               capture_output=True, text=True, timeout=120)
+    explained = subprocess.run(
+        [str(BIN / "explain"), "--net", str(model), "--target", "1"], capture_output=True, text=True, timeout=120
+    )
     assert explained.returncode == 0, explained.stderr[-2000:]
     assert "784 inputs → 16 hidden (sigmoid) → 10 outputs (softmax)" in explained.stdout
     assert "✓ verified" in explained.stdout
@@ -77,22 +97,30 @@ def test_fashion_mnist_end_to_end_then_explain_the_saved_model(tmp_path):
 def test_torch_backend_trains_the_same_network(tmp_path):
     ours, theirs = tmp_path / "ours", tmp_path / "torch"
     for folder, backend in ((ours, "engine"), (theirs, "torch")):
-        result = backprop("train", "--net", "2-8-3", "--data", "blobs", "--epochs", "5", "--backend", backend,
-                          "-o", str(folder))
+        result = backprop(
+            "train", "--net", "2-8-3", "--data", "blobs", "--epochs", "5", "--backend", backend, "-o", str(folder)
+        )
         assert result.returncode == 0, result.stderr[-2000:]
     a, b = metrics(ours)["history"]["train_loss"], metrics(theirs)["history"]["train_loss"]
     np.testing.assert_allclose(a, b, rtol=1e-10)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--net", "784-16-10", "--data", "digits"], "digits has 64 features per sample, but the network's input layer "
-                                                  "has 784 neurons; use --net 64-16-10"),
-    (["--net", "64-16-3", "--data", "digits"], "digits needs 10 classes, but the network's output layer has 3 "
-                                                "neurons; use --net 64-16-10"),
-    (["--net", "64-16-10", "--data", "digitz"], "did you mean 'digits'"),
-    (["--net", "784-16-10", "--data", "mnist", "--data-dir", "/nonexistent"], "train-images-idx3-ubyte"),
-    (["--net", "2-4-1", "--data", "xor", "--early-stopping", "3", "--val-split", "0"], "--val-split above 0"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--net", "784-16-10", "--data", "digits"],
+            "digits has 64 features per sample, but the network's input layer has 784 neurons; use --net 64-16-10",
+        ),
+        (
+            ["--net", "64-16-3", "--data", "digits"],
+            "digits needs 10 classes, but the network's output layer has 3 neurons; use --net 64-16-10",
+        ),
+        (["--net", "64-16-10", "--data", "digitz"], "did you mean 'digits'"),
+        (["--net", "784-16-10", "--data", "mnist", "--data-dir", "/nonexistent"], "train-images-idx3-ubyte"),
+        (["--net", "2-4-1", "--data", "xor", "--early-stopping", "3", "--val-split", "0"], "--val-split above 0"),
+    ],
+)
 def test_bad_training_input_is_one_clear_line(tmp_path, args, message):
     result = backprop("train", *args, "-o", str(tmp_path / "out"))
     assert result.returncode == 2, result.stderr
@@ -112,10 +140,33 @@ def test_the_loader_reads_the_real_mnist_files(tmp_path):
     ds = load_dataset("mnist", data_dir=REAL_MNIST)
     assert ds.x_train.shape == (60000, 784) and ds.x_test.shape == (10000, 784) and ds.image_shape == (28, 28)
     assert ds.y_train[:5, 0].tolist() == [5, 0, 4, 1, 9] and ds.y_test[:3, 0].tolist() == [7, 2, 1]
-    assert np.bincount(ds.y_train[:, 0].astype(int)).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265,
-                                                                  5851, 5949]
+    assert np.bincount(ds.y_train[:, 0].astype(int)).tolist() == [
+        5923,
+        6742,
+        5958,
+        6131,
+        5842,
+        5421,
+        5918,
+        6265,
+        5851,
+        5949,
+    ]
     assert ds.x_train.min() == 0 and ds.x_train.max() == 1
-    result = backprop("train", "--net", "784-16-10", "--data", "mnist", "--data-dir", str(REAL_MNIST), "--samples",
-                      "6000", "--epochs", "2", "-o", str(tmp_path))
+    result = backprop(
+        "train",
+        "--net",
+        "784-16-10",
+        "--data",
+        "mnist",
+        "--data-dir",
+        str(REAL_MNIST),
+        "--samples",
+        "6000",
+        "--epochs",
+        "2",
+        "-o",
+        str(tmp_path),
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert metrics(tmp_path)["test"]["accuracy"] > 0.8

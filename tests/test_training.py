@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from visualizer.errors import UsageError
-from visualizer.network.model_io import from_torch, read_model, save_model, to_torch
 from visualizer.network.mlp import Definitions, network_info, output
+from visualizer.network.model_io import from_torch, read_model, save_model, to_torch
 from visualizer.network.sources import load_spec
 from visualizer.training.loop import Diverged, TrainOptions, fit
 
@@ -21,12 +21,20 @@ def toy(n=120, seed=0):
 
 
 def classifier(**overrides):
-    return load_spec("4-6-3").with_overrides(**{"output_activation": "softmax", "loss": "sparse_cross_entropy",
-                                                "optimizer": "adam", "lr": 0.05, **overrides})
+    return load_spec("4-6-3").with_overrides(
+        **{"output_activation": "softmax", "loss": "sparse_cross_entropy", "optimizer": "adam", "lr": 0.05, **overrides}
+    )
 
 
-@pytest.mark.parametrize("overrides", [{}, {"dropout": 0.3, "l2": 0.01}, {"optimizer": "momentum", "lr": 0.1},
-                                       {"activation": "relu", "optimizer": "rmsprop", "lr": 0.01}])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"dropout": 0.3, "l2": 0.01},
+        {"optimizer": "momentum", "lr": 0.1},
+        {"activation": "relu", "optimizer": "rmsprop", "lr": 0.01},
+    ],
+)
 def test_engine_and_torch_losses_match_step_for_step(overrides):
     x, y = toy()
     spec = classifier(**overrides)
@@ -51,8 +59,9 @@ def test_early_stopping_keeps_the_best_weights():
     x, y = toy()
     y_val = np.roll(y[60:], 1)  # labels that do not fit: the better it learns, the worse the validation
     spec = classifier()
-    result = fit(spec, "multiclass", x[:60], y[:60], x[60:], y_val, TrainOptions(epochs=200, batch_size=8,
-                                                                                  early_stopping=3))
+    result = fit(
+        spec, "multiclass", x[:60], y[:60], x[60:], y_val, TrainOptions(epochs=200, batch_size=8, early_stopping=3)
+    )
     history = result.history
     best = history["best_epoch"]
     assert result.stopped and len(history["epoch"]) == best + 3 < 200
@@ -74,8 +83,13 @@ def test_saved_model_loads_anywhere_a_net_is_accepted(tmp_path):
     x, y = toy()
     spec = classifier(dropout=0.2, l2=0.01)
     result = fit(spec, "multiclass", x, y, options=TrainOptions(epochs=2, batch_size=16))
-    path = save_model(tmp_path / "m.safetensors", spec, result.weights, result.biases,
-                      trained_on={"dataset": "toy", "classes": ["a", "b", "c"]})
+    path = save_model(
+        tmp_path / "m.safetensors",
+        spec,
+        result.weights,
+        result.biases,
+        trained_on={"dataset": "toy", "classes": ["a", "b", "c"]},
+    )
     loaded = load_spec(str(path))
     assert loaded.sizes == spec.sizes and loaded.activations == spec.activations and loaded.loss == spec.loss
     assert (loaded.dropout, loaded.l2, loaded.rule, loaded.optimizer) == (0.2, 0.01, "backprop", spec.optimizer)
@@ -101,8 +115,9 @@ def test_torch_sequential_export_and_import_give_the_same_outputs(tmp_path):
     net.load_state_dict(safetensors.torch.load_file(str(path)))  # the file is a Sequential state dict
 
 
-@pytest.mark.parametrize("content, message", [(b"not a model", "not a readable safetensors model"),
-                                              (None, "does not exist")])
+@pytest.mark.parametrize(
+    "content, message", [(b"not a model", "not a readable safetensors model"), (None, "does not exist")]
+)
 def test_bad_model_files_are_clear_errors(tmp_path, content, message):
     path = tmp_path / "m.safetensors"
     if content is not None:

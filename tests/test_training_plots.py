@@ -9,9 +9,9 @@ from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 from PIL import Image
 
-from visualizer.training import plots as tp
 from visualizer.render.diagrams import save
 from visualizer.style import PHASE_COLORS
+from visualizer.training import plots as tp
 
 FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 
@@ -20,9 +20,14 @@ def history(accuracy=True, validation=True, best=7):
     epochs = list(range(1, 11))
     loss = [1 / e for e in epochs]
     acc = [1 - 0.5 / e for e in epochs]
-    return {"epoch": epochs, "train_loss": loss, "val_loss": [v + 0.1 for v in loss] if validation else None,
-            "train_accuracy": acc if accuracy else None,
-            "val_accuracy": [a - 0.05 for a in acc] if accuracy and validation else None, "best_epoch": best}
+    return {
+        "epoch": epochs,
+        "train_loss": loss,
+        "val_loss": [v + 0.1 for v in loss] if validation else None,
+        "train_accuracy": acc if accuracy else None,
+        "val_accuracy": [a - 0.05 for a in acc] if accuracy and validation else None,
+        "best_epoch": best,
+    }
 
 
 def moons(n=60, seed=0):
@@ -52,6 +57,7 @@ def scatter_points(ax) -> int:
 
 # curves
 
+
 def test_curves_have_loss_and_accuracy_panels_with_train_and_validation():
     fig = tp.curves(history(), title="digits · 64-32-10")
     assert isinstance(fig, Figure) and fig._suptitle.get_text() == "digits · 64-32-10"
@@ -78,6 +84,7 @@ def test_curves_without_accuracy_or_validation_have_one_panel():
 
 # confusion matrix
 
+
 def test_confusion_cells_show_the_counts_rows_actual_columns_predicted():
     matrix = np.arange(100).reshape(10, 10) * 7 % 97
     fig = tp.confusion(matrix.tolist(), FASHION, title="fashion-mnist")
@@ -101,6 +108,7 @@ def test_confusion_short_names_stay_upright():
 
 # ROC
 
+
 def test_roc_has_the_curve_the_dashed_chance_diagonal_and_auc_in_the_legend():
     fig = tp.roc([0, 0, 0.5, 1], [0, 0.5, 1, 1], 0.875, title="breast cancer")
     (ax,) = fig.axes
@@ -113,6 +121,7 @@ def test_roc_has_the_curve_the_dashed_chance_diagonal_and_auc_in_the_legend():
 
 
 # image grid
+
 
 def test_image_grid_one_axes_per_image_wrong_ones_in_red():
     rng = np.random.default_rng(0)
@@ -151,6 +160,7 @@ def test_wrong_color_is_not_a_phase_color():
 
 # decision boundary
 
+
 def test_decision_boundary_binary_shades_the_probability_and_draws_p_one_half():
     x, y = moons()
     fig = tp.decision_boundary(sigmoid_predict, x, y, ("below", "above"), title="moons")
@@ -165,8 +175,9 @@ def test_decision_boundary_binary_shades_the_probability_and_draws_p_one_half():
 
 def test_decision_boundary_softmax_binary_equals_sigmoid_form():
     x, y = moons()
-    two = tp.decision_boundary(lambda g: np.column_stack([1 - sigmoid_predict(g), sigmoid_predict(g)]), x, y,
-                               ("below", "above"), title="moons")
+    two = tp.decision_boundary(
+        lambda g: np.column_stack([1 - sigmoid_predict(g), sigmoid_predict(g)]), x, y, ("below", "above"), title="moons"
+    )
     (ax,) = data_axes(two)
     assert any(list(c.levels) == [0.5] for c in ax.collections if isinstance(c, ContourSet))
 
@@ -193,6 +204,7 @@ def test_decision_boundary_regression_centres_the_signed_map_at_zero():
 
 
 # files
+
 
 def figures():
     rng = np.random.default_rng(4)

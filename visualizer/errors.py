@@ -25,6 +25,8 @@ class Diverged(UsageError):
     """Training stopped making sense: the loss is no longer a finite number."""
 
     def __init__(self, step: int, loss: float, lr: float, where: str = ""):
-        super().__init__(f"training diverged at step {step}{where}: the loss became {loss}; the learning rate "
-                         f"η = {lr:g} is likely too high, try {lr / 10:g}")
+        super().__init__(
+            f"training diverged at step {step}{where}: the loss became {loss}; the learning rate "
+            f"η = {lr:g} is likely too high, try {lr / 10:g}"
+        )
         self.step = step

@@ -29,8 +29,9 @@ def writable_path(path: str | Path) -> Path:
     except OSError as err:  # a name too long for the file system (is_dir raises ENAMETOOLONG)
         raise UsageError(f"cannot write {path}: {err.strerror or err}; give a shorter path") from None
     if not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write {path}: no permission to write in {folder}; give a path in a folder you "
-                         f"can write to")
+        raise UsageError(
+            f"cannot write {path}: no permission to write in {folder}; give a path in a folder you can write to"
+        )
     return path
 
 
@@ -50,8 +51,9 @@ def writable_folder(path: str | Path, option: str = "-o") -> Path:
     if not existing.is_dir():  # a file somewhere above: renders/a.txt/out
         raise UsageError(f"cannot create folder {path}: {existing} is a file; give another folder with {option}")
     if not os.access(existing, os.W_OK):
-        raise UsageError(f"cannot write into {path}: no permission to write in {existing}; give another folder "
-                         f"with {option}")
+        raise UsageError(
+            f"cannot write into {path}: no permission to write in {existing}; give another folder with {option}"
+        )
     return path
 
 

@@ -15,26 +15,47 @@ import click
 from visualizer.errors import UsageError
 from visualizer.render.explain.document import PHASES
 from visualizer.render.video.beats import SCENES
+
 from .options import net_options
 from .train import train
 
+
 @click.command("explain")
 @net_options
-@click.option("--show", type=click.Choice(["first", "last", "all"]), default="first", show_default=True,
-              help="With --steps N: which steps are written out in full.")
-@click.option("--phase", type=click.Choice(["all", *PHASES]), default="all", show_default=True,
-              help="Write out only this phase of the step.")
-@click.option("--precision", type=click.IntRange(1, 17), metavar="K",
-              help="Significant digits shown (default 4, or the spec's); lines that need more to add up get more.")
-@click.option("--format", "format_", type=click.Choice(["text", "markdown", "latex", "json"]), default="text",
-              show_default=True, help="markdown renders on GitHub; latex compiles; json is the Trace.")
+@click.option(
+    "--show",
+    type=click.Choice(["first", "last", "all"]),
+    default="first",
+    show_default=True,
+    help="With --steps N: which steps are written out in full.",
+)
+@click.option(
+    "--phase",
+    type=click.Choice(["all", *PHASES]),
+    default="all",
+    show_default=True,
+    help="Write out only this phase of the step.",
+)
+@click.option(
+    "--precision",
+    type=click.IntRange(1, 17),
+    metavar="K",
+    help="Significant digits shown (default 4, or the spec's); lines that need more to add up get more.",
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "markdown", "latex", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown renders on GitHub; latex compiles; json is the Trace.",
+)
 @click.option("--fragment", is_flag=True, help="With --format latex: only the body, to paste into slides.")
 @click.option("-o", "--output", type=click.Path(), help="Write to this file instead of the terminal.")
 @click.option("--width", type=click.IntRange(60, 400), help="Text width (default: the terminal's, or 100 in a file).")
 @click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
 @click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
-def explain(spec, steps,
-            show, phase, precision, format_, fragment, output, width, no_color, no_verify):
+def explain(spec, steps, show, phase, precision, format_, fragment, output, width, no_color, no_verify):
     """Write out one training step of a small network, every formula followed by its numbers,
     then check every number against torch autograd and finite differences.
 
@@ -45,9 +66,9 @@ def explain(spec, steps,
       explain --net xor --steps 100
       explain --net 2-3-1 --format latex -o step.tex
     """
-    from visualizer.render.explain import Options, build_document, verification_line
     from visualizer.files import writable_path, write_text_atomic
     from visualizer.network.mlp import run
+    from visualizer.render.explain import Options, build_document, verification_line
 
     if fragment and format_ != "latex":
         raise click.UsageError("--fragment goes with --format latex")
@@ -112,8 +133,8 @@ def verify_command(spec, steps):
 
     Exits 1 if any number differs beyond tolerance.
     """
-    from visualizer.render.explain import verification_line
     from visualizer.network.mlp import run
+    from visualizer.render.explain import verification_line
 
     trace = _verified(run(spec, steps))
     v = trace.verification
@@ -121,27 +142,40 @@ def verify_command(spec, steps):
     click.echo(f"network {net.name} ({'-'.join(map(str, net.sizes))}), {len(trace.steps)} step(s)")
     for name, check in (("torch autograd", v.torch), ("finite differences", v.finite_difference)):
         extra = f", {check.skipped} at a kink skipped" if check.skipped else ""
-        click.echo(f"  {name}: {check.compared} numbers, max |Δ| {check.max_abs_diff:.2e} "
-                   f"(tolerance {check.tolerance:g}), worst at {check.worst}{extra}: "
-                   f"{'passed' if check.passed else 'FAILED'}")
+        click.echo(
+            f"  {name}: {check.compared} numbers, max |Δ| {check.max_abs_diff:.2e} "
+            f"(tolerance {check.tolerance:g}), worst at {check.worst}{extra}: "
+            f"{'passed' if check.passed else 'FAILED'}"
+        )
     click.echo(verification_line(v))
     sys.exit(0 if v.passed else 1)
 
 
 @click.command("diagram")
 @net_options
-@click.option("--kind", type=click.Choice(["forward", "backward", "update", "graph", "loss", "all"]),
-              default="forward", show_default=True,
-              help="forward, backward, update: the network; graph: the computation graph; loss: the loss curve; "
-                   "all: every kind into a folder.")
-@click.option("-o", "--output", type=click.Path(),
-              help="A .png, .svg, .pdf or .tex (TikZ) file; for --kind all, a folder "
-                   "[default: renders/NET-KIND.png, or renders/NET/].")
-@click.option("--format", "format_", type=click.Choice(["png", "svg", "pdf", "tikz"]),
-              help="With --kind all: the format of every file [default: png]. Otherwise the extension decides.")
+@click.option(
+    "--kind",
+    type=click.Choice(["forward", "backward", "update", "graph", "loss", "all"]),
+    default="forward",
+    show_default=True,
+    help="forward, backward, update: the network; graph: the computation graph; loss: the loss curve; "
+    "all: every kind into a folder.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="A .png, .svg, .pdf or .tex (TikZ) file; for --kind all, a folder "
+    "[default: renders/NET-KIND.png, or renders/NET/].",
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["png", "svg", "pdf", "tikz"]),
+    help="With --kind all: the format of every file [default: png]. Otherwise the extension decides.",
+)
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of PNGs.")
-def diagram(spec, steps,
-            kind, output, format_, dpi):
+def diagram(spec, steps, kind, output, format_, dpi):
     """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
     the computation graph, or the loss over --steps (100 when --steps is not given).
 
@@ -153,9 +187,9 @@ def diagram(spec, steps,
     """
     from pathlib import Path
 
-    from visualizer.render.diagrams import FORMATS, KINDS, format_of
     from visualizer.files import writable_folder, writable_path
     from visualizer.network.mlp import run
+    from visualizer.render.diagrams import FORMATS, KINDS, format_of
 
     kinds = KINDS if kind == "all" else (kind,)
     extension = {"png": ".png", "svg": ".svg", "pdf": ".pdf", "tikz": ".tex"}[format_ or "png"]
@@ -179,8 +213,9 @@ def diagram(spec, steps,
     for k, path in zip(kinds, targets):
         if format_of(path) == "tikz" and k not in ("forward", "backward", "update"):
             fix = "--format png, svg or pdf" if kind == "all" else ".png, .svg or .pdf"  # all: --format decides
-            raise UsageError(f"TikZ output is for the network pictures (forward, backward, update), not {k!r}; "
-                             f"use {fix}")
+            raise UsageError(
+                f"TikZ output is for the network pictures (forward, backward, update), not {k!r}; use {fix}"
+            )
     trained = run(spec, steps if steps > 1 or "loss" not in kinds else 100)
     folder.mkdir(parents=True, exist_ok=True)
     for k, path in zip(kinds, targets):
@@ -192,8 +227,8 @@ def _draw_one(trace, kind, path, dpi) -> None:
     from visualizer.render.diagrams import draw, format_of, save
 
     if format_of(path) == "tikz":
-        from visualizer.render.diagrams.tikz import tikz_network
         from visualizer.files import write_text_atomic
+        from visualizer.render.diagrams.tikz import tikz_network
 
         write_text_atomic(path, tikz_network(trace, kind))
         return
@@ -202,19 +237,37 @@ def _draw_one(trace, kind, path, dpi) -> None:
 
 @click.command("render")
 @net_options
-@click.option("--scene", "scenes", multiple=True,
-              type=click.Choice([*SCENES, "all"]),
-              default=["lecture"], show_default=True,
-              help="Which beat to render (repeat for several); all: every beat as its own video.")
-@click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default="medium", show_default=True,
-              help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.")
-@click.option("-o", "--output", type=click.Path(file_okay=False), default="renders", show_default=True,
-              help="Folder for the videos.")
-@click.option("--slides", is_flag=True,
-              help="Also make the lecture a slide deck: one HTML file, a slide per beat, the step's numbers as "
-                   "speaker notes (press S), working offline.")
-def render(spec, steps,
-           scenes, quality, output, slides):
+@click.option(
+    "--scene",
+    "scenes",
+    multiple=True,
+    type=click.Choice([*SCENES, "all"]),
+    default=["lecture"],
+    show_default=True,
+    help="Which beat to render (repeat for several); all: every beat as its own video.",
+)
+@click.option(
+    "--quality",
+    type=click.Choice(["low", "medium", "high", "4k"]),
+    default="medium",
+    show_default=True,
+    help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    default="renders",
+    show_default=True,
+    help="Folder for the videos.",
+)
+@click.option(
+    "--slides",
+    is_flag=True,
+    help="Also make the lecture a slide deck: one HTML file, a slide per beat, the step's numbers as "
+    "speaker notes (press S), working offline.",
+)
+def render(spec, steps, scenes, quality, output, slides):
     """Render the lecture video (manim) of a training step, every number on screen from the
     verified Trace. Independent scenes render in parallel, one per core. The training beat (in
     the lecture too) shows --steps steps, 100 when --steps is not given.
@@ -250,8 +303,9 @@ def render(spec, steps,
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=_stderr_console(), transient=False) as progress:
         try:
-            written = render_scenes(trace.to_json(), [SCENES[n] for n in names], quality, Path(output), spec.name,
-                                    progress, slides=slides)
+            written = render_scenes(
+                trace.to_json(), [SCENES[n] for n in names], quality, Path(output), spec.name, progress, slides=slides
+            )
         except RuntimeError as err:
             raise UsageError(str(err)) from None
     for path in written:

@@ -12,8 +12,8 @@ import math
 
 import click
 
-from visualizer.functions.activations import ACTIVATIONS
 from visualizer.errors import UsageError
+from visualizer.functions.activations import ACTIVATIONS
 from visualizer.functions.losses import LOSSES
 from visualizer.functions.optimizers import OPTIMIZERS
 from visualizer.network.mlp import MAX_STEPS
@@ -72,21 +72,41 @@ def override_options() -> dict:
         "seed": click.option("--seed", type=click.IntRange(min=0), help="Seed for starting weights and drawn data."),
         "input": click.option("--input", type=BatchParam(), help="Input sample(s): 0.05,0.10 or 0,0;0,1 for a batch."),
         "target": click.option("--target", type=BatchParam(), help="Target(s), like --input."),
-        "activation": click.option("--activation", help="Hidden-layer activation: "
-                                          f"{', '.join(n for n, a in ACTIVATIONS.items() if not a.output_only)}."),
-        "output_activation": click.option("--output-activation", help=f"Output-layer activation: {', '.join(ACTIVATIONS)}."),
+        "activation": click.option(
+            "--activation",
+            help=f"Hidden-layer activation: {', '.join(n for n, a in ACTIVATIONS.items() if not a.output_only)}.",
+        ),
+        "output_activation": click.option(
+            "--output-activation", help=f"Output-layer activation: {', '.join(ACTIVATIONS)}."
+        ),
         "loss": click.option("--loss", help=f"Loss: {', '.join(LOSSES)}."),
-        "optimizer": click.option("--optimizer", help=f"Optimizer: gd (= sgd on the full batch), {', '.join(OPTIMIZERS)} "
-                                         "(PyTorch's conventions; other settings in a TOML spec)."),
+        "optimizer": click.option(
+            "--optimizer",
+            help=f"Optimizer: gd (= sgd on the full batch), {', '.join(OPTIMIZERS)} "
+            "(PyTorch's conventions; other settings in a TOML spec).",
+        ),
         "lr": click.option("--lr", type=FiniteFloat("0.5"), help="Learning rate η."),
-        "l2": click.option("--l2", type=FiniteFloat("0.01", min=0),
-                     help="L2 regularization λ₂: adds ½λ₂·Σw² to the loss (the same step as SGD's weight_decay)."),
-        "l1": click.option("--l1", type=FiniteFloat("0.01", min=0), help="L1 regularization λ₁: adds λ₁·Σ|w| to the loss."),
-        "batch_size": click.option("--batch-size", type=click.IntRange(min=1), metavar="K",
-                     help="Mini-batch SGD: each step learns from K of the samples, shuffled each epoch "
-                          "(default: all of them, gradient descent)."),
-        "dropout": click.option("--dropout", type=FiniteFloat("0.5"), metavar="P",
-                     help="Dropout: each hidden neuron is dropped with probability P in each step (0 ≤ P < 1)."),
+        "l2": click.option(
+            "--l2",
+            type=FiniteFloat("0.01", min=0),
+            help="L2 regularization λ₂: adds ½λ₂·Σw² to the loss (the same step as SGD's weight_decay).",
+        ),
+        "l1": click.option(
+            "--l1", type=FiniteFloat("0.01", min=0), help="L1 regularization λ₁: adds λ₁·Σ|w| to the loss."
+        ),
+        "batch_size": click.option(
+            "--batch-size",
+            type=click.IntRange(min=1),
+            metavar="K",
+            help="Mini-batch SGD: each step learns from K of the samples, shuffled each epoch "
+            "(default: all of them, gradient descent).",
+        ),
+        "dropout": click.option(
+            "--dropout",
+            type=FiniteFloat("0.5"),
+            metavar="P",
+            help="Dropout: each hidden neuron is dropped with probability P in each step (0 ≤ P < 1).",
+        ),
     }
 
 
@@ -97,11 +117,22 @@ def net_options(command=None, *, skip: tuple[str, ...] = ()):
         return functools.partial(net_options, skip=skip)
     overrides = {key: option for key, option in override_options().items() if key not in skip}
     options = {
-        "spec": click.option("--net", "spec", type=NetParam(), default="2-3-1", show_default=True,
-                     help=f"A shape (2-3-1), a preset ({', '.join(preset_names())}) or a TOML spec file."),
+        "spec": click.option(
+            "--net",
+            "spec",
+            type=NetParam(),
+            default="2-3-1",
+            show_default=True,
+            help=f"A shape (2-3-1), a preset ({', '.join(preset_names())}) or a TOML spec file.",
+        ),
         **overrides,
-        "steps": click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=1, show_default=True,
-                     help="Training steps (on the same batch, or on mini-batches with --batch-size)."),
+        "steps": click.option(
+            "--steps",
+            type=click.IntRange(1, MAX_STEPS),
+            default=1,
+            show_default=True,
+            help="Training steps (on the same batch, or on mini-batches with --batch-size).",
+        ),
     }
 
     @functools.wraps(command)
@@ -118,5 +149,7 @@ def net_options(command=None, *, skip: tuple[str, ...] = ()):
 
 def build_spec(spec: NetSpec, **overrides) -> NetSpec:
     if overrides.get("seed") is not None and spec.weights is not None:
-        click.echo(f"note: {spec.name} gives its own weights; --seed changes only what the spec does not give", err=True)
+        click.echo(
+            f"note: {spec.name} gives its own weights; --seed changes only what the spec does not give", err=True
+        )
     return spec.with_overrides(**overrides)

@@ -30,8 +30,9 @@ def load_trace() -> Trace:
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as err:
-                raise UsageError(f"BACKPROP_TRACE={path} cannot be read ({err}); write a trace with "
-                                 f"explain --format json -o FILE") from None
+                raise UsageError(
+                    f"BACKPROP_TRACE={path} cannot be read ({err}); write a trace with explain --format json -o FILE"
+                ) from None
             return Trace.from_json(text)
         steps = os.environ.get("BACKPROP_STEPS", "1")
         if not steps.isdigit() or not 1 <= int(steps) <= MAX_STEPS:

@@ -15,43 +15,98 @@ from pathlib import Path
 
 import click
 
-from .options import net_options
 from visualizer.errors import UsageError
 from visualizer.network.sources import is_bare_shape
 from visualizer.network.spec import NetSpec
 
+from .options import net_options
+
 # the output activation and loss each task trains with, unless the spec or an option says otherwise
 MIN_EPOCHS, MIN_STEPS = 20, 1_000  # the default length of training: enough steps for a small data set too
 TRAIN_OPTIMIZER = "adam"  # for a bare shape when no --optimizer is given (its η: --lr, or Adam's default)
-TASK_DEFAULTS = {"multiclass": ("softmax", "sparse_cross_entropy"), "binary": ("sigmoid", "bce"),
-                 "regression": ("identity", "mse")}
+TASK_DEFAULTS = {
+    "multiclass": ("softmax", "sparse_cross_entropy"),
+    "binary": ("sigmoid", "bce"),
+    "regression": ("identity", "mse"),
+}
 
 
 @click.command("train")
 @net_options(skip=("input", "target", "steps", "batch_size"))
-@click.option("--data", "data_name", default="digits", show_default=True, metavar="NAME",
-              help="A data set: digits (bundled), mnist, fashion-mnist (IDX files in --data-dir), xor, moons, "
-                   "circles, spiral, blobs, sine, plane, or csv:PATH.")
+@click.option(
+    "--data",
+    "data_name",
+    default="digits",
+    show_default=True,
+    metavar="NAME",
+    help="A data set: digits (bundled), mnist, fashion-mnist (IDX files in --data-dir), xor, moons, "
+    "circles, spiral, blobs, sine, plane, or csv:PATH.",
+)
 @click.option("--data-dir", type=click.Path(), metavar="DIR", help="Where the IDX files of mnist / fashion-mnist are.")
 @click.option("--download", is_flag=True, help="Fetch missing IDX files from their canonical addresses.")
 @click.option("--target-column", metavar="NAME", help="With csv:PATH: the column to predict (default: the last).")
 @click.option("--samples", type=click.IntRange(min=1), metavar="N", help="Use only the first N training samples.")
-@click.option("--epochs", type=click.IntRange(1, 10_000), metavar="N",
-              help=f"Passes over the training samples (default: {MIN_EPOCHS}, or more so that training takes at "
-                   f"least {MIN_STEPS:,} steps on small data sets).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, metavar="K",
-              help="Samples per step (mini-batch SGD).")
-@click.option("--val-split", type=click.FloatRange(0, 0.9), default=0.1, show_default=True, metavar="F",
-              help="The share of the training samples held out for validation.")
-@click.option("--early-stopping", type=click.IntRange(min=1), metavar="PATIENCE",
-              help="Stop when the validation loss has not improved for PATIENCE epochs; keep the best weights.")
-@click.option("--backend", type=click.Choice(["engine", "torch"]), default="engine", show_default=True,
-              help="engine: ours; torch: the identical network in torch, to compare.")
-@click.option("--save", type=click.Path(), metavar="FILE", help="Save the trained model (safetensors), e.g. model.safetensors.")
-@click.option("-o", "--output", type=click.Path(), metavar="DIR",
-              help="Folder for the plots and reports (default: renders/NET-DATA/).")
-def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, epochs, batch_size, val_split,
-          early_stopping, backend, save, output):
+@click.option(
+    "--epochs",
+    type=click.IntRange(1, 10_000),
+    metavar="N",
+    help=f"Passes over the training samples (default: {MIN_EPOCHS}, or more so that training takes at "
+    f"least {MIN_STEPS:,} steps on small data sets).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    metavar="K",
+    help="Samples per step (mini-batch SGD).",
+)
+@click.option(
+    "--val-split",
+    type=click.FloatRange(0, 0.9),
+    default=0.1,
+    show_default=True,
+    metavar="F",
+    help="The share of the training samples held out for validation.",
+)
+@click.option(
+    "--early-stopping",
+    type=click.IntRange(min=1),
+    metavar="PATIENCE",
+    help="Stop when the validation loss has not improved for PATIENCE epochs; keep the best weights.",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["engine", "torch"]),
+    default="engine",
+    show_default=True,
+    help="engine: ours; torch: the identical network in torch, to compare.",
+)
+@click.option(
+    "--save", type=click.Path(), metavar="FILE", help="Save the trained model (safetensors), e.g. model.safetensors."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    metavar="DIR",
+    help="Folder for the plots and reports (default: renders/NET-DATA/).",
+)
+def train(
+    spec: NetSpec,
+    data_name,
+    data_dir,
+    download,
+    target_column,
+    samples,
+    epochs,
+    batch_size,
+    val_split,
+    early_stopping,
+    backend,
+    save,
+    output,
+):
     """Train a network on a data set with the engine, then evaluate it and draw what it learned.
 
     \b
@@ -63,16 +118,18 @@ def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, 
     """
     from click.core import ParameterSource
 
-    from visualizer.training.data import load_dataset, validation_split
     from visualizer.files import writable_folder, writable_path
     from visualizer.network.batches import steps_per_epoch
+    from visualizer.training.data import load_dataset, validation_split
     from visualizer.training.loop import TrainOptions, fit
 
-    dataset = load_dataset(data_name, data_dir=data_dir, download=download, target_column=target_column,
-                           seed=spec.seed, samples=samples)
+    dataset = load_dataset(
+        data_name, data_dir=data_dir, download=download, target_column=target_column, seed=spec.seed, samples=samples
+    )
     given = click.get_current_context().params  # what the user typed, before the spec took it
-    spec = fit_to_data(spec, dataset, explicit={k: given.get(k) for k in ("output_activation", "loss", "optimizer",
-                                                                          "lr")})
+    spec = fit_to_data(
+        spec, dataset, explicit={k: given.get(k) for k in ("output_activation", "loss", "optimizer", "lr")}
+    )
     folder = Path(output or Path("renders") / f"{spec.name}-{_slug(dataset.name)}")
     if save:
         writable_path(save)
@@ -88,8 +145,10 @@ def train(spec: NetSpec, data_name, data_dir, download, target_column, samples, 
         # the default of 32 on a set smaller than that just means batches of all of it
         if click.get_current_context().get_parameter_source("batch_size") != ParameterSource.DEFAULT:
             held = f" ({val_split:.0%} are held out for validation)" if val_split else ""
-            raise UsageError(f"--batch-size {batch_size} is more than the {len(x_train)} training samples{held}; "
-                             f"give --batch-size {len(x_train)} or less")
+            raise UsageError(
+                f"--batch-size {batch_size} is more than the {len(x_train)} training samples{held}; "
+                f"give --batch-size {len(x_train)} or less"
+            )
         batch_size = len(x_train)
     if epochs is None:
         epochs = max(MIN_EPOCHS, math.ceil(MIN_STEPS / steps_per_epoch(len(x_train), batch_size)))
@@ -111,18 +170,25 @@ def fit_to_data(spec: NetSpec, dataset, explicit: dict) -> NetSpec:
     if spec.sizes[0] != dataset.n_features:
         shape = "-".join(map(str, (dataset.n_features, *spec.sizes[1:])))
         features = f"{dataset.n_features} feature{'s' if dataset.n_features != 1 else ''}"
-        raise UsageError(f"{dataset.name} has {features} per sample, but the network's input layer "
-                         f"has {spec.sizes[0]} neurons; use --net {shape}")
+        raise UsageError(
+            f"{dataset.name} has {features} per sample, but the network's input layer "
+            f"has {spec.sizes[0]} neurons; use --net {shape}"
+        )
     if spec.sizes[-1] != dataset.n_outputs and not (dataset.task == "binary" and spec.sizes[-1] == 2):
         shape = "-".join(map(str, (*spec.sizes[:-1], dataset.n_outputs)))
         what = f"{dataset.n_outputs} classes" if dataset.task == "multiclass" else f"{dataset.n_outputs} output(s)"
-        raise UsageError(f"{dataset.name} needs {what}, but the network's output layer has {spec.sizes[-1]} "
-                         f"neurons; use --net {shape}")
+        raise UsageError(
+            f"{dataset.name} needs {what}, but the network's output layer has {spec.sizes[-1]} "
+            f"neurons; use --net {shape}"
+        )
     if is_bare_shape(spec):  # the task decides the output and the loss
         output, loss = TASK_DEFAULTS[dataset.task]
         if dataset.task == "binary" and spec.sizes[-1] == 2:
             output, loss = TASK_DEFAULTS["multiclass"]
-        changes = {"output_activation": explicit.get("output_activation") or output, "loss": explicit.get("loss") or loss}
+        changes = {
+            "output_activation": explicit.get("output_activation") or output,
+            "loss": explicit.get("loss") or loss,
+        }
         if not explicit.get("optimizer"):  # Adam: many steps on real data, where plain SGD crawls
             changes["optimizer"] = TRAIN_OPTIMIZER
             changes["lr"] = explicit.get("lr")
@@ -135,27 +201,33 @@ def _slug(name: str) -> str:
 
 
 def _trained_on(dataset) -> dict:
-    return {"dataset": dataset.name, "task": dataset.task, "classes": list(dataset.classes),
-            "image_shape": list(dataset.image_shape) if dataset.image_shape else None}
+    return {
+        "dataset": dataset.name,
+        "task": dataset.task,
+        "classes": list(dataset.classes),
+        "image_shape": list(dataset.image_shape) if dataset.image_shape else None,
+    }
 
 
 def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
     """Evaluate on the test set; print the summary and the metrics; write plots and JSON."""
     from rich.console import Console
 
-    from visualizer.functions.classes import predicted_class
-    from visualizer.render.diagrams import save
-    from visualizer.training.evaluation import evaluate, report_table
     from visualizer.files import write_text_atomic
+    from visualizer.functions.classes import predicted_class
     from visualizer.network.mlp import Definitions, network_info, output
+    from visualizer.render.diagrams import save
     from visualizer.training import plots as plots
+    from visualizer.training.evaluation import evaluate, report_table
 
     defs = Definitions.from_info(network_info(spec))
     out = output(defs, result.weights, result.biases, dataset.x_test)
     report = evaluate(dataset.task, dataset.y_test, out, dataset.classes)
     console = Console()
     console.print(_summary(spec, dataset, result))
-    console.print(report_table(report, title=f"{spec.name} on the {dataset.name} test set ({len(dataset.x_test)} samples)"))
+    console.print(
+        report_table(report, title=f"{spec.name} on the {dataset.name} test set ({len(dataset.x_test)} samples)")
+    )
     if result.stopped:
         console.print(result.stopped)
     title = f"{spec.name} on {dataset.name}"
@@ -168,22 +240,35 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
         shown = min(32, len(dataset.x_test))
         images = dataset.x_test[:shown].reshape(shown, *dataset.image_shape)
         predicted = predicted_class(out[:shown])
-        figures["predictions"] = plots.image_grid(images, predicted, dataset.y_test[:shown, 0].astype(int),
-                                                  dataset.classes, title=title)
+        figures["predictions"] = plots.image_grid(
+            images, predicted, dataset.y_test[:shown, 0].astype(int), dataset.classes, title=title
+        )
     if dataset.n_features == 2:
-        figures["boundary"] = plots.decision_boundary(lambda x: output(defs, result.weights, result.biases, x),
-                                                      dataset.x_test, dataset.y_test, dataset.classes, title=title)
+        figures["boundary"] = plots.decision_boundary(
+            lambda x: output(defs, result.weights, result.biases, x),
+            dataset.x_test,
+            dataset.y_test,
+            dataset.classes,
+            title=title,
+        )
     folder.mkdir(parents=True, exist_ok=True)  # only now: a run that fails or is stopped leaves nothing
     written = []
     for name, fig in figures.items():
         path = folder / f"{name}.png"
         save(fig, path)
         written.append(path)
-    run = {"network": spec.name, "dataset": dataset.name, "task": dataset.task, "backend": result.backend,
-           "training_seconds": result.seconds, "stopped": result.stopped, "history": result.history, "test": report}
+    run = {
+        "network": spec.name,
+        "dataset": dataset.name,
+        "task": dataset.task,
+        "backend": result.backend,
+        "training_seconds": result.seconds,
+        "stopped": result.stopped,
+        "history": result.history,
+        "test": report,
+    }
     written.append(write_text_atomic(folder / "metrics.json", json.dumps(run, indent=2) + "\n"))
     return written
-
 
 
 def _summary(spec, dataset, result):
@@ -194,9 +279,13 @@ def _summary(spec, dataset, result):
     history = result.history
     hyper = ", ".join(f"{k} {format_number(v)}" for k, v in spec.optimizer.items() if k != "name")
     steps = len(result.step_losses)
-    table = Table(title=f"training {spec.name} on {dataset.name}", title_justify="left",
-                  caption=f"{spec.optimizer['name']} ({hyper}) · {spec.loss} · {steps:,} steps of "
-                          f"{result.batch_size} · {result.stopped or 'all epochs'}", caption_justify="left")
+    table = Table(
+        title=f"training {spec.name} on {dataset.name}",
+        title_justify="left",
+        caption=f"{spec.optimizer['name']} ({hyper}) · {spec.loss} · {steps:,} steps of "
+        f"{result.batch_size} · {result.stopped or 'all epochs'}",
+        caption_justify="left",
+    )
     for column in ("epochs", "seconds", "train loss", "val loss", "train accuracy", "val accuracy"):
         table.add_column(column, justify="right")
 
@@ -204,8 +293,14 @@ def _summary(spec, dataset, result):
         value = values[-1] if values else None  # None: not measured
         return "–" if value is None else format_number(value, 4)
 
-    table.add_row(str(len(history["epoch"])), f"{result.seconds:.2f}", shown(history["train_loss"]),
-                  shown(history["val_loss"]), shown(history["train_accuracy"]), shown(history["val_accuracy"]))
+    table.add_row(
+        str(len(history["epoch"])),
+        f"{result.seconds:.2f}",
+        shown(history["train_loss"]),
+        shown(history["val_loss"]),
+        shown(history["train_accuracy"]),
+        shown(history["val_accuracy"]),
+    )
     return table
 
 
@@ -219,9 +314,15 @@ class _Progress:
 
         self.epochs, self.task = epochs, task
         self.every = max(1, epochs // 20)  # which epochs' summaries are printed
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
-                                 console=Console(stderr=True), transient=True)
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self.bar = None
 
     def __enter__(self):

@@ -20,7 +20,7 @@ The engine knows nothing about layers, pictures or text.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -116,13 +116,9 @@ class Node:
         again. Gradients add into nodes shared with other graphs, as they would in a sum.
         """
         if self.value.size != 1:
-            raise EngineError(
-                f"backward() starts from a scalar such as a loss; {self.name!r} has shape {self.shape}"
-            )
+            raise EngineError(f"backward() starts from a scalar such as a loss; {self.name!r} has shape {self.shape}")
         if self._backpropagated:
-            raise EngineError(
-                f"backward() already ran from {self.name!r}; call zero_grad() before running it again"
-            )
+            raise EngineError(f"backward() already ran from {self.name!r}; call zero_grad() before running it again")
         order = self.topological_order()
         self.grad += 1.0
         for node in reversed(order):

@@ -11,9 +11,9 @@ written once and printed everywhere.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable
 
 import numpy as np
 
@@ -107,8 +107,9 @@ def fraction(value) -> Const:
     value = Fraction(value)
     if value.denominator == 1:
         return Const(str(value.numerator), str(value.numerator), float(value))
-    return Const(f"{value.numerator}/{value.denominator}", rf"\tfrac{{{value.numerator}}}{{{value.denominator}}}",
-                 float(value))
+    return Const(
+        f"{value.numerator}/{value.denominator}", rf"\tfrac{{{value.numerator}}}{{{value.denominator}}}", float(value)
+    )
 
 
 ZERO = Const("0", "0", 0.0)
@@ -190,11 +191,19 @@ class Mul(Expr):
     def render(self, style):
         # a leading negative number needs no parentheses (−0.2·0.5), nor a fraction at the end (η·g/(√s + ε))
         last = len(self.factors) - 1
-        parts = [f.render(style) if (not i and isinstance(f, (Num, Neg))) or (i == last and isinstance(f, Div))
-                 else self._child(f, style, ATOM if i else MUL) for i, f in enumerate(self.factors)]
+        parts = [
+            f.render(style)
+            if (not i and isinstance(f, (Num, Neg))) or (i == last and isinstance(f, Div))
+            else self._child(f, style, ATOM if i else MUL)
+            for i, f in enumerate(self.factors)
+        ]
         out = parts[0]
         for previous, factor, shown in zip(self.factors, self.factors[1:], parts[1:]):
-            out += shown if _juxtaposed(previous, factor, shown) else (r" \cdot " if style.mode == "latex" else "·") + shown
+            out += (
+                shown
+                if _juxtaposed(previous, factor, shown)
+                else (r" \cdot " if style.mode == "latex" else "·") + shown
+            )
         return out
 
     def evaluate(self, style):

@@ -11,14 +11,15 @@ from `engine.elementwise(z, f, f')`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from visualizer.core.engine import Node, elementwise, rowwise
-from .registry import lookup
 from visualizer.core.expr import ONE, ZERO, Call, Const, Div, Exp, Expr, Square, Sub, mul
+
+from .registry import lookup
 
 Array = np.ndarray
 
@@ -190,10 +191,12 @@ SOFTMAX = Activation(
 
 
 PERCEPTRON_RULE = "w ← w + η·(y − ŷ)·x"  # the perceptron learning rule, in the lecture's notation
-_STEP_STOPS = ("step'(z) = 0 wherever it has a slope (and at z = 0 it has none): every δ of this layer is 0, so "
-               "backpropagation passes nothing back through it and the weights into it do not move. That is why "
-               "networks use smooth activations such as sigmoid; a single step neuron learns with the perceptron rule "
-               "instead (explain --net perceptron)")
+_STEP_STOPS = (
+    "step'(z) = 0 wherever it has a slope (and at z = 0 it has none): every δ of this layer is 0, so "
+    "backpropagation passes nothing back through it and the weights into it do not move. That is why "
+    "networks use smooth activations such as sigmoid; a single step neuron learns with the perceptron rule "
+    "instead (explain --net perceptron)"
+)
 
 
 def _step_torch(torch, z):
@@ -227,9 +230,11 @@ STEP = Activation(
 def _perceptron_note(batch: int) -> str:
     """Why the perceptron rule learns where backpropagation through a step cannot."""
     mean = f" (÷ {batch}: the mean over the batch)" if batch > 1 else ""
-    return ("the perceptron rule: step's slope is 0 wherever it has one, so backpropagation would pass nothing back "
-            f"and no weight would move; the rule takes the slope as 1, so δ = ∂E/∂a = ŷ − y{mean}, and w ← w − η·δ·x "
-            f"is the perceptron's {PERCEPTRON_RULE}")
+    return (
+        "the perceptron rule: step's slope is 0 wherever it has one, so backpropagation would pass nothing back "
+        f"and no weight would move; the rule takes the slope as 1, so δ = ∂E/∂a = ŷ − y{mean}, and w ← w − η·δ·x "
+        f"is the perceptron's {PERCEPTRON_RULE}"
+    )
 
 
 STEP_PERCEPTRON = dataclasses.replace(
@@ -247,8 +252,15 @@ STEP_PERCEPTRON = dataclasses.replace(
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, LEAKY_RELU, IDENTITY, SOFTMAX, STEP)}
 RULES = ("backprop", "perceptron")  # how a network learns (the spec's `rule`)
 # Other names people use for the same function.
-ALIASES = {"linear": "identity", "none": "identity", "logistic": "sigmoid", "leaky": "leaky_relu",
-           "lrelu": "leaky_relu", "heaviside": "step", "threshold": "step"}
+ALIASES = {
+    "linear": "identity",
+    "none": "identity",
+    "logistic": "sigmoid",
+    "leaky": "leaky_relu",
+    "lrelu": "leaky_relu",
+    "heaviside": "step",
+    "threshold": "step",
+}
 
 
 def get_activation(name: str, rule: str = "backprop") -> Activation:

@@ -13,7 +13,7 @@ here too, with the masks.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -36,6 +36,8 @@ def draw_masks(p: float, sizes, batch: int, seed: int, step: int) -> list[np.nda
 
 def explanation(p: float, shown: Callable[[float], str]) -> str:
     """What dropout does in a step, as explain's header says it, its numbers as `shown` writes them."""
-    return (f"dropout p = {shown(p)}: in each step every hidden neuron is dropped with probability {shown(p)} "
-            f"(its output × 0) and the kept ones are scaled by 1/(1 − p) = {shown(1 / (1 - p))}, so a = f(z)·m; "
-            f"the mask m is drawn from the seed and the step, and backpropagation multiplies by it too")
+    return (
+        f"dropout p = {shown(p)}: in each step every hidden neuron is dropped with probability {shown(p)} "
+        f"(its output × 0) and the kept ones are scaled by 1/(1 − p) = {shown(1 / (1 - p))}, so a = f(z)·m; "
+        f"the mask m is drawn from the seed and the step, and backpropagation multiplies by it too"
+    )

@@ -14,27 +14,37 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
+from visualizer.core.expr import ONE, Add, Const, Deriv, Div, Expr, Power, Sqrt, Square, Sub, Sym, add, mul
 from visualizer.errors import UsageError
 
 from .registry import lookup
-from visualizer.core.expr import ONE, Add, Const, Deriv, Div, Expr, Power, Sqrt, Square, Sub, Sym, add, mul
 
 Array = np.ndarray
 
 ETA = Sym("η", latex_base=r"\eta")
 SYMBOLS = {  # each hyper-parameter's symbol
-    "lr": ETA, "momentum": Sym("μ", latex_base=r"\mu"), "alpha": Sym("α", latex_base=r"\alpha"),
-    "eps": Sym("ε", latex_base=r"\varepsilon"), "beta1": Sym("β", (1,), latex_base=r"\beta"),
-    "beta2": Sym("β", (2,), latex_base=r"\beta"), "weight_decay": Sym("λ", latex_base=r"\lambda"),
+    "lr": ETA,
+    "momentum": Sym("μ", latex_base=r"\mu"),
+    "alpha": Sym("α", latex_base=r"\alpha"),
+    "eps": Sym("ε", latex_base=r"\varepsilon"),
+    "beta1": Sym("β", (1,), latex_base=r"\beta"),
+    "beta2": Sym("β", (2,), latex_base=r"\beta"),
+    "weight_decay": Sym("λ", latex_base=r"\lambda"),
 }
 # Allowed values of each setting besides lr: (low, high, low included, high included)
-RANGES = {"momentum": (0, 1, True, False), "alpha": (0, 1, True, False), "beta1": (0, 1, True, False),
-          "beta2": (0, 1, True, False), "eps": (0, math.inf, False, False), "weight_decay": (0, math.inf, True, False)}
+RANGES = {
+    "momentum": (0, 1, True, False),
+    "alpha": (0, 1, True, False),
+    "beta1": (0, 1, True, False),
+    "beta2": (0, 1, True, False),
+    "eps": (0, math.inf, False, False),
+    "weight_decay": (0, math.inf, True, False),
+}
 
 
 @dataclass(frozen=True)
@@ -76,8 +86,7 @@ class Optimizer:
         unknown = sorted(set(given) - set(self.defaults))
         if unknown:
             raise UsageError(
-                f"optimizer {self.name!r} has no setting {unknown[0]!r}; "
-                f"its settings are: {', '.join(self.defaults)}"
+                f"optimizer {self.name!r} has no setting {unknown[0]!r}; its settings are: {', '.join(self.defaults)}"
             )
         hyper = {**self.defaults, **given}
         for key, value in hyper.items():
@@ -115,6 +124,7 @@ def _momentum(nesterov: bool):
         v = [mu * v_old + g for v_old, g in zip(_slot(state, "v", params), grads)]
         step = [g + mu * v_new for g, v_new in zip(grads, v)] if nesterov else v
         return [w - lr * s for w, s in zip(params, step)], {"t": state.get("t", 0) + 1, "v": v}
+
     return update
 
 
@@ -145,11 +155,12 @@ def _adam(decoupled: bool):
         t = state.get("t", 0) + 1
         m = [_lerp(m_old, g, 1 - b1) for m_old, g in zip(_slot(state, "m", params), grads)]
         v = [b2 * v_old + (1 - b2) * g * g for v_old, g in zip(_slot(state, "v", params), grads)]
-        m_hat = [x / (1 - b1 ** t) for x in m]
-        v_hat = [x / (1 - b2 ** t) for x in v]
+        m_hat = [x / (1 - b1**t) for x in m]
+        v_hat = [x / (1 - b2**t) for x in v]
         decay = hyper.get("weight_decay", 0.0) if decoupled else 0.0
         new = [w - lr * (mh / (np.sqrt(vh) + eps) + decay * w) for w, mh, vh in zip(params, m_hat, v_hat)]
         return new, {"t": t, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
+
     return update
 
 
@@ -158,14 +169,24 @@ def _torch_adam(torch, params, hyper):
 
 
 def _torch_adamw(torch, params, hyper):
-    return torch.optim.AdamW(params, lr=hyper["lr"], betas=(hyper["beta1"], hyper["beta2"]), eps=hyper["eps"],
-                             weight_decay=hyper["weight_decay"])
+    return torch.optim.AdamW(
+        params,
+        lr=hyper["lr"],
+        betas=(hyper["beta1"], hyper["beta2"]),
+        eps=hyper["eps"],
+        weight_decay=hyper["weight_decay"],
+    )
 
 
 def _adam_lines(decoupled: bool) -> tuple[Line, ...]:
-    step = (lambda q: Div(q("m_hat"), add(Sqrt(q("v_hat")), q("eps"))))
-    last = (Line("w", lambda q: Sub(q("w"), mul(q("lr"), Add((step(q), mul(q("weight_decay"), q("w")))))))
-            if decoupled else Line("w", lambda q: Sub(q("w"), mul(q("lr"), step(q)))))
+    def step(q):
+        return Div(q("m_hat"), add(Sqrt(q("v_hat")), q("eps")))
+
+    last = (
+        Line("w", lambda q: Sub(q("w"), mul(q("lr"), Add((step(q), mul(q("weight_decay"), q("w")))))))
+        if decoupled
+        else Line("w", lambda q: Sub(q("w"), mul(q("lr"), step(q))))
+    )
     return (
         Line("m", lambda q: add(mul(q("beta1"), q("m")), mul(Sub(ONE, q("beta1")), q("g")))),
         Line("v", lambda q: add(mul(q("beta2"), q("v")), mul(Sub(ONE, q("beta2")), Square(q("g"))))),
@@ -194,8 +215,10 @@ MOMENTUM = Optimizer(
     description="gradient descent with a velocity (heavy ball); torch.optim.SGD(momentum=μ)",
     defaults={"lr": 0.5, "momentum": 0.9},
     update=_momentum(nesterov=False),
-    lines=(Line("v", lambda q: add(mul(q("momentum"), q("v")), q("g"))),
-           Line("w", lambda q: Sub(q("w"), mul(q("lr"), q("v"))))),
+    lines=(
+        Line("v", lambda q: add(mul(q("momentum"), q("v")), q("g"))),
+        Line("w", lambda q: Sub(q("w"), mul(q("lr"), q("v")))),
+    ),
     latex=r"v \leftarrow \mu v + \frac{\partial E}{\partial w},\quad w \leftarrow w - \eta v",
     text="v ← μ·v + ∂E/∂w, w ← w − η·v",
     torch=lambda torch, params, hyper: torch.optim.SGD(params, lr=hyper["lr"], momentum=hyper["momentum"]),
@@ -209,13 +232,16 @@ NESTEROV = Optimizer(
     description="momentum that looks ahead; torch.optim.SGD(momentum=μ, nesterov=True)",
     defaults={"lr": 0.5, "momentum": 0.9},
     update=_momentum(nesterov=True),
-    lines=(Line("v", lambda q: add(mul(q("momentum"), q("v")), q("g"))),
-           Line("w", lambda q: Sub(q("w"), mul(q("lr"), add(q("g"), mul(q("momentum"), q("v"))))))),
+    lines=(
+        Line("v", lambda q: add(mul(q("momentum"), q("v")), q("g"))),
+        Line("w", lambda q: Sub(q("w"), mul(q("lr"), add(q("g"), mul(q("momentum"), q("v")))))),
+    ),
     latex=r"v \leftarrow \mu v + \frac{\partial E}{\partial w},\quad "
-          r"w \leftarrow w - \eta \left(\frac{\partial E}{\partial w} + \mu v\right)",
+    r"w \leftarrow w - \eta \left(\frac{\partial E}{\partial w} + \mu v\right)",
     text="v ← μ·v + ∂E/∂w, w ← w − η·(∂E/∂w + μ·v)",
-    torch=lambda torch, params, hyper: torch.optim.SGD(params, lr=hyper["lr"], momentum=hyper["momentum"],
-                                                       nesterov=True),
+    torch=lambda torch, params, hyper: torch.optim.SGD(
+        params, lr=hyper["lr"], momentum=hyper["momentum"], nesterov=True
+    ),
     torch_state={"v": "momentum_buffer"},
     slots={"v": ("v", "v")},
     torch_name="torch.optim.SGD",
@@ -227,10 +253,12 @@ ADAGRAD = Optimizer(
     description="a step per parameter, shrinking with the sum of its squared gradients",
     defaults={"lr": 0.5, "eps": 1e-10},
     update=_adagrad,
-    lines=(Line("s", lambda q: add(q("s"), Square(q("g")))),
-           Line("w", lambda q: Sub(q("w"), mul(q("lr"), Div(q("g"), add(Sqrt(q("s")), q("eps"))))))),
+    lines=(
+        Line("s", lambda q: add(q("s"), Square(q("g")))),
+        Line("w", lambda q: Sub(q("w"), mul(q("lr"), Div(q("g"), add(Sqrt(q("s")), q("eps")))))),
+    ),
     latex=r"s \leftarrow s + \left(\frac{\partial E}{\partial w}\right)^2,\quad "
-          r"w \leftarrow w - \eta \frac{\partial E/\partial w}{\sqrt{s} + \varepsilon}",
+    r"w \leftarrow w - \eta \frac{\partial E/\partial w}{\sqrt{s} + \varepsilon}",
     text="s ← s + (∂E/∂w)², w ← w − η·(∂E/∂w)/(√s + ε)",
     torch=lambda torch, params, hyper: torch.optim.Adagrad(params, lr=hyper["lr"], eps=hyper["eps"]),
     torch_state={"s": "sum"},
@@ -243,13 +271,16 @@ RMSPROP = Optimizer(
     description="a step per parameter, scaled by a running average of its squared gradients",
     defaults={"lr": 0.01, "alpha": 0.99, "eps": 1e-8},
     update=_rmsprop,
-    lines=(Line("s", lambda q: add(mul(q("alpha"), q("s")), mul(Sub(ONE, q("alpha")), Square(q("g"))))),
-           Line("w", lambda q: Sub(q("w"), mul(q("lr"), Div(q("g"), add(Sqrt(q("s")), q("eps"))))))),
+    lines=(
+        Line("s", lambda q: add(mul(q("alpha"), q("s")), mul(Sub(ONE, q("alpha")), Square(q("g"))))),
+        Line("w", lambda q: Sub(q("w"), mul(q("lr"), Div(q("g"), add(Sqrt(q("s")), q("eps")))))),
+    ),
     latex=r"s \leftarrow \alpha s + (1 - \alpha)\left(\frac{\partial E}{\partial w}\right)^2,\quad "
-          r"w \leftarrow w - \eta \frac{\partial E/\partial w}{\sqrt{s} + \varepsilon}",
+    r"w \leftarrow w - \eta \frac{\partial E/\partial w}{\sqrt{s} + \varepsilon}",
     text="s ← α·s + (1 − α)·(∂E/∂w)², w ← w − η·(∂E/∂w)/(√s + ε)",
-    torch=lambda torch, params, hyper: torch.optim.RMSprop(params, lr=hyper["lr"], alpha=hyper["alpha"],
-                                                           eps=hyper["eps"]),
+    torch=lambda torch, params, hyper: torch.optim.RMSprop(
+        params, lr=hyper["lr"], alpha=hyper["alpha"], eps=hyper["eps"]
+    ),
     torch_state={"s": "square_avg"},
     slots={"s": ("s", "s")},
     torch_name="torch.optim.RMSprop",

@@ -14,8 +14,8 @@ formulas, and its torch counterpart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from visualizer.core.engine import Node
 from visualizer.core.expr import HALF, ONE, Abs, Const, Expr, Square, Sym, mul, sign
@@ -66,8 +66,9 @@ PENALTIES = (L2, L1)
 
 def strengths(info) -> list[tuple[Penalty, float]]:
     """The penalties a network uses, with their λ (those above 0)."""
-    return [(p, float(info.regularization.get(p.name, 0.0))) for p in PENALTIES
-            if info.regularization.get(p.name, 0.0) > 0]
+    return [
+        (p, float(info.regularization.get(p.name, 0.0))) for p in PENALTIES if info.regularization.get(p.name, 0.0) > 0
+    ]
 
 
 def penalty_node(weights: list[Node], used: list[tuple[Penalty, float]]) -> Node | None:

@@ -24,7 +24,7 @@ def batch_rows(n: int, batch_size: int | None, seed: int, index: int) -> np.ndar
         return np.arange(n)
     per_epoch = steps_per_epoch(n, batch_size)
     epoch, k = divmod(index - 1, per_epoch)
-    return _epoch_order(n, seed, epoch)[k * batch_size:(k + 1) * batch_size]
+    return _epoch_order(n, seed, epoch)[k * batch_size : (k + 1) * batch_size]
 
 
 @functools.lru_cache(maxsize=2)

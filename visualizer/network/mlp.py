@@ -16,13 +16,14 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from visualizer.functions.activations import Activation, get_activation
-from visualizer.functions.dropout import draw_masks
 from visualizer.core.engine import Node
 from visualizer.errors import Diverged, UsageError
+from visualizer.functions.activations import Activation, get_activation
+from visualizer.functions.dropout import draw_masks
 from visualizer.functions.losses import Loss, get_loss
 from visualizer.functions.optimizers import Optimizer, get_optimizer
 from visualizer.functions.regularization import penalty_node, strengths
+
 from .batches import batch_rows
 from .spec import NetSpec
 from .trace import GraphNode, LayerStep, NetworkInfo, Step, Trace
@@ -75,8 +76,16 @@ def network_info(spec: NetSpec) -> NetworkInfo:
     return NetworkInfo(**kept, regularization=in_use)
 
 
-def forward(defs: Definitions, weights, biases, x, y, replace_z: tuple[int, np.ndarray] | None = None,
-            masks: list[np.ndarray] | None = None, input_grad: bool = True) -> Forward:
+def forward(
+    defs: Definitions,
+    weights,
+    biases,
+    x,
+    y,
+    replace_z: tuple[int, np.ndarray] | None = None,
+    masks: list[np.ndarray] | None = None,
+    input_grad: bool = True,
+) -> Forward:
     """Build the graph of one forward pass and the loss.
 
     `replace_z = (l, z)` uses z as layer l's weighted sum (0-based), so finite differences can
@@ -134,8 +143,10 @@ def graph_of(loss: Node) -> tuple[GraphNode, ...]:
     """The computation graph behind `loss`, after backward(), as a record."""
     order = loss.topological_order()
     position = {id(node): i for i, node in enumerate(order)}
-    return tuple(GraphNode(node.name, node.op, tuple(position[id(p)] for p in node.parents), node.value, node.grad)
-                 for node in order)
+    return tuple(
+        GraphNode(node.name, node.op, tuple(position[id(p)] for p in node.parents), node.value, node.grad)
+        for node in order
+    )
 
 
 PER_SAMPLE_LIMIT = 100_000  # numbers of per-sample weight gradients recorded in a step, at most
@@ -191,10 +202,21 @@ def train_step(defs: Definitions, weights, biases, x, y, state: dict, index: int
         grad_a[-1] = output_gradient(defs.loss, f.a[-1].value, y)
     layers = tuple(
         LayerStep(
-            W=weights[l], b=biases[l], z=f.z[l].value, a=f.a[l].value, f_z=f.f_z[l].value,
+            W=weights[l],
+            b=biases[l],
+            z=f.z[l].value,
+            a=f.a[l].value,
+            f_z=f.f_z[l].value,
             mask=masks[l] if masks is not None else np.ones_like(f.a[l].value),
-            grad_a=grad_a[l], grad_W_samples=per_sample_W[l], grad_b_samples=per_sample_b[l], d_activation=defs.activations[l].derivative(f.z[l].value, f.f_z[l].value),
-            delta=f.z[l].grad, grad_W=grad_W[l], grad_b=grad_b[l], W_new=new_W[l], b_new=new_b[l],
+            grad_a=grad_a[l],
+            grad_W_samples=per_sample_W[l],
+            grad_b_samples=per_sample_b[l],
+            d_activation=defs.activations[l].derivative(f.z[l].value, f.f_z[l].value),
+            delta=f.z[l].grad,
+            grad_W=grad_W[l],
+            grad_b=grad_b[l],
+            W_new=new_W[l],
+            b_new=new_b[l],
             state_W={k: v[l] for k, v in slots.items()},
             state_b={k: v[n + l] for k, v in slots.items()} if defs.train_biases else {},
         )
@@ -236,9 +258,11 @@ def run(spec: NetSpec, steps: int = 1) -> Trace:
     numbers = recorded_numbers(spec, steps)
     if numbers > MAX_TRACE_NUMBERS:  # refused before anything is allocated
         most = max(1, steps * MAX_TRACE_NUMBERS // numbers)
-        raise UsageError(f"{steps:,} recorded steps of {spec.name} would hold about {numbers / 1e6:,.0f} million "
-                         f"numbers ({numbers * 8 / 1e9:,.1f} GB); the limit is {MAX_TRACE_NUMBERS // 1_000_000} million: "
-                         f"use --steps {most:,} or fewer, or backprop train, which keeps only the loss")
+        raise UsageError(
+            f"{steps:,} recorded steps of {spec.name} would hold about {numbers / 1e6:,.0f} million "
+            f"numbers ({numbers * 8 / 1e9:,.1f} GB); the limit is {MAX_TRACE_NUMBERS // 1_000_000} million: "
+            f"use --steps {most:,} or fewer, or backprop train, which keeps only the loss"
+        )
     info = network_info(spec)
     defs = Definitions.from_info(info)
     weights, biases = spec.parameters()
@@ -250,8 +274,9 @@ def run(spec: NetSpec, steps: int = 1) -> Trace:
         batch = (x, y) if len(rows) == len(x) else (x[rows], y[rows])  # all rows, in order: no copy
         masks = draw_masks(spec.dropout, spec.sizes, len(rows), spec.seed, index) if spec.dropout > 0 else None
         with np.errstate(over="ignore", invalid="ignore"):  # a diverging step is caught by its loss below
-            step, weights, biases, state, step_graph = train_step(defs, weights, biases, *batch, state, index,
-                                                                  masks, rows)
+            step, weights, biases, state, step_graph = train_step(
+                defs, weights, biases, *batch, state, index, masks, rows
+            )
         if not (np.isfinite(step.loss) and np.isfinite(step.loss_after)):
             # rather than record (and draw) NaN: say where it went and why it likely did
             raise Diverged(index, step.loss_after if np.isfinite(step.loss) else step.loss, spec.optimizer["lr"])

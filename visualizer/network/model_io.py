@@ -18,6 +18,7 @@ import numpy as np
 
 from visualizer.errors import UsageError
 from visualizer.files import atomic_target
+
 from .spec import MODEL_FIELDS, REQUIRED, NetSpec
 
 FORMAT = "backprop-model/1"
@@ -36,8 +37,11 @@ def save_model(path, spec, weights, biases, *, trained_on: dict | None = None) -
     """Write the network with these weights to `path` (safetensors), whole or not at all."""
     from safetensors.numpy import save_file
 
-    description = {"format": FORMAT, **{name: getattr(spec, name) for name in MODEL_FIELDS},
-                   "trained_on": trained_on or {}}
+    description = {
+        "format": FORMAT,
+        **{name: getattr(spec, name) for name in MODEL_FIELDS},
+        "trained_on": trained_on or {},
+    }
     with atomic_target(path) as tmp:
         save_file(state_dict(weights, biases), str(tmp), metadata={"backprop": json.dumps(description)})
     return Path(path)
@@ -55,17 +59,22 @@ def read_model(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
             metadata = f.metadata() or {}
             tensors = {key: f.get_tensor(key) for key in f.keys()}
     except (SafetensorError, OSError, ValueError) as err:
-        raise UsageError(f"{path} is not a readable safetensors model ({err}); save models with backprop train "
-                         f"--save") from None
+        raise UsageError(
+            f"{path} is not a readable safetensors model ({err}); save models with backprop train --save"
+        ) from None
     try:
         description = json.loads(metadata["backprop"])
     except json.JSONDecodeError:
         # said apart from a missing key: "(missing Expecting value: line 1…)" read as nonsense
-        raise UsageError(f"{path} is a safetensors file but its backprop metadata is not valid JSON (damaged or "
-                         f"edited by hand); save the model again with backprop train --save") from None
+        raise UsageError(
+            f"{path} is a safetensors file but its backprop metadata is not valid JSON (damaged or "
+            f"edited by hand); save the model again with backprop train --save"
+        ) from None
     except KeyError:
-        raise UsageError(f"{path} is a safetensors file but not a {FORMAT} model (it has no backprop metadata); "
-                         f"save models with backprop train --save") from None
+        raise UsageError(
+            f"{path} is a safetensors file but not a {FORMAT} model (it has no backprop metadata); "
+            f"save models with backprop train --save"
+        ) from None
     try:
         if not isinstance(description, dict) or description.get("format") != FORMAT:
             raise KeyError("format")
@@ -73,12 +82,16 @@ def read_model(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
         weights = [np.asarray(tensors[f"{2 * l}.weight"], dtype=np.float64) for l in range(n)]
         biases = [np.asarray(tensors[f"{2 * l}.bias"], dtype=np.float64) for l in range(n)]
     except (KeyError, TypeError, ValueError, json.JSONDecodeError) as err:
-        raise UsageError(f"{path} is a safetensors file but not a {FORMAT} model (missing {err}); save models with "
-                         f"backprop train --save") from None
+        raise UsageError(
+            f"{path} is a safetensors file but not a {FORMAT} model (missing {err}); save models with "
+            f"backprop train --save"
+        ) from None
     # a TOML spec's weights are checked for nan and inf as they are read (spec._array); a model's here
     if not all(np.all(np.isfinite(a)) for a in (*weights, *biases)):
-        raise UsageError(f"{path} holds a weight or bias that is not a finite number (nan or inf), as from a "
-                         f"training run that diverged; train it again with a smaller --lr")
+        raise UsageError(
+            f"{path} holds a weight or bias that is not a finite number (nan or inf), as from a "
+            f"training run that diverged; train it again with a smaller --lr"
+        )
     return description, weights, biases
 
 
@@ -93,14 +106,19 @@ def spec_from_model(path) -> NetSpec:
     except UsageError as err:
         raise UsageError(f"{path}: {err}") from None
     except KeyError as err:  # metadata with a field missing (written by hand, or by something else)
-        raise UsageError(f"{path} is a safetensors file but not a {FORMAT} model (its metadata has no {err}); "
-                         f"save models with backprop train --save") from None
+        raise UsageError(
+            f"{path} is a safetensors file but not a {FORMAT} model (its metadata has no {err}); "
+            f"save models with backprop train --save"
+        ) from None
     except (TypeError, ValueError) as err:  # a field of the wrong kind: sizes = "2-3-1", optimizer = 5
-        raise UsageError(f"{path} is a safetensors file but its {FORMAT} metadata is damaged ({err}); save the "
-                         f"model again with backprop train --save") from None
+        raise UsageError(
+            f"{path} is a safetensors file but its {FORMAT} metadata is damaged ({err}); save the "
+            f"model again with backprop train --save"
+        ) from None
 
 
 # ----- torch.nn.Sequential ---------------------------------------------------------------------
+
 
 def to_torch(spec, weights, biases):
     """The same network as a torch.nn.Sequential (float64) holding these weights."""
@@ -110,8 +128,10 @@ def to_torch(spec, weights, biases):
 
     modules = []
     for W, name in zip(weights, spec.activations):
-        modules += [torch.nn.Linear(W.shape[1], W.shape[0], dtype=torch.float64),
-                    _activation_module(get_activation(name, spec.rule))]
+        modules += [
+            torch.nn.Linear(W.shape[1], W.shape[0], dtype=torch.float64),
+            _activation_module(get_activation(name, spec.rule)),
+        ]
     net = torch.nn.Sequential(*modules)
     net.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in state_dict(weights, biases).items()})
     return net

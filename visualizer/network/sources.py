@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 from visualizer.errors import UsageError
+
 from .model_io import spec_from_model
 from .spec import NetSpec, spec_from_table
 
@@ -48,7 +49,9 @@ def load_spec(net: str) -> NetSpec:
         return spec_from_shape(net)
     close = difflib.get_close_matches(net, preset_names(), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
-    raise UsageError(f"{net!r} is not a preset, a file or a shape; {hint}use a shape like 2-3-1 or a preset: {_presets()}")
+    raise UsageError(
+        f"{net!r} is not a preset, a file or a shape; {hint}use a shape like 2-3-1 or a preset: {_presets()}"
+    )
 
 
 def _is_file(path: Path) -> bool:
@@ -79,15 +82,18 @@ def spec_from_shape(shape: str) -> NetSpec:
             if part.strip():
                 shown = f"{part!r} in {shape!r} is not a layer size"
             else:  # say where the empty size is: "-2-1" reads as a negative size, "2-3-1-" as a typo
-                where = ("starts with '-'" if i == 0 else "ends with '-'" if i == len(parts) - 1
-                         else "has nothing between two '-'")
+                where = (
+                    "starts with '-'"
+                    if i == 0
+                    else "ends with '-'"
+                    if i == len(parts) - 1
+                    else "has nothing between two '-'"
+                )
                 shown = f"{shape!r} {where}, which leaves an empty size (layer sizes are whole numbers ≥ 1)"
             raise UsageError(f"{shown}; write whole numbers joined by '-', e.g. 2-3-1")
     sizes = tuple(int(p) for p in parts)
     if len(sizes) < 2:
-        raise UsageError(
-            f"{shape!r} has one layer; a network needs an input and an output layer, e.g. {sizes[0]}-1"
-        )
+        raise UsageError(f"{shape!r} has one layer; a network needs an input and an output layer, e.g. {sizes[0]}-1")
     return NetSpec(name=shape, sizes=sizes, activations=("sigmoid",) * (len(sizes) - 1))
 
 

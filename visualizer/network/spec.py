@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visualizer.functions.activations import RULES, get_activation
 from visualizer.errors import UsageError, unknown_name
-from visualizer.functions.initializers import check_init, initialize, draw_data
+from visualizer.functions.activations import RULES, get_activation
+from visualizer.functions.initializers import check_init, draw_data, initialize
 from visualizer.functions.losses import get_loss
 from visualizer.functions.optimizers import get_optimizer
 from visualizer.style import DEFAULT_DIGITS
@@ -45,14 +45,21 @@ MAX_LAYERS = 100
 REQUIRED, OPTIONAL = "required", "optional"
 
 
-def described(default=dataclasses.MISSING, *, factory=dataclasses.MISSING, text: str | None = None,
-              toml: dict[str, str | None] | None = None, model: str | None = None):
+def described(
+    default=dataclasses.MISSING,
+    *,
+    factory=dataclasses.MISSING,
+    text: str | None = None,
+    toml: dict[str, str | None] | None = None,
+    model: str | None = None,
+):
     """A NetSpec field, and where else it goes (its metadata):
     text   an example, when TOML gives the field as one name or line of text
     toml   its TOML keys, each with such an example or None, when they are not just its name
     model  REQUIRED or OPTIONAL, when a model file's metadata keeps it"""
-    return dataclasses.field(default=default, default_factory=factory,
-                             metadata={"text": text, "toml": toml, "model": model})
+    return dataclasses.field(
+        default=default, default_factory=factory, metadata={"text": text, "toml": toml, "model": model}
+    )
 
 
 @dataclass(frozen=True, kw_only=True)  # by keyword: the fields are in the order a spec file lists them
@@ -61,8 +68,7 @@ class NetSpec:
     description: str = described("", text="one line about it", model=OPTIONAL)
     sizes: tuple[int, ...] = described(model=REQUIRED)  # neurons per layer, input first
     # one per non-input layer, the last is the output's; TOML gives the hidden layers' and the output's apart
-    activations: tuple[str, ...] = described(toml={"activation": None, "output_activation": "sigmoid"},
-                                             model=REQUIRED)
+    activations: tuple[str, ...] = described(toml={"activation": None, "output_activation": "sigmoid"}, model=REQUIRED)
     loss: str = described("mse", text="mse", model=REQUIRED)
     seed: int = described(0, model=REQUIRED)
     init: str = described("xavier", text="xavier")
@@ -132,8 +138,9 @@ def _toml_keys(field: dataclasses.Field) -> dict[str, str | None]:
 
 # what a TOML file may give, and which of it must be text (with an example of each)
 FIELDS = [key for field in dataclasses.fields(NetSpec) for key in _toml_keys(field)]
-TEXT_FIELDS = {key: example for field in dataclasses.fields(NetSpec)
-               for key, example in _toml_keys(field).items() if example}
+TEXT_FIELDS = {
+    key: example for field in dataclasses.fields(NetSpec) for key, example in _toml_keys(field).items() if example
+}
 # the fields a model file's metadata keeps, each REQUIRED or OPTIONAL
 MODEL_FIELDS = {field.name: field.metadata["model"] for field in dataclasses.fields(NetSpec) if field.metadata["model"]}
 
@@ -150,8 +157,10 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
         if key in table and not isinstance(table[key], str):
             raise UsageError(f"'{key}' must be text in quotes, e.g. {key} = \"{example}\"; got {table[key]!r}")
     if "optimizer" in table and not isinstance(table["optimizer"], (str, dict)):
-        raise UsageError(f"'optimizer' must be a name or a table, e.g. optimizer = {{ name = \"sgd\", lr = 0.5 }}; "
-                         f"got {table['optimizer']!r}")
+        raise UsageError(
+            f"'optimizer' must be a name or a table, e.g. optimizer = {{ name = \"sgd\", lr = 0.5 }}; "
+            f"got {table['optimizer']!r}"
+        )
     if "sizes" not in table:
         raise UsageError("the spec needs 'sizes', e.g. sizes = [2, 3, 1]")
     sizes = table["sizes"]
@@ -163,8 +172,12 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
     if isinstance(optimizer, str):
         optimizer = {"name": optimizer}
     fields = {field.name: table[field.name] for field in dataclasses.fields(NetSpec) if field.name in table}
-    fields.update(name=table.get("name", default_name), sizes=tuple(sizes), optimizer=optimizer,
-                  activations=tuple(hidden) + (table.get("output_activation", "sigmoid"),))
+    fields.update(
+        name=table.get("name", default_name),
+        sizes=tuple(sizes),
+        optimizer=optimizer,
+        activations=tuple(hidden) + (table.get("output_activation", "sigmoid"),),
+    )
     for key in ("input", "target"):
         if key in table:
             fields[key] = _batch(table[key], key)
@@ -177,6 +190,7 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
 
 
 # ----- checks ----------------------------------------------------------------------------------
+
 
 def _per_hidden_layer(activation, n_hidden: int) -> list[str]:
     if isinstance(activation, str):
@@ -220,13 +234,19 @@ def _check(spec: NetSpec) -> None:
     if any(s < 1 for s in sizes):
         raise UsageError(f"layer sizes must be at least 1; got {'-'.join(map(str, sizes))}")
     if len(sizes) - 1 > MAX_LAYERS:
-        raise UsageError(f"{len(sizes) - 1} layers is over the limit of {MAX_LAYERS}; this tool writes out every "
-                         f"layer of small networks: use fewer layers")
+        raise UsageError(
+            f"{len(sizes) - 1} layers is over the limit of {MAX_LAYERS}; this tool writes out every "
+            f"layer of small networks: use fewer layers"
+        )
     if max(sizes) > MAX_LAYER_WIDTH:
-        raise UsageError(f"layer size {max(sizes)} is over the limit of {MAX_LAYER_WIDTH}; this tool is for small networks")
+        raise UsageError(
+            f"layer size {max(sizes)} is over the limit of {MAX_LAYER_WIDTH}; this tool is for small networks"
+        )
     n_params = sum(i * o + o for i, o in zip(sizes[:-1], sizes[1:]))
     if n_params > MAX_PARAMETERS:
-        raise UsageError(f"{n_params:,} parameters is over the limit of {MAX_PARAMETERS:,}; this tool is for small networks")
+        raise UsageError(
+            f"{n_params:,} parameters is over the limit of {MAX_PARAMETERS:,}; this tool is for small networks"
+        )
     if len(spec.activations) != len(sizes) - 1:
         raise UsageError(f"need {len(sizes) - 1} activations (one per non-input layer); got {len(spec.activations)}")
     _set(spec, "activations", tuple(get_activation(a).name for a in spec.activations))
@@ -243,17 +263,21 @@ def _check(spec: NetSpec) -> None:
         _set(spec, key, float(value))
     p = spec.dropout
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
-        raise UsageError(f"dropout is the probability of dropping a hidden neuron, from 0 up to (not including) 1, "
-                         f"e.g. 0.5; got {p!r}")
+        raise UsageError(
+            f"dropout is the probability of dropping a hidden neuron, from 0 up to (not including) 1, "
+            f"e.g. 0.5; got {p!r}"
+        )
     _set(spec, "dropout", float(p))
     if p > 0 and spec.n_layers < 2:
-        raise UsageError("dropout drops hidden neurons, and this network has no hidden layer; add one "
-                         "(e.g. 2-4-1) or leave dropout out")
+        raise UsageError(
+            "dropout drops hidden neurons, and this network has no hidden layer; add one "
+            "(e.g. 2-4-1) or leave dropout out"
+        )
     if not isinstance(spec.train_biases, bool):
         raise UsageError(f"train_biases must be true or false; got {spec.train_biases!r}")
     opt = dict(spec.optimizer)
     if not isinstance(opt.get("name"), str):
-        raise UsageError("optimizer needs a name, e.g. optimizer = { name = \"sgd\", lr = 0.5 }")
+        raise UsageError('optimizer needs a name, e.g. optimizer = { name = "sgd", lr = 0.5 }')
     optimizer = get_optimizer(opt.pop("name"))
     _set(spec, "optimizer", {"name": optimizer.name, **optimizer.hyper(opt)})
     _check_activations(spec)
@@ -265,18 +289,24 @@ def _check(spec: NetSpec) -> None:
 def _check_data(spec: NetSpec) -> None:
     loss = get_loss(spec.loss)
     if spec.input is not None and spec.input.shape[1] != spec.sizes[0]:
-        raise UsageError(f"input has {spec.input.shape[1]} value(s) per sample but the input layer has "
-                         f"{spec.sizes[0]} neuron(s)")
+        raise UsageError(
+            f"input has {spec.input.shape[1]} value(s) per sample but the input layer has {spec.sizes[0]} neuron(s)"
+        )
     if spec.target is not None and spec.target.shape[1] != loss.target_width(spec.sizes[-1]):
         # only a loss that takes class indices (one per sample, whatever the output's width) gets the class
         # index message: with one output, mse too takes one value, and a wrong width is just a wrong width
         if loss.class_indices:
-            raise UsageError(f"{loss.name} takes one class index per sample (0 to {spec.sizes[-1] - 1}), got "
-                             f"{spec.target.shape[1]} values; for one-hot targets use --loss cross_entropy")
-        raise UsageError(f"target has {spec.target.shape[1]} value(s) per sample but the output layer has "
-                         f"{spec.sizes[-1]} neuron(s)")
+            raise UsageError(
+                f"{loss.name} takes one class index per sample (0 to {spec.sizes[-1] - 1}), got "
+                f"{spec.target.shape[1]} values; for one-hot targets use --loss cross_entropy"
+            )
+        raise UsageError(
+            f"target has {spec.target.shape[1]} value(s) per sample but the output layer has {spec.sizes[-1]} neuron(s)"
+        )
     if spec.input is not None and spec.target is not None and len(spec.input) != len(spec.target):
-        raise UsageError(f"{len(spec.input)} input sample(s) but {len(spec.target)} target(s); give one target per input")
+        raise UsageError(
+            f"{len(spec.input)} input sample(s) but {len(spec.target)} target(s); give one target per input"
+        )
     given = [a for a in (spec.input, spec.target) if a is not None]
     if len(given) == 1 and len(given[0]) > 1:
         raise UsageError("a batch of several samples needs both input and target")
@@ -286,8 +316,10 @@ def _check_data(spec: NetSpec) -> None:
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise UsageError(f"batch size must be a whole number ≥ 1; got {k!r}")
         if k > n:
-            raise UsageError(f"batch size {k} is more than the {n} sample(s) given; give more samples with --input "
-                             f"and --target, or a batch size up to {n}")
+            raise UsageError(
+                f"batch size {k} is more than the {n} sample(s) given; give more samples with --input "
+                f"and --target, or a batch size up to {n}"
+            )
 
 
 def _check_loss_fits(spec: NetSpec) -> None:
@@ -296,8 +328,10 @@ def _check_loss_fits(spec: NetSpec) -> None:
     loss = get_loss(spec.loss)
     if loss.output and output != loss.output[0]:
         needed, why, instead = loss.output
-        raise UsageError(f"{loss.name} needs {why}, but the output activation is {output}; use --output-activation "
-                         f"{needed} ({instead})")
+        raise UsageError(
+            f"{loss.name} needs {why}, but the output activation is {output}; use --output-activation "
+            f"{needed} ({instead})"
+        )
     problem = loss.check_targets(spec.data()[1], n)  # each loss says which targets it takes
     if problem:
         raise UsageError(problem)
@@ -306,12 +340,16 @@ def _check_loss_fits(spec: NetSpec) -> None:
 def _check_activations(spec: NetSpec) -> None:
     for l, name in enumerate(spec.activations[:-1], start=1):
         if get_activation(name).output_only:
-            raise UsageError(f"{name} is for the output layer only, but hidden layer {l} has it; use --activation "
-                             f"sigmoid (or tanh, relu) for the hidden layers and --output-activation {name}")
+            raise UsageError(
+                f"{name} is for the output layer only, but hidden layer {l} has it; use --activation "
+                f"sigmoid (or tanh, relu) for the hidden layers and --output-activation {name}"
+            )
     output = get_activation(spec.activations[-1])
     if output.vjp is not None and spec.sizes[-1] < 2:
-        raise UsageError(f"{output.name} on 1 output is always 1 (nothing to learn); give the output layer one "
-                         f"neuron per class (e.g. 2-4-3), or use sigmoid with --loss bce for a yes/no output")
+        raise UsageError(
+            f"{output.name} on 1 output is always 1 (nothing to learn); give the output layer one "
+            f"neuron per class (e.g. 2-4-3), or use sigmoid with --loss bce for a yes/no output"
+        )
 
 
 def _check_rule(spec: NetSpec) -> None:
@@ -319,11 +357,14 @@ def _check_rule(spec: NetSpec) -> None:
         raise unknown_name("rule", str(spec.rule), RULES)
     if spec.rule == "perceptron":
         if spec.n_layers != 1 or spec.activations[-1] != "step":
-            raise UsageError("the perceptron rule trains one layer of step neurons (e.g. sizes = [2, 1], "
-                             "output_activation = \"step\"); for more layers use rule = \"backprop\" with sigmoid")
+            raise UsageError(
+                "the perceptron rule trains one layer of step neurons (e.g. sizes = [2, 1], "
+                'output_activation = "step"); for more layers use rule = "backprop" with sigmoid'
+            )
         if spec.loss != "half_sse":
-            raise UsageError(f"the perceptron rule's error is y − ŷ, the slope of ½(y − ŷ)²: use --loss half_sse "
-                             f"(got {spec.loss})")
+            raise UsageError(
+                f"the perceptron rule's error is y − ŷ, the slope of ½(y − ŷ)²: use --loss half_sse (got {spec.loss})"
+            )
 
 
 def _check_parameters(spec: NetSpec) -> None:

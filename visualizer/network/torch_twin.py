@@ -20,7 +20,9 @@ class TorchForward(NamedTuple):
     terms: object  # the loss terms, batch × outputs
 
 
-def torch_forward(torch, defs: Definitions, weights, biases, x, y, masks=None, *, penalties: bool = True) -> TorchForward:
+def torch_forward(
+    torch, defs: Definitions, weights, biases, x, y, masks=None, *, penalties: bool = True
+) -> TorchForward:
     """The network and its loss in torch, built as the engine builds them from the same
     definitions (each activation's and loss's torch counterpart, dropout's masks as given, the
     penalties added once): the witness's forward pass, and the torch backend's in training."""

@@ -18,8 +18,8 @@ from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 
 import numpy as np
 
-from visualizer.functions.classes import one_hot
 from visualizer.errors import UsageError
+from visualizer.functions.classes import one_hot
 
 SCHEMA = "backprop-trace/1"
 
@@ -245,17 +245,31 @@ class Trace:
                     "sample_losses": s.sample_losses.tolist(),
                     "penalties": dict(s.penalties),
                     "samples": None if s.samples is None else list(s.samples),
-                    "layers": [{**{name: getattr(layer, name).tolist() for name in ARRAY_FIELDS},
-                                **{name: {k: v.tolist() for k, v in getattr(layer, name).items()} for name in STATE_FIELDS}}
-                               for layer in s.layers],
+                    "layers": [
+                        {
+                            **{name: getattr(layer, name).tolist() for name in ARRAY_FIELDS},
+                            **{name: {k: v.tolist() for k, v in getattr(layer, name).items()} for name in STATE_FIELDS},
+                        }
+                        for layer in s.layers
+                    ],
                     "optimizer_state": s.optimizer_state,
                 }
                 for s in self.steps
             ],
             "loss_history": list(self.loss_history),
-            "graph": [{"name": n.name, "op": n.op, "parents": list(n.parents), "value": n.value.tolist(),
-                       "grad": n.grad.tolist()} for n in self.graph],
-            "verification": None if v is None else {
+            "graph": [
+                {
+                    "name": n.name,
+                    "op": n.op,
+                    "parents": list(n.parents),
+                    "value": n.value.tolist(),
+                    "grad": n.grad.tolist(),
+                }
+                for n in self.graph
+            ],
+            "verification": None
+            if v is None
+            else {
                 "torch": None if v.torch is None else v.torch.__dict__.copy(),
                 "finite_difference": None if v.finite_difference is None else v.finite_difference.__dict__.copy(),
             },
@@ -278,18 +292,29 @@ class Trace:
                 target=data["target"],
                 steps=tuple(
                     Step(
-                        index=s["index"], loss=s["loss"], loss_after=s["loss_after"], loss_terms=s["loss_terms"],
-                        sample_losses=s["sample_losses"], penalties=dict(s.get("penalties", {})),
+                        index=s["index"],
+                        loss=s["loss"],
+                        loss_after=s["loss_after"],
+                        loss_terms=s["loss_terms"],
+                        sample_losses=s["sample_losses"],
+                        penalties=dict(s.get("penalties", {})),
                         samples=s.get("samples"),
-                        layers=tuple(LayerStep(**{k: layer[k] for k in ARRAY_FIELDS if k in layer or k not in OPTIONAL},
-                                               **{k: layer.get(k, {}) for k in STATE_FIELDS}) for layer in s["layers"]),
+                        layers=tuple(
+                            LayerStep(
+                                **{k: layer[k] for k in ARRAY_FIELDS if k in layer or k not in OPTIONAL},
+                                **{k: layer.get(k, {}) for k in STATE_FIELDS},
+                            )
+                            for layer in s["layers"]
+                        ),
                         optimizer_state=s["optimizer_state"],
                     )
                     for s in data["steps"]
                 ),
                 loss_history=tuple(data["loss_history"]),
                 graph=tuple(GraphNode(**node) for node in data.get("graph", [])),
-                verification=None if v is None else Verification(
+                verification=None
+                if v is None
+                else Verification(
                     torch=None if v["torch"] is None else Check(**v["torch"]),
                     finite_difference=None if v["finite_difference"] is None else Check(**v["finite_difference"]),
                 ),
@@ -309,11 +334,16 @@ class Trace:
 def _given(record, data: dict) -> dict:
     """The fields of `record` in its JSON `data`: every one it requires (a KeyError if missing),
     and those with a default that are there (an older trace lacks them)."""
-    return {f.name: data[f.name] for f in fields(record)
-            if (f.default is MISSING and f.default_factory is MISSING) or f.name in data}
+    return {
+        f.name: data[f.name]
+        for f in fields(record)
+        if (f.default is MISSING and f.default_factory is MISSING) or f.name in data
+    }
 
 
 def _dumps(data: dict) -> str:
     """Indented JSON, with each innermost list of numbers kept on one line (a matrix row)."""
     text = json.dumps(data, indent=2)
-    return re.sub(r"\[[^\[\]{}\"]*\]", lambda m: "[" + ", ".join(x.strip() for x in m.group(0)[1:-1].split(",")) + "]", text)
+    return re.sub(
+        r"\[[^\[\]{}\"]*\]", lambda m: "[" + ", ".join(x.strip() for x in m.group(0)[1:-1].split(",")) + "]", text
+    )

@@ -13,6 +13,8 @@ absolute near zero, relative where large. torch is imported here only, and only 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from visualizer.functions.regularization import torch_penalty
@@ -82,6 +84,7 @@ def verify(trace: Trace, *, torch: bool = True, finite_differences: bool = True)
 
 # ----- witness 1: torch autograd -----------------------------------------------------------------
 
+
 def torch_replay(trace: Trace) -> list[dict]:
     """Redo every step of the trace in torch; one dict per step with the trace's field names.
 
@@ -122,11 +125,13 @@ def torch_replay(trace: Trace) -> list[dict]:
         for s in range(len(x)):
             Ws = [t.detach().clone().requires_grad_(True) for t in W]
             bs = [t.detach().clone().requires_grad_(True) for t in b]
-            forward(Ws, bs, [m[s:s + 1] for m in masks], x[s:s + 1], y[s:s + 1], penalties=False).loss.backward()
+            forward(Ws, bs, [m[s : s + 1] for m in masks], x[s : s + 1], y[s : s + 1], penalties=False).loss.backward()
             grads[0].append([t.grad for t in Ws])
             grads[1].append([t.grad[None] for t in bs])
-        return ([torch.stack([g[l] for g in grads[0]]) for l in range(len(W))],
-                [torch.cat([g[l] for g in grads[1]]) for l in range(len(W))])
+        return (
+            [torch.stack([g[l] for g in grads[0]]) for l in range(len(W))],
+            [torch.cat([g[l] for g in grads[1]]) for l in range(len(W))],
+        )
 
     def output_gradient(a, y):
         """∂E/∂a of a loss of logits: torch's gradient of the loss written on a."""
@@ -155,11 +160,24 @@ def torch_replay(trace: Trace) -> list[dict]:
         with torch.no_grad():  # at the weights the step started from
             penalties = {p.name: torch_penalty(torch, W, [(p, lam)]).item() for p, lam in defs.penalties}
         layers = [
-            {"W": np.asarray(p[0]), "b": np.asarray(p[1]), "z": z.detach(), "f_z": f_z.detach(), "mask": mask.numpy(),
-             "a": a.detach(), "grad_a": a.grad, "d_activation": derivative(f, z), "delta": z.grad,
-             "grad_W_samples": g_W, "grad_b_samples": g_b, "grad_W": W_l.grad.clone(), "grad_b": b_l.grad.clone()}
-            for p, z, f_z, mask, a, W_l, b_l, f, g_W, g_b in zip(previous, zs, f_zs, masks, activations, W, b,
-                                                                 defs.activations, samples_W, samples_b)
+            {
+                "W": np.asarray(p[0]),
+                "b": np.asarray(p[1]),
+                "z": z.detach(),
+                "f_z": f_z.detach(),
+                "mask": mask.numpy(),
+                "a": a.detach(),
+                "grad_a": a.grad,
+                "d_activation": derivative(f, z),
+                "delta": z.grad,
+                "grad_W_samples": g_W,
+                "grad_b_samples": g_b,
+                "grad_W": W_l.grad.clone(),
+                "grad_b": b_l.grad.clone(),
+            }
+            for p, z, f_z, mask, a, W_l, b_l, f, g_W, g_b in zip(
+                previous, zs, f_zs, masks, activations, W, b, defs.activations, samples_W, samples_b
+            )
         ]
         # torch.optim steps from the trace's gradients, which were just compared with torch's:
         # so the update is checked on its own, as each step starts from the trace's weights.
@@ -175,23 +193,37 @@ def torch_replay(trace: Trace) -> list[dict]:
             # torch's own state (velocity, running averages), under our slot names
             for name, param in (("state_W", W_l), ("state_b", b_l)):
                 kept = optimizer.state.get(param, {})
-                layer[name] = {ours: kept[theirs].detach().clone().numpy()
-                               for ours, theirs in defs.optimizer.torch_state.items() if theirs in kept}
+                layer[name] = {
+                    ours: kept[theirs].detach().clone().numpy()
+                    for ours, theirs in defs.optimizer.torch_state.items()
+                    if theirs in kept
+                }
         if defs.loss.logits:
             layers[-1]["grad_a"] = output_gradient(activations[-1], y)
         previous = [(layer["W_new"].numpy(), layer["b_new"].numpy()) for layer in layers]
         with torch.no_grad():
-            loss_after = forward([tensor(layer.W_new) for layer in step.layers],
-                                 [tensor(layer.b_new) for layer in step.layers], masks, x, y).loss
-        steps.append({
-            "penalties": penalties,
-            "loss": loss.item(),
-            "loss_terms": terms.detach().numpy(),
-            "sample_losses": (terms.sum(dim=1) if defs.loss.reduction == "sum" else terms.mean(dim=1)).detach().numpy(),
-            "loss_after": loss_after.item(),
-            "layers": [{k: v if isinstance(v, (np.ndarray, dict)) else v.numpy() for k, v in layer.items()}
-                       for layer in layers],
-        })
+            loss_after = forward(
+                [tensor(layer.W_new) for layer in step.layers],
+                [tensor(layer.b_new) for layer in step.layers],
+                masks,
+                x,
+                y,
+            ).loss
+        steps.append(
+            {
+                "penalties": penalties,
+                "loss": loss.item(),
+                "loss_terms": terms.detach().numpy(),
+                "sample_losses": (terms.sum(dim=1) if defs.loss.reduction == "sum" else terms.mean(dim=1))
+                .detach()
+                .numpy(),
+                "loss_after": loss_after.item(),
+                "layers": [
+                    {k: v if isinstance(v, (np.ndarray, dict)) else v.numpy() for k, v in layer.items()}
+                    for layer in layers
+                ],
+            }
+        )
     return steps
 
 
@@ -224,6 +256,7 @@ def check_against_torch(trace: Trace, tolerance: float = TORCH_TOLERANCE) -> Che
 
 # ----- witness 2: central finite differences ---------------------------------------------------------
 
+
 def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float = FD_TOLERANCE) -> Check:
     defs = Definitions.from_info(trace.network)
     tally = _Tally(tolerance)
@@ -232,8 +265,9 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
         # Where the slope used is a convention rather than the derivative of E, differences of E
         # cannot check the step (torch can): the perceptron rule takes the step's slope as 1 (E's
         # is 0 or none), and at a saturated output a loss may use torch's floor (Loss.conventional).
-        if trace.network.rule == "perceptron" or (defs.loss.conventional is not None
-                                                  and defs.loss.conventional(step.layers[-1].a, y).any()):
+        if trace.network.rule == "perceptron" or (
+            defs.loss.conventional is not None and defs.loss.conventional(step.layers[-1].a, y).any()
+        ):
             tally.skipped += sum(layer.W.size + layer.b.size + layer.z.size for layer in step.layers)
             continue
         weights = [np.array(layer.W) for layer in step.layers]
@@ -242,24 +276,19 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
         masks = [np.array(layer.mask) for layer in step.layers]
         base_branches = _branches(defs, forward(defs, weights, biases, x, y, masks=masks))
 
-        def loss_and_branches(arrays, l, index, nudge, kind):
-            saved = arrays[l][index]
-            arrays[l][index] = saved + nudge
-            f = forward(defs, weights, biases, x, y, replace_z=(l, arrays[l]) if kind == "delta" else None,
-                        masks=masks)
-            # the loss, how far off float64 may have it beyond ε·|E|, and the kinks' sides
-            # (all before the restore: nodes share the arrays)
-            extra = defs.loss.rounding(f.a[-1].value, y) if defs.loss.rounding else 0.0
-            result = float(f.loss.value), _branches(defs, f), extra
-            arrays[l][index] = saved
-            return result
-
         for l, layer in enumerate(step.layers):
-            for kind, arrays, ours in (("grad_W", weights, layer.grad_W), ("grad_b", biases, layer.grad_b),
-                                       ("delta", zs, layer.delta)):
+            for kind, arrays, ours in (
+                ("grad_W", weights, layer.grad_W),
+                ("grad_b", biases, layer.grad_b),
+                ("delta", zs, layer.delta),
+            ):
                 numeric, noise, at_kink = _central_differences(
-                    lambda i, d: loss_and_branches(arrays, l, i, d, kind), arrays[l].shape, h, base_branches,
-                    np.asarray(ours), tolerance,
+                    functools.partial(_nudged_loss, defs, weights, biases, x, y, masks, arrays, l, kind),
+                    arrays[l].shape,
+                    h,
+                    base_branches,
+                    np.asarray(ours),
+                    tolerance,
                 )
                 tally.skipped += int(at_kink.sum())
                 where = f"step {step.index}, layer {l + 1}, {kind}"
@@ -275,6 +304,20 @@ def _branches(defs: Definitions, f) -> list[np.ndarray]:
             kinks = np.array(activation.kinks)
             codes.append(2 * np.searchsorted(kinks, z.value) + np.isin(z.value, kinks))
     return codes
+
+
+def _nudged_loss(defs, weights, biases, x, y, masks, arrays, l, kind, index, nudge):
+    """The loss with entry `index` of arrays[l] (a weight, a bias, or a z when kind is "delta")
+    moved by `nudge`; with how far off float64 may have it beyond ε·|E|, and the kinks' sides."""
+    saved = arrays[l][index]
+    arrays[l][index] = saved + nudge
+    replace_z = (l, arrays[l]) if kind == "delta" else None
+    f = forward(defs, weights, biases, x, y, replace_z=replace_z, masks=masks)
+    # all read before the restore: the nodes share the arrays
+    extra = defs.loss.rounding(f.a[-1].value, y) if defs.loss.rounding else 0.0
+    result = float(f.loss.value), _branches(defs, f), extra
+    arrays[l][index] = saved
+    return result
 
 
 def _central_differences(evaluate, shape, h: float, base_branches, ours, tolerance):
@@ -297,7 +340,10 @@ def _central_differences(evaluate, shape, h: float, base_branches, ours, toleran
         return any(not all(np.array_equal(b, other[k]) for other in branches) for k, b in enumerate(base_branches))
 
     for index in np.ndindex(*shape):
-        (plus, plus_branches, plus_extra), (minus, minus_branches, minus_extra) = evaluate(index, h), evaluate(index, -h)
+        (plus, plus_branches, plus_extra), (minus, minus_branches, minus_extra) = (
+            evaluate(index, h),
+            evaluate(index, -h),
+        )
         numeric[index] = (plus - minus) / (2 * h)
         noise[index] = (4 * eps * max(abs(plus), abs(minus)) + 2 * (plus_extra + minus_extra)) / h
         at_kink[index] = moved(plus_branches, minus_branches)

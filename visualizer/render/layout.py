@@ -15,8 +15,8 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from visualizer.style import pick
 from visualizer.network.trace import Trace
+from visualizer.style import pick
 
 MAX_NEURONS = 8
 LABELLED_EDGES = 6  # renderers write values on the edges between two layers only when there are at most this many
@@ -27,8 +27,15 @@ def neuron_graph(trace: Trace, *, step: int = 0, sample: int = 0, max_neurons: i
     """The network of `trace.steps[step]` for one `sample` of the batch, laid out in layers."""
     record = trace.steps[step]
     sizes = trace.network.sizes
-    G = nx.DiGraph(network=trace.network.name, step=record.index, sample=sample, loss=record.loss,
-                   loss_after=record.loss_after, collapsed={}, sizes=tuple(sizes))
+    G = nx.DiGraph(
+        network=trace.network.name,
+        step=record.index,
+        sample=sample,
+        loss=record.loss,
+        loss_after=record.loss_after,
+        collapsed={},
+        sizes=tuple(sizes),
+    )
     shown_by_layer = []
     for l, n in enumerate(sizes):
         shown = pick(n, max_neurons)
@@ -38,8 +45,9 @@ def neuron_graph(trace: Trace, *, step: int = 0, sample: int = 0, max_neurons: i
         for row, j in enumerate(shown):
             y = (len(shown) - 1) / 2 - row
             if j is None:
-                G.add_node((l, None), layer=l, index=None, kind="ellipsis", hidden=n - (len(shown) - 1),
-                           pos=(l * LAYER_GAP, y))
+                G.add_node(
+                    (l, None), layer=l, index=None, kind="ellipsis", hidden=n - (len(shown) - 1), pos=(l * LAYER_GAP, y)
+                )
                 continue
             G.add_node((l, j), layer=l, index=j, pos=(l * LAYER_GAP, y), **_neuron_values(trace, record, l, j, sample))
     for l in range(1, len(sizes)):
@@ -48,8 +56,15 @@ def neuron_graph(trace: Trace, *, step: int = 0, sample: int = 0, max_neurons: i
             for k in shown_by_layer[l - 1]:
                 if j is None or k is None:
                     continue
-                G.add_edge((l - 1, k), (l, j), layer=l, w=float(layer.W[j, k]), grad=float(layer.grad_W[j, k]),
-                           w_new=float(layer.W_new[j, k]), change=float(layer.change_W[j, k]))
+                G.add_edge(
+                    (l - 1, k),
+                    (l, j),
+                    layer=l,
+                    w=float(layer.W[j, k]),
+                    grad=float(layer.grad_W[j, k]),
+                    w_new=float(layer.W_new[j, k]),
+                    change=float(layer.change_W[j, k]),
+                )
     return G
 
 
@@ -59,8 +74,11 @@ def _neuron_values(trace: Trace, record, l: int, j: int, sample: int) -> dict:
     layer = record.layers[l - 1]
     values = {
         "kind": "output" if l == len(record.layers) else "hidden",
-        "z": float(layer.z[sample, j]), "a": float(layer.a[sample, j]),
-        "delta": float(layer.delta[sample, j]), "b": float(layer.b[j]), "grad_b": float(layer.grad_b[j]),
+        "z": float(layer.z[sample, j]),
+        "a": float(layer.a[sample, j]),
+        "delta": float(layer.delta[sample, j]),
+        "b": float(layer.b[j]),
+        "grad_b": float(layer.grad_b[j]),
         "b_new": float(layer.b_new[j]),
         "dropped": bool(layer.mask[sample, j] == 0),  # switched off by dropout in this step
     }

@@ -107,10 +107,15 @@ def _classification(task: str, y_true: np.ndarray, output: np.ndarray, classes: 
         return {"macro": float(np.mean(values)), "per_class": {n: float(v) for n, v in zip(names, values)}}
 
     report = {
-        "task": task, "n": len(actual), "accuracy": float(accuracy_score(actual, predicted)),
-        "precision": scores_of(p), "recall": scores_of(r), "f1": scores_of(f),
+        "task": task,
+        "n": len(actual),
+        "accuracy": float(accuracy_score(actual, predicted)),
+        "precision": scores_of(p),
+        "recall": scores_of(r),
+        "f1": scores_of(f),
         "support": {n: int(s) for n, s in zip(names, support)},
-        "confusion_matrix": confusion_matrix(actual, predicted, labels=labels).tolist(), "classes": names,
+        "confusion_matrix": confusion_matrix(actual, predicted, labels=labels).tolist(),
+        "classes": names,
     }
     if task == "binary":
         report["roc"] = _roc(actual, scores)
@@ -135,9 +140,14 @@ def _regression(y_true: np.ndarray, output: np.ndarray) -> dict:
     mape = mean_absolute_percentage_error(y_true[kept], output[kept]) if kept.any() else math.nan
     r2 = r2_score(y_true, output) if len(y_true) > 1 else math.nan  # one sample has no spread
     return {
-        "task": "regression", "n": len(y_true), "outputs": y_true.shape[1],
-        "mse": float(mean_squared_error(y_true, output)), "mae": float(mean_absolute_error(y_true, output)),
-        "mape": _number(mape), "mape_skipped": int((~kept).sum()), "r2": _number(r2),
+        "task": "regression",
+        "n": len(y_true),
+        "outputs": y_true.shape[1],
+        "mse": float(mean_squared_error(y_true, output)),
+        "mae": float(mean_absolute_error(y_true, output)),
+        "mape": _number(mape),
+        "mape_skipped": int((~kept).sum()),
+        "r2": _number(r2),
     }
 
 
@@ -151,8 +161,13 @@ def report_table(report: dict, *, title: str):
     from rich import box
     from rich.table import Table
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_style="table.title", header_style="table.header",
-                  caption_style="table.caption")
+    table = Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        title_style="table.title",
+        header_style="table.header",
+        caption_style="table.caption",
+    )
     if report["task"] == "regression":
         _regression_rows(table, report)
     else:
@@ -174,11 +189,15 @@ def _classification_rows(table, report: dict) -> None:
     if report["task"] == "binary":
         auc = report["roc"]["auc"] if report["roc"] else None
         table.add_row("ROC AUC", "", "", _shown(auc), "")
-    table.add_row("macro average", *(_shown(report[m]["macro"]) for m in ("precision", "recall", "f1")), n,
-                  end_section=True)
+    table.add_row(
+        "macro average", *(_shown(report[m]["macro"]) for m in ("precision", "recall", "f1")), n, end_section=True
+    )
     for name in report["classes"]:
-        table.add_row(name, *(_shown(report[m]["per_class"][name]) for m in ("precision", "recall", "f1")),
-                      str(report["support"][name]))
+        table.add_row(
+            name,
+            *(_shown(report[m]["per_class"][name]) for m in ("precision", "recall", "f1")),
+            str(report["support"][name]),
+        )
     table.caption = "precision: right among those predicted · recall: found among those actual · F1: both"
 
 

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from visualizer.errors import Diverged
 from visualizer.functions.classes import predicted_class
 from visualizer.functions.dropout import draw_masks
-from visualizer.errors import Diverged
 from visualizer.network.batches import batch_rows, steps_per_epoch
 from visualizer.network.mlp import Definitions, forward, learn, network_info, output
-from visualizer.network.torch_twin import torch_forward
 from visualizer.network.spec import NetSpec
+from visualizer.network.torch_twin import torch_forward
 
 BACKENDS = ("engine", "torch")
 
@@ -63,13 +63,21 @@ def mean_loss(defs: Definitions, weights, biases, x, y, batch: int = 4096) -> fl
     """E over all of x (the mean of the sample losses, plus the penalties), in chunks."""
     total = 0.0
     for start in range(0, len(x), batch):
-        f = forward(defs, weights, biases, x[start:start + batch], y[start:start + batch], input_grad=False)
+        f = forward(defs, weights, biases, x[start : start + batch], y[start : start + batch], input_grad=False)
         total += float(f.sample_losses.value.sum())
     return total / len(x) + sum(float(node.value) for node in f.penalties.values())  # the weights', once
 
 
-def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, options: TrainOptions = TrainOptions(),
-        progress=None) -> TrainResult:
+def fit(
+    spec: NetSpec,
+    task: str,
+    x_train,
+    y_train,
+    x_val=None,
+    y_val=None,
+    options: TrainOptions = TrainOptions(),
+    progress=None,
+) -> TrainResult:
     """Train `spec`'s network on (x_train, y_train); `progress(epoch, step_in_epoch, steps_per_epoch,
     loss)` is called after each step and `progress(epoch, None, …, summary)` after each epoch."""
     defs = Definitions.from_info(network_info(spec))
@@ -77,8 +85,14 @@ def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, opti
     n, k = len(x_train), min(options.batch_size, len(x_train))
     per_epoch = steps_per_epoch(n, k)
     step_fn = _torch_stepper(defs, weights, biases) if options.backend == "torch" else _engine_stepper(defs)
-    history = {"epoch": [], "train_loss": [], "val_loss": [], "train_accuracy": [], "val_accuracy": [],
-               "best_epoch": None}
+    history = {
+        "epoch": [],
+        "train_loss": [],
+        "val_loss": [],
+        "train_accuracy": [],
+        "val_accuracy": [],
+        "best_epoch": None,
+    }
     best = (np.inf, weights, biases)
     result = TrainResult(weights, biases, history, batch_size=k, backend=options.backend)
     waited, started = 0, time.perf_counter()
@@ -112,8 +126,10 @@ def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, opti
         else:
             waited += 1
             if waited >= options.early_stopping:
-                result.stopped = (f"early stopping after epoch {epoch}: the validation loss has not improved for "
-                                  f"{waited} epochs; keeping epoch {history['best_epoch']}'s weights")
+                result.stopped = (
+                    f"early stopping after epoch {epoch}: the validation loss has not improved for "
+                    f"{waited} epochs; keeping epoch {history['best_epoch']}'s weights"
+                )
                 break
     for key in ("val_loss", "train_accuracy", "val_accuracy"):  # not measured (no validation, regression)
         if all(value is None for value in history[key]):
@@ -125,9 +141,12 @@ def fit(spec: NetSpec, task: str, x_train, y_train, x_val=None, y_val=None, opti
 
 
 def _measure(defs, task, weights, biases, x_train, y_train, x_val, y_val) -> dict:
-    summary = {"train_loss": mean_loss(defs, weights, biases, x_train, y_train),
-               "train_accuracy": accuracy(task, output(defs, weights, biases, x_train), y_train),
-               "val_loss": None, "val_accuracy": None}
+    summary = {
+        "train_loss": mean_loss(defs, weights, biases, x_train, y_train),
+        "train_accuracy": accuracy(task, output(defs, weights, biases, x_train), y_train),
+        "val_loss": None,
+        "val_accuracy": None,
+    }
     if x_val is not None and len(x_val):
         summary["val_loss"] = mean_loss(defs, weights, biases, x_val, y_val)
         summary["val_accuracy"] = accuracy(task, output(defs, weights, biases, x_val), y_val)

@@ -67,8 +67,16 @@ def _curve_panel(ax, history: dict, metric: str, color: str) -> None:
         if values is None:
             continue
         quoted = format_number(values[epochs.index(at)], zeros=True)
-        ax.plot(epochs, values, color=color, ls=style, lw=2, marker=marker if len(epochs) <= 30 else None, ms=4,
-                label=f"{name}: {quoted} at epoch {at}")
+        ax.plot(
+            epochs,
+            values,
+            color=color,
+            ls=style,
+            lw=2,
+            marker=marker if len(epochs) <= 30 else None,
+            ms=4,
+            label=f"{name}: {quoted} at epoch {at}",
+        )
     if best is not None:
         ax.axvline(best, color=NEUTRAL_COLOR, ls=":", lw=1.5, label=f"best epoch {best} (early stopping)")
     ax.set_title(metric, color=color, fontweight="bold")
@@ -93,8 +101,9 @@ def confusion(matrix, classes, *, title: str) -> Figure:
     for (i, j), count in np.ndenumerate(counts):
         ax.text(j, i, str(count), ha="center", va="center", fontsize=fontsize, color=_ink(image.to_rgba(count)))
     long = max(len(n) for n in names[:k]) > 3
-    ax.set_xticks(range(k), names[:k], rotation=40 if long else 0, ha="right" if long else "center",
-                  rotation_mode="anchor")
+    ax.set_xticks(
+        range(k), names[:k], rotation=40 if long else 0, ha="right" if long else "center", rotation_mode="anchor"
+    )
     ax.set_yticks(range(k), names[:k])
     ax.set_xlabel("predicted class")
     ax.set_ylabel("actual class")
@@ -148,16 +157,21 @@ def image_grid(images, predicted, actual, classes, *, title: str, columns: int =
         ax.imshow(image, cmap="gray_r", vmin=low, vmax=high if high > low else low + 1, interpolation="nearest")
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(f"{names[p]} /{chr(10) if two_lines else ' '}{names[a]}", fontsize=8,
-                     color=WRONG_COLOR if wrong else "black", fontweight="bold" if wrong else "normal")
+        ax.set_title(
+            f"{names[p]} /{chr(10) if two_lines else ' '}{names[a]}",
+            fontsize=8,
+            color=WRONG_COLOR if wrong else "black",
+            fontweight="bold" if wrong else "normal",
+        )
         for spine in ax.spines.values():
             spine.set_edgecolor(WRONG_COLOR if wrong else NEUTRAL_COLOR)
             spine.set_linewidth(3 if wrong else 0.6)
     for ax in axes[n:]:
         ax.remove()
     wrong = int((predicted != actual).sum())
-    fig.suptitle(f"{title}\ntitles: predicted / actual · {wrong} of {n} wrong, framed in red", fontsize=12,
-                 fontweight="bold")
+    fig.suptitle(
+        f"{title}\ntitles: predicted / actual · {wrong} of {n} wrong, framed in red", fontsize=12, fontweight="bold"
+    )
     return fig
 
 
@@ -174,8 +188,7 @@ def _as_images(images) -> np.ndarray:
     return images
 
 
-def decision_boundary(predict, x, y, classes, *, title: str, task: str | None = None,
-                      resolution: int = 200) -> Figure:
+def decision_boundary(predict, x, y, classes, *, title: str, task: str | None = None, resolution: int = 200) -> Figure:
     """The plane of two inputs x₁, x₂ shaded by the network's answer, its decision boundary drawn,
     and the samples on top in their true class's colour (black edges).
 
@@ -234,8 +247,16 @@ def _class_regions(ax, x1, x2, out, x, labels, names) -> None:
         _boundary(ax, x1, x2, lead, 0.0, 1.2)
         mine = labels == c
         if mine.any():
-            ax.scatter(x[mine, 0], x[mine, 1], color=colors[c], edgecolors="black", linewidths=0.6, s=28,
-                       label=names[c], zorder=3)
+            ax.scatter(
+                x[mine, 0],
+                x[mine, 1],
+                color=colors[c],
+                edgecolors="black",
+                linewidths=0.6,
+                s=28,
+                label=names[c],
+                zorder=3,
+            )
     _legend(ax, "decision boundary", 1.2)
 
 
@@ -248,8 +269,7 @@ def _boundary(ax, x1, x2, surface, level: float, width: float) -> None:
 def _legend(ax, boundary: str, width: float) -> None:
     """The points' legend and a line for the boundary (a contour has no legend entry of its own)."""
     handles, labels = ax.get_legend_handles_labels()
-    ax.legend([*handles, Line2D([], [], color="black", lw=width)], [*labels, boundary], fontsize=8,
-              framealpha=0.9)
+    ax.legend([*handles, Line2D([], [], color="black", lw=width)], [*labels, boundary], fontsize=8, framealpha=0.9)
 
 
 def _output_shading(fig, ax, x1, x2, out, x, y, classes, task: str) -> None:
@@ -276,9 +296,27 @@ def _output_shading(fig, ax, x1, x2, out, x, y, classes, task: str) -> None:
         for c in (0, 1):
             mine = labels == c
             if mine.any():
-                ax.scatter(x[mine, 0], x[mine, 1], color=cmap(norm(float(c))), edgecolors="black", linewidths=0.6,
-                           s=28, label=names[c], zorder=3)
+                ax.scatter(
+                    x[mine, 0],
+                    x[mine, 1],
+                    color=cmap(norm(float(c))),
+                    edgecolors="black",
+                    linewidths=0.6,
+                    s=28,
+                    label=names[c],
+                    zorder=3,
+                )
     else:
-        ax.scatter(x[:, 0], x[:, 1], c=targets, cmap=cmap, norm=norm, edgecolors="black", linewidths=0.6, s=28,
-                   label="samples (colour: target)", zorder=3)
+        ax.scatter(
+            x[:, 0],
+            x[:, 1],
+            c=targets,
+            cmap=cmap,
+            norm=norm,
+            edgecolors="black",
+            linewidths=0.6,
+            s=28,
+            label="samples (colour: target)",
+            zorder=3,
+        )
     _legend(ax, boundary, 1.8)

@@ -12,13 +12,35 @@ from .base import Loss
 from .classification import BCE, BCE_LOGITS, CROSS_ENTROPY, HINGE, MULTI_HINGE, SPARSE_CROSS_ENTROPY
 from .regression import HALF_SSE, MAE, MAPE, MSE, SSE
 
-LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE, SSE, HALF_SSE, MAE, MAPE, BCE, BCE_LOGITS, HINGE,
-                                                         MULTI_HINGE, CROSS_ENTROPY, SPARSE_CROSS_ENTROPY)}
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in (
+        MSE,
+        SSE,
+        HALF_SSE,
+        MAE,
+        MAPE,
+        BCE,
+        BCE_LOGITS,
+        HINGE,
+        MULTI_HINGE,
+        CROSS_ENTROPY,
+        SPARSE_CROSS_ENTROPY,
+    )
+}
 # Other names people use for the same loss (Keras' among them).
-ALIASES = {"multi_margin": "multi_hinge", "multiclass_hinge": "multi_hinge", "ce": "cross_entropy",
-           "cce": "cross_entropy", "categorical_cross_entropy": "cross_entropy",
-           "categorical_crossentropy": "cross_entropy", "sparse_categorical_crossentropy": "sparse_cross_entropy",
-           "sparse_ce": "sparse_cross_entropy", "binary_cross_entropy": "bce", "binary_crossentropy": "bce"}
+ALIASES = {
+    "multi_margin": "multi_hinge",
+    "multiclass_hinge": "multi_hinge",
+    "ce": "cross_entropy",
+    "cce": "cross_entropy",
+    "categorical_cross_entropy": "cross_entropy",
+    "categorical_crossentropy": "cross_entropy",
+    "sparse_categorical_crossentropy": "sparse_cross_entropy",
+    "sparse_ce": "sparse_cross_entropy",
+    "binary_cross_entropy": "bce",
+    "binary_crossentropy": "bce",
+}
 
 __all__ = ["ALIASES", "LOSSES", "Loss", "get_loss"]
 

@@ -9,15 +9,15 @@ counterpart, and which outputs and targets it takes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable
 
 import numpy as np
 
-from visualizer.functions.classes import one_hot
 from visualizer.core.engine import Node
 from visualizer.core.expr import Expr, Neg, fraction, mul
+from visualizer.functions.classes import one_hot
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,10 @@ class Loss:
         if self.class_indices and n > 1:
             bad = y[(y != np.round(y)) | (y < 0) | (y >= n)]
             if bad.size:
-                return (f"{self.name} takes class indices from 0 to {n - 1} (one per output), got {bad[0]:g}; give "
-                        f"them with --target, e.g. --target 0;2 for two samples")
+                return (
+                    f"{self.name} takes class indices from 0 to {n - 1} (one per output), got {bad[0]:g}; give "
+                    f"them with --target, e.g. --target 0;2 for two samples"
+                )
         return self.target_problem(y, n) if self.target_problem else None
 
     def build(self, a: Node, y: Node) -> tuple[Node, Node, Node]:

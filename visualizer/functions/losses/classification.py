@@ -9,10 +9,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from visualizer.functions.activations import SIGMOID
-from visualizer.functions.classes import one_hot
 from visualizer.core.engine import Node, elementwise, rowwise
 from visualizer.core.expr import ONE, AtMost1, Call, Div, Expr, Max0, Neg, Positive, Sub, add, mul
+from visualizer.functions.activations import SIGMOID
+from visualizer.functions.classes import one_hot
+
 from .base import Loss, draw_class
 
 LOG_FLOOR = -100.0  # torch's binary_cross_entropy clamps each log here, so a saturated output gives no log(0)
@@ -52,8 +53,9 @@ def _softplus(z: Node) -> Node:
 
 def _max0(x: Node, slope_at_0: float) -> Node:
     """max(0, x); at x = 0 its slope is a convention, each loss's as its torch counterpart has it."""
-    return elementwise(x, lambda v: np.maximum(v, 0.0), lambda v, out: np.where(v > 0, 1.0, np.where(v == 0, slope_at_0, 0.0)),
-                       "max0")
+    return elementwise(
+        x, lambda v: np.maximum(v, 0.0), lambda v, out: np.where(v > 0, 1.0, np.where(v == 0, slope_at_0, 0.0)), "max0"
+    )
 
 
 def _in_0_1(y: np.ndarray, n: int, name: str) -> str | None:
@@ -65,7 +67,7 @@ def _in_0_1(y: np.ndarray, n: int, name: str) -> str | None:
 BCE = Loss(
     name="bce",
     description="binary cross-entropy of probabilities (a sigmoid output) against targets in [0, 1], "
-                "the mean over the outputs, then over the batch; each log is at least −100, as in torch",
+    "the mean over the outputs, then over the batch; each log is at least −100, as in torch",
     term=_bce_terms,
     term_formula=lambda a, y: Neg(add(mul(y, _log(a)), mul(Sub(ONE, y), _log(Sub(ONE, a))))),
     reduction="mean",
@@ -80,14 +82,18 @@ BCE = Loss(
     target_problem=lambda y, n: _in_0_1(y, n, "bce"),
     conventional=lambda a, y: a * (1 - a) < BCE_EPSILON,
     # 1 − a for a near 1 keeps only the digits a had: log(1 − a) is then off by about ε·a/(1 − a)
-    rounding=lambda a, y: float(np.mean(np.finfo(np.float64).eps * (np.abs(1 - y) * a / np.maximum(1 - a, 1e-300)
-                                                                    + np.abs(y) * (1 - a) / np.maximum(a, 1e-300)))),
+    rounding=lambda a, y: float(
+        np.mean(
+            np.finfo(np.float64).eps
+            * (np.abs(1 - y) * a / np.maximum(1 - a, 1e-300) + np.abs(y) * (1 - a) / np.maximum(a, 1e-300))
+        )
+    ),
 )
 
 BCE_LOGITS = Loss(
     name="bce_logits",
     description="binary cross-entropy of logits (an identity output z; the loss applies the sigmoid, "
-                "stably), the mean over the outputs, then over the batch",
+    "stably), the mean over the outputs, then over the batch",
     term=lambda a, y: _softplus(a) - a * y,
     term_formula=lambda a, y: Sub(Call("softplus", r"\operatorname{softplus}", _softplus_value, a), mul(y, a)),
     reduction="mean",
@@ -153,15 +159,17 @@ def _multi_hinge_gradient(i, c, a, n) -> Expr:
 def _classes_to_compare(y: np.ndarray, n: int) -> str | None:
     if n >= 2:
         return None
-    return ("multi_hinge compares the right class's output with the others: give the output layer one neuron per "
-            "class (e.g. 2-4-3); for one output with −1/+1 targets use hinge")
+    return (
+        "multi_hinge compares the right class's output with the others: give the output layer one neuron per "
+        "class (e.g. 2-4-3); for one output with −1/+1 targets use hinge"
+    )
 
 
 MULTI_HINGE = Loss(
     name="multi_hinge",
     description="the multi-class hinge (a margin of 1, as torch's multi_margin_loss): each wrong class i pays "
-                "max(0, 1 − a_c + aᵢ) where c is the right class (a class index, 0 for the first output), the mean "
-                "over the outputs, then over the batch",
+    "max(0, 1 − a_c + aᵢ) where c is the right class (a class index, 0 for the first output), the mean "
+    "over the outputs, then over the batch",
     term=_multi_hinge_terms,
     term_formula=None,  # a term reads two outputs: row_term writes it
     reduction="mean",
@@ -170,8 +178,10 @@ MULTI_HINGE = Loss(
     latex=r"E = \frac{1}{n}\sum_{i \ne c} \max(0, 1 - a_c + a_i)",
     text="E = (1/n) Σ_{i≠c} max(0, 1 − a_c + aᵢ)",
     torch=lambda torch, a, y: torch.nn.functional.multi_margin_loss(a, y[:, 0].long()),
-    torch_terms=lambda torch, a, y: (torch.clamp(1 - (a * _torch_one_hot(torch, y, a.shape[1])).sum(1, keepdim=True) + a,
-                                                 min=0) * (1 - _torch_one_hot(torch, y, a.shape[1]))),
+    torch_terms=lambda torch, a, y: (
+        torch.clamp(1 - (a * _torch_one_hot(torch, y, a.shape[1])).sum(1, keepdim=True) + a, min=0)
+        * (1 - _torch_one_hot(torch, y, a.shape[1]))
+    ),
     torch_name="torch.nn.functional.multi_margin_loss",
     class_indices=True,
     draw_target=draw_class,
@@ -185,6 +195,7 @@ MULTI_HINGE = Loss(
 def _log_softmax(z: Node) -> Node:
     """log aᵢ = zᵢ − log Σₖ e^(zₖ), with the largest z taken out first (log-sum-exp), so that it is
     finite even where aᵢ itself underflows to 0; its slope: ∂/∂zᵢ of log aₖ = [k = i] − aᵢ."""
+
     def f(v):
         shifted = v - v.max(axis=-1, keepdims=True)
         return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
@@ -224,19 +235,25 @@ def _one_hot_rows(y: np.ndarray, n: int) -> str | None:
     if y.min() >= 0 and np.allclose(y.sum(axis=1), 1.0, rtol=0, atol=1e-9):
         return None
     worst = y[np.argmax(np.abs(y.sum(axis=1) - 1) + (y.min(axis=1) < 0))]
-    return (f"cross_entropy needs each target to be one-hot (or probabilities summing to 1), got "
-            f"{','.join(f'{v:g}' for v in worst)}; e.g. --target {','.join(['1'] + ['0'] * (n - 1))}, or class "
-            f"indices with --loss sparse_cross_entropy")
+    return (
+        f"cross_entropy needs each target to be one-hot (or probabilities summing to 1), got "
+        f"{','.join(f'{v:g}' for v in worst)}; e.g. --target {','.join(['1'] + ['0'] * (n - 1))}, or class "
+        f"indices with --loss sparse_cross_entropy"
+    )
 
 
 def _softmax_meets_cross_entropy(batch: int) -> tuple[str, str]:
     """Why δ = a − y at a softmax output under cross-entropy, derived where the reader can follow it."""
     mean = f"; the mean over a batch of {batch} divides it by {batch}" if batch > 1 else ""
-    text = ("softmax meets cross-entropy: ∂E/∂aₖ = −yₖ/aₖ, so δᵢ = Σₖ (−yₖ/aₖ)·aₖ([k = i] − aᵢ) = −yᵢ + aᵢ·Σₖ yₖ "
-            f"= aᵢ − yᵢ, because the targets sum to 1: the error at z is just the prediction minus the target{mean}")
-    latex = (r"softmax meets cross-entropy: $\partial E/\partial a_k = -y_k/a_k$, so "
-             r"$\delta_i = \sum_k (-y_k/a_k)\,a_k([k = i] - a_i) = -y_i + a_i \sum_k y_k = a_i - y_i$, "
-             f"because the targets sum to 1: the error at $z$ is just the prediction minus the target{mean}")
+    text = (
+        "softmax meets cross-entropy: ∂E/∂aₖ = −yₖ/aₖ, so δᵢ = Σₖ (−yₖ/aₖ)·aₖ([k = i] − aᵢ) = −yᵢ + aᵢ·Σₖ yₖ "
+        f"= aᵢ − yᵢ, because the targets sum to 1: the error at z is just the prediction minus the target{mean}"
+    )
+    latex = (
+        r"softmax meets cross-entropy: $\partial E/\partial a_k = -y_k/a_k$, so "
+        r"$\delta_i = \sum_k (-y_k/a_k)\,a_k([k = i] - a_i) = -y_i + a_i \sum_k y_k = a_i - y_i$, "
+        f"because the targets sum to 1: the error at $z$ is just the prediction minus the target{mean}"
+    )
     return text, latex
 
 
@@ -256,8 +273,8 @@ _CE_COMMON = dict(
 CROSS_ENTROPY = Loss(
     name="cross_entropy",
     description="categorical cross-entropy of a softmax output against one-hot targets (or any targets "
-                "that sum to 1), the sum over the outputs, then the mean over the batch; log a is computed "
-                "from z as log-softmax",
+    "that sum to 1), the sum over the outputs, then the mean over the batch; log a is computed "
+    "from z as log-softmax",
     term=_cross_entropy_terms,
     torch=lambda torch, z, y: torch.nn.functional.cross_entropy(z, y),
     torch_terms=lambda torch, z, y: -(y * torch.log_softmax(z, dim=-1)),
@@ -271,8 +288,8 @@ CROSS_ENTROPY = Loss(
 SPARSE_CROSS_ENTROPY = Loss(
     name="sparse_cross_entropy",
     description="categorical cross-entropy of a softmax output against class indices (0 for the first "
-                "output, as in torch), which stand for one-hot targets: E = −log a of the right class, "
-                "the mean over the batch; log a is computed from z as log-softmax",
+    "output, as in torch), which stand for one-hot targets: E = −log a of the right class, "
+    "the mean over the batch; log a is computed from z as log-softmax",
     term=_cross_entropy_terms,
     torch=lambda torch, z, y: torch.nn.functional.cross_entropy(z, y[:, 0].long()),
     torch_terms=lambda torch, z, y: -(_torch_one_hot(torch, y, z.shape[1]) * torch.log_softmax(z, dim=-1)),

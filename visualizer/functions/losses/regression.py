@@ -9,6 +9,7 @@ import numpy as np
 
 from visualizer.core.engine import Node
 from visualizer.core.expr import HALF, Abs, Div, Square, Sub, mul, sign
+
 from .base import Loss
 
 MSE = Loss(
@@ -78,14 +79,16 @@ def _no_zero_target(y: np.ndarray, n: int) -> str | None:
     if not len(zeros):
         return None
     s, i = zeros[0] + 1
-    return (f"mape divides by the target, and target {i} of sample {s} is 0 (the error would be infinite); use "
-            f"mae, or give targets that are not 0 with --target")
+    return (
+        f"mape divides by the target, and target {i} of sample {s} is 0 (the error would be infinite); use "
+        f"mae, or give targets that are not 0 with --target"
+    )
 
 
 MAPE = Loss(
     name="mape",
     description="the mean over the outputs of the errors relative to the targets (a fraction: 0.05 is 5 %), "
-                "then over the batch; a target of 0 is refused",
+    "then over the batch; a target of 0 is refused",
     term=lambda a, y: (a - y).abs() / Node(np.abs(y.value)),
     term_formula=lambda a, y: Div(Abs(Sub(a, y)), Abs(y)),
     reduction="mean",

@@ -9,14 +9,28 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch
 
 from visualizer.functions.activations import ACTIVATIONS
+from visualizer.network.trace import Trace
 from visualizer.render.layout import computation_graph
 from visualizer.style import PHASE_COLORS, format_display, format_number
-from visualizer.network.trace import Trace
 
 # the engine's ops by their symbol; an activation's op is named after it and drawn as its own f
-OP_SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "matmul": "@", "transpose": "ᵀ", "neg": "−",
-              "sum": "Σ", "mean": "mean", "exp": "exp", "log": "log", "pow2": "x²", "matmulᵀ": "@ᵀ", "pow0.5": "√",
-              **{name: activation.symbol for name, activation in ACTIVATIONS.items()}}
+OP_SYMBOLS = {
+    "add": "+",
+    "sub": "−",
+    "mul": "×",
+    "div": "÷",
+    "matmul": "@",
+    "transpose": "ᵀ",
+    "neg": "−",
+    "sum": "Σ",
+    "mean": "mean",
+    "exp": "exp",
+    "log": "log",
+    "pow2": "x²",
+    "matmulᵀ": "@ᵀ",
+    "pow0.5": "√",
+    **{name: activation.symbol for name, activation in ACTIVATIONS.items()},
+}
 X_GAP, Y_GAP = 1.85, 1.25
 BOX_W, BOX_H, OP_R = 1.44, 0.72, 0.24
 PER_ROW = 11  # columns per row: a longer chain continues on the next row, so the picture fits a page
@@ -61,25 +75,52 @@ def draw_graph(trace: Trace) -> Figure:
     ax.axis("off")
     for u, v in G.edges():
         start, end = _rim(pos[u], pos[v], G.nodes[u]["kind"]), _rim(pos[v], pos[u], G.nodes[v]["kind"])
-        ax.annotate("", xy=end, xytext=start, zorder=1,
-                    arrowprops=dict(arrowstyle="-|>", color="0.55", lw=0.9, shrinkA=0, shrinkB=0))
+        ax.annotate(
+            "",
+            xy=end,
+            xytext=start,
+            zorder=1,
+            arrowprops=dict(arrowstyle="-|>", color="0.55", lw=0.9, shrinkA=0, shrinkB=0),
+        )
     for node, d in G.nodes(data=True):
         x, y = pos[node]
         if d["kind"] == "op":
             ax.add_patch(Circle((x, y), OP_R, facecolor="0.93", edgecolor="0.4", zorder=2))
             ax.text(x, y, OP_SYMBOLS.get(d["op"], d["op"]), ha="center", va="center", fontsize=9, zorder=3)
             continue
-        ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H, boxstyle="round,pad=0.02", zorder=2,
-                                    facecolor="white", edgecolor=PHASE_COLORS["forward"], lw=1.1))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - BOX_W / 2, y - BOX_H / 2),
+                BOX_W,
+                BOX_H,
+                boxstyle="round,pad=0.02",
+                zorder=2,
+                facecolor="white",
+                edgecolor=PHASE_COLORS["forward"],
+                lw=1.1,
+            )
+        )
         ax.text(x, y + 0.2, d["name"], ha="center", va="center", fontsize=8, fontweight="bold", zorder=3)
-        ax.text(x, y, _summary(d["value"]), ha="center", va="center", fontsize=7, zorder=3,
-                color=PHASE_COLORS["forward"])
-        ax.text(x, y - 0.2, "∂E: " + _summary(d["grad"]), ha="center", va="center", fontsize=7, zorder=3,
-                color=PHASE_COLORS["backward"])
+        ax.text(
+            x, y, _summary(d["value"]), ha="center", va="center", fontsize=7, zorder=3, color=PHASE_COLORS["forward"]
+        )
+        ax.text(
+            x,
+            y - 0.2,
+            "∂E: " + _summary(d["grad"]),
+            ha="center",
+            va="center",
+            fontsize=7,
+            zorder=3,
+            color=PHASE_COLORS["backward"],
+        )
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     ax.set_xlim(min(xs) - 0.9, max(xs) + 0.9)
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
-    fig.suptitle(f"{trace.network.name} · computation graph of step 1 · E = {format_number(trace.steps[0].loss)}",
-                 fontsize=13, fontweight="bold")
+    fig.suptitle(
+        f"{trace.network.name} · computation graph of step 1 · E = {format_number(trace.steps[0].loss)}",
+        fontsize=13,
+        fontweight="bold",
+    )
     ax.set_title("each box: its value (blue) and ∂E/∂value (orange)", fontsize=10)
     return fig

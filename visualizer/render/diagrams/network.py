@@ -17,9 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from visualizer.core.expr import Sym
+from visualizer.network.trace import Trace
 from visualizer.render.layout import LABELLED_EDGES, edge_label_share, neuron_graph, symmetric_limit
 from visualizer.style import PHASE_COLORS, SIGNED_CMAP, format_display, format_number
-from visualizer.network.trace import Trace
 
 RADIUS = 0.32
 ROW_GAP = 1.4  # vertical distance between neurons, in layout units: room for a label above and below
@@ -50,13 +50,19 @@ def draw_network(trace: Trace, kind: str, *, step: int = 0) -> Figure:
     segments = [_shorten(pos[u], pos[v]) for u, v, _ in edges]
     # a thin grey line under each edge keeps the wiring visible where a value is near zero
     ax.add_collection(LineCollection(segments, colors="0.85", linewidths=0.5, zorder=0.5))
-    ax.add_collection(LineCollection(segments, colors=cmap(norm(edge_values)), linewidths=widths, zorder=1,
-                                     capstyle="round"))
+    ax.add_collection(
+        LineCollection(segments, colors=cmap(norm(edge_values)), linewidths=widths, zorder=1, capstyle="round")
+    )
     per_layer = {l: sum(1 for *_, d in edges if d["layer"] == l) for l in range(1, len(G.graph["sizes"]))}
     for (u, v, d), (start, end), color in zip(edges, segments, cmap(norm(edge_values))):
         if kind == "backward" and len(edges) <= 60:  # arrowheads point the way the error flows
-            ax.annotate("", xy=start, xytext=end, zorder=2,
-                        arrowprops=dict(arrowstyle="-|>", color=color, lw=0, mutation_scale=12, shrinkA=0, shrinkB=0))
+            ax.annotate(
+                "",
+                xy=start,
+                xytext=end,
+                zorder=2,
+                arrowprops=dict(arrowstyle="-|>", color=color, lw=0, mutation_scale=12, shrinkA=0, shrinkB=0),
+            )
         if per_layer[d["layer"]] <= LABELLED_EDGES:
             _edge_label(ax, u, v, d, kind, start, end, G)
 
@@ -68,11 +74,14 @@ def draw_network(trace: Trace, kind: str, *, step: int = 0) -> Figure:
     after = f" → {format_number(G.graph['loss_after'])}" if kind == "update" else ""
     batch = len(trace.rows(trace.steps[G.graph["step"] - 1]))  # the step's batch
     sample = f" · sample 1 of {batch}" if batch > 1 and kind != "update" else ""
-    fig.suptitle(f"{trace.network.name} · step {G.graph['step']} · E = {loss}{after}{sample}", fontsize=13,
-                 fontweight="bold")
+    fig.suptitle(
+        f"{trace.network.name} · step {G.graph['step']} · E = {loss}{after}{sample}", fontsize=13, fontweight="bold"
+    )
     p = trace.network.dropout
     if p > 0 and kind != "update":  # what the crossed-out neurons are
-        subtitle += f"   ·   dropout p = {format_number(p)}: crossed out this step, kept ones ×{format_number(1 / (1 - p))}"
+        subtitle += (
+            f"   ·   dropout p = {format_number(p)}: crossed out this step, kept ones ×{format_number(1 / (1 - p))}"
+        )
     ax.set_title(subtitle, fontsize=10, color=PHASE_COLORS[kind])
     if kind != "forward":
         label = {"backward": "∂E/∂z (neurons) and ∂E/∂w (edges)", "update": "Δw = w_new − w"}[kind]
@@ -102,8 +111,16 @@ def _edge_label(ax, u, v, d, kind, start, end, G):
         text = format_display(d["grad"], 3)
     else:
         text = f"{format_display(d['w'], 3)}→{format_display(d['w_new'], 3)}"
-    ax.text(x, y, text, fontsize=7.5, ha="center", va="center", zorder=3,
-            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+    ax.text(
+        x,
+        y,
+        text,
+        fontsize=7.5,
+        ha="center",
+        va="center",
+        zorder=3,
+        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85),
+    )
 
 
 def _draw_node(ax, node, d, xy, kind, key, cmap, norm):
@@ -115,24 +132,64 @@ def _draw_node(ax, node, d, xy, kind, key, cmap, norm):
     value = d.get(key) if key else None
     face = cmap(norm(value)) if value is not None else "white"
     dropped = d.get("dropped", False)
-    ax.add_patch(Circle(xy, RADIUS, facecolor=face, edgecolor="0.2", lw=1.0, zorder=4,
-                        linestyle="--" if dropped else "-", alpha=0.45 if dropped else 1.0))
+    ax.add_patch(
+        Circle(
+            xy,
+            RADIUS,
+            facecolor=face,
+            edgecolor="0.2",
+            lw=1.0,
+            zorder=4,
+            linestyle="--" if dropped else "-",
+            alpha=0.45 if dropped else 1.0,
+        )
+    )
     if dropped:  # dropout switched it off this step: a cross over it, and a word under it
         for sign in (1, -1):
-            ax.plot([x - 0.7 * RADIUS, x + 0.7 * RADIUS], [y - sign * 0.7 * RADIUS, y + sign * 0.7 * RADIUS],
-                    color="0.35", lw=1.2, zorder=6)
+            ax.plot(
+                [x - 0.7 * RADIUS, x + 0.7 * RADIUS],
+                [y - sign * 0.7 * RADIUS, y + sign * 0.7 * RADIUS],
+                color="0.35",
+                lw=1.2,
+                zorder=6,
+            )
         if kind != "update":
             ax.text(x, y - RADIUS - 0.1, "dropped", ha="center", va="top", fontsize=7, color="0.35", zorder=5)
     if value is not None and not dropped:  # a dropped neuron's 0 is what the cross says
         dark = abs(norm(value) - 0.5) > 0.35
-        ax.text(x, y, format_display(value, 3), ha="center", va="center", fontsize=7.5,
-                color="white" if dark else "black", zorder=5)
-    symbol = Sym("x", (j + 1,)) if l == 0 else Sym("δ" if kind == "backward" else "a", (j + 1,), l,
-                                                   latex_base=r"\delta" if kind == "backward" else "")
+        ax.text(
+            x,
+            y,
+            format_display(value, 3),
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            color="white" if dark else "black",
+            zorder=5,
+        )
+    symbol = (
+        Sym("x", (j + 1,))
+        if l == 0
+        else Sym("δ" if kind == "backward" else "a", (j + 1,), l, latex_base=r"\delta" if kind == "backward" else "")
+    )
     ax.text(x, y + RADIUS + 0.12, f"${symbol.latex()}$", ha="center", va="bottom", fontsize=9, zorder=5)
     if d["kind"] == "output" and kind == "forward":
-        ax.text(x + RADIUS + 0.15, y, f"y = {format_number(d['target'], 3)}", ha="left", va="center", fontsize=8.5,
-                color=PHASE_COLORS["loss"])
+        ax.text(
+            x + RADIUS + 0.15,
+            y,
+            f"y = {format_number(d['target'], 3)}",
+            ha="left",
+            va="center",
+            fontsize=8.5,
+            color=PHASE_COLORS["loss"],
+        )
     if kind == "update" and l > 0:
-        ax.text(x, y - RADIUS - 0.1, f"b: {format_display(d['b'], 3)} → {format_display(d['b_new'], 3)}",
-                ha="center", va="top", fontsize=7, color="0.25")
+        ax.text(
+            x,
+            y - RADIUS - 0.1,
+            f"b: {format_display(d['b'], 3)} → {format_display(d['b_new'], 3)}",
+            ha="center",
+            va="top",
+            fontsize=7,
+            color="0.25",
+        )

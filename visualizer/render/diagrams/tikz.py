@@ -7,10 +7,11 @@ diagrams: the same layout and the same signed colour map.
 from __future__ import annotations
 
 from visualizer.core.expr import Sym
+from visualizer.network.trace import Trace
 from visualizer.render.layout import LABELLED_EDGES, neuron_graph, symmetric_limit
 from visualizer.style import format_number, signed_color
 from visualizer.texify import latex_text
-from visualizer.network.trace import Trace
+
 from .network import KINDS
 
 
@@ -34,8 +35,9 @@ def tikz_network(trace: Trace, kind: str, *, step: int = 0) -> str:
     for node, d in G.nodes(data=True):
         x, y = d["pos"]
         if d["kind"] == "ellipsis":
-            body.append(f"\\node[font=\\scriptsize] ({names[node]}) at ({x:.3f},{y:.3f}) "
-                        f"{{$\\vdots$ {d['hidden']} more}};")
+            body.append(
+                f"\\node[font=\\scriptsize] ({names[node]}) at ({x:.3f},{y:.3f}) {{$\\vdots$ {d['hidden']} more}};"
+            )
             continue
         value = d.get(node_key) if node_key else None
         fill = "white"
@@ -53,23 +55,23 @@ def tikz_network(trace: Trace, kind: str, *, step: int = 0) -> str:
         width = 0.4 + 2.0 * abs(value) / limit
         label = ""
         if sum(1 for *_, e in edges if e["layer"] == d["layer"]) <= LABELLED_EDGES:
-            shown = (f"{_number(d['w'])}\\to{_number(d['w_new'])}" if kind == "update"
-                     else _number(value))
+            shown = f"{_number(d['w'])}\\to{_number(d['w_new'])}" if kind == "update" else _number(value)
             label = f" node[pos=0.62, fill=white, text=black, inner sep=1pt, font=\\tiny] {{${shown}$}}"
         # a thin grey line under each edge keeps the wiring visible where a value is near zero
         body.append(f"\\draw[black!25, line width=0.3pt] ({names[u]}) -- ({names[v]});")
         body.append(f"\\draw[color=edge{i}, line width={width:.2f}pt] ({names[u]}) --{label} ({names[v]});")
     title = f"{trace.network.name}, step {G.graph['step']}: {subtitle}"
     top = max(d["pos"][1] for _, d in G.nodes(data=True)) + 1.0
-    return "\n".join([
-        f"% {title}",
-        *colors,
-        "\\begin{tikzpicture}[x=1.3cm, y=1.7cm, neuron/.style={circle, draw, minimum size=8mm, inner sep=0pt, "
-        "font=\\scriptsize}]",
-        *body,
-        f"\\node[font=\\small\\bfseries] at ({(len(G.graph['sizes']) - 1) * 1.5:.2f},{top:.2f}) "
-        f"{{{latex_text(title)}}};",
-        "\\end{tikzpicture}",
-        "",
-    ])
-
+    return "\n".join(
+        [
+            f"% {title}",
+            *colors,
+            "\\begin{tikzpicture}[x=1.3cm, y=1.7cm, neuron/.style={circle, draw, minimum size=8mm, inner sep=0pt, "
+            "font=\\scriptsize}]",
+            *body,
+            f"\\node[font=\\small\\bfseries] at ({(len(G.graph['sizes']) - 1) * 1.5:.2f},{top:.2f}) "
+            f"{{{latex_text(title)}}};",
+            "\\end{tikzpicture}",
+            "",
+        ]
+    )

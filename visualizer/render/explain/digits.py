@@ -15,7 +15,7 @@ from visualizer.core.expr import Expr, Style, shown_value
 def unit(value: float, digits: int) -> float:
     """One unit of the last digit `value` shows at `digits` significant figures."""
     if value == 0 or not math.isfinite(value):
-        return 10.0 ** -digits
+        return 10.0**-digits
     return 10.0 ** (math.floor(math.log10(abs(shown_value(value, digits)))) - digits + 1)
 
 

@@ -19,6 +19,7 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 # A line of an align holds about this many characters of the equation as plain text.
 LONG = 64
 
+
 def render_latex(sections: list[Section], verdict: str | None = None, *, fragment: bool = False) -> str:
     out: list[str] = []
     equations: list[Equation] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from visualizer.core.expr import Expr
 from visualizer.style import format_number
+
 from .document import Equation, Note, Section, Table
 
 

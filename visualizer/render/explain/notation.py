@@ -51,5 +51,3 @@ def shown_sum(n: int, term) -> Expr:
     if n <= TERMS:
         return add(*(term(i) for i in range(n)))
     return add(*(term(i) for i in range(3)), More(n - 4), term(n - 1))
-
-

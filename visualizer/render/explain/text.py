@@ -19,24 +19,35 @@ from rich.theme import Theme
 
 from visualizer.core.expr import Expr
 from visualizer.style import PHASE_COLORS, format_display
+
 from .document import Equation, Note, Section, Table
 
-THEME = Theme({
-    "header": "bold",
-    **PHASE_COLORS,
-    "training": "bold",
-    "step": "bold",
-    "note": "dim",
-    "result": "bold",
-    "ok": f"bold {PHASE_COLORS['update']}",
-    "bad": f"bold reverse {PHASE_COLORS['backward']}",
-})
+THEME = Theme(
+    {
+        "header": "bold",
+        **PHASE_COLORS,
+        "training": "bold",
+        "step": "bold",
+        "note": "dim",
+        "result": "bold",
+        "ok": f"bold {PHASE_COLORS['update']}",
+        "bad": f"bold reverse {PHASE_COLORS['backward']}",
+    }
+)
 INDENT = "  "
 
 
 def make_console(file=None, *, width: int | None = None, color: bool = True) -> Console:
-    return Console(file=file, width=width, theme=THEME, highlight=False, no_color=not color,
-                   color_system="auto" if color else None, soft_wrap=False, emoji=False)
+    return Console(
+        file=file,
+        width=width,
+        theme=THEME,
+        highlight=False,
+        no_color=not color,
+        color_system="auto" if color else None,
+        soft_wrap=False,
+        emoji=False,
+    )
 
 
 def print_document(console: Console, sections: list[Section]) -> None:
@@ -69,8 +80,10 @@ def _renderable(item, style: str, width: int):
         return _table(item)
     if isinstance(item, Note):
         dim = item.text.startswith("…")
-        return Text(textwrap.fill(item.text, width, initial_indent=INDENT, subsequent_indent=INDENT),
-                    style="note" if dim else "")
+        return Text(
+            textwrap.fill(item.text, width, initial_indent=INDENT, subsequent_indent=INDENT),
+            style="note" if dim else "",
+        )
     raise TypeError(item)
 
 

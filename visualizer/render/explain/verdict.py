@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from visualizer.style import format_diff
 from visualizer.network.trace import Verification
+from visualizer.style import format_diff
 
 
 def verification_line(verification: Verification) -> str:
@@ -11,9 +11,12 @@ def verification_line(verification: Verification) -> str:
     checks = [(name, c) for name, c in checks if c is not None]
     if verification.passed:
         # a witness with nothing to compare says so, rather than a max |Δ| of nothing
-        said = ", ".join(f"{name} max |Δ| {format_diff(c.max_abs_diff)}" if c.compared
-                         else f"{name} not applicable (no derivative of E to compare; {c.skipped} skipped)"
-                         for name, c in checks)
+        said = ", ".join(
+            f"{name} max |Δ| {format_diff(c.max_abs_diff)}"
+            if c.compared
+            else f"{name} not applicable (no derivative of E to compare; {c.skipped} skipped)"
+            for name, c in checks
+        )
         return f"✓ verified: {said}"
     failed = [(name, c) for name, c in checks if not c.passed]
     return "✗ MISMATCH: " + "; ".join(

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from manim import (AnimationGroup, Circle, Create, FadeIn, Indicate, LaggedStart, Line, ShowPassingFlash, Succession,
-                   Text, Transform)
+from manim import (
+    AnimationGroup,
+    Circle,
+    Create,
+    FadeIn,
+    Indicate,
+    LaggedStart,
+    Line,
+    ShowPassingFlash,
+    Succession,
+    Text,
+    Transform,
+)
 
 from visualizer.render.layout import symmetric_limit
 from visualizer.style import PHASE_COLORS, signed_color
@@ -27,8 +38,10 @@ def forward_layer(net: NetworkMobject, layer: int):
     """Signals travel along the weights into `layer`; its neurons fill with their activation."""
     G = net.graph
     into = [line for (u, v), line in net.edges.items() if v[0] == layer]
-    flashes = [ShowPassingFlash(line.copy().set_color(PHASE_COLORS["forward"]).set_stroke(width=6),
-                                time_width=0.5) for line in into]
+    flashes = [
+        ShowPassingFlash(line.copy().set_color(PHASE_COLORS["forward"]).set_stroke(width=6), time_width=0.5)
+        for line in into
+    ]
     nodes = [n for n in net.neurons if n[0] == layer]
     limit = symmetric_limit(G.nodes[n]["a"] for n in nodes)
     fills = [net.neurons[n].animate.set_fill(signed_color(G.nodes[n]["a"], limit), opacity=0.55) for n in nodes]
@@ -41,8 +54,13 @@ def backward_layer(net: NetworkMobject, layer: int):
     always, the number too when the network is small enough to show every number)."""
     G = net.graph
     into = [line for (u, v), line in net.edges.items() if v[0] == layer]
-    flashes = [ShowPassingFlash(Line(line.get_end(), line.get_start()).set_color(PHASE_COLORS["backward"])
-                                .set_stroke(width=6), time_width=0.5) for line in into]
+    flashes = [
+        ShowPassingFlash(
+            Line(line.get_end(), line.get_start()).set_color(PHASE_COLORS["backward"]).set_stroke(width=6),
+            time_width=0.5,
+        )
+        for line in into
+    ]
     nodes = [n for n in net.neurons if n[0] == layer]
     limit = symmetric_limit(G.nodes[n]["delta"] for n in nodes)
     fills = [net.neurons[n].animate.set_fill(signed_color(G.nodes[n]["delta"], limit), opacity=0.55) for n in nodes]

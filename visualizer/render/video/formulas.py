@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from manim import BLACK, DOWN, LEFT, RIGHT, FadeOut, MathTex, Write
 
+from visualizer.network.trace import Trace
 from visualizer.render.explain import Options, build_document
 from visualizer.render.explain.document import Equation
-from visualizer.network.trace import Trace
 
 FONT_SIZE = 34
 # manim's frame is 14.2 × 8; a picture above a board of equations gets this much of it
@@ -50,7 +50,7 @@ def _stack(tex: MathTex) -> None:
         sign.next_to(line, DOWN, buff=0.3).align_to(tex[1], LEFT)
         # a fraction's centre is its bar, the math axis, which is where "=" sits too
         form.next_to(sign, RIGHT, buff=0.2)
-        line = tex[i:i + 2]
+        line = tex[i : i + 2]
 
 
 def fit_above_equations(mob, title):

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from manim import BLACK, RIGHT, UP, WHITE, BackgroundRectangle, Circle, Line, Text, VGroup
 
+from visualizer.network.trace import Trace
 from visualizer.render.layout import LABELLED_EDGES, edge_label_share, neuron_graph, symmetric_limit
 from visualizer.style import format_display, signed_color
-from visualizer.network.trace import Trace
 
 # The part of manim's 14.2 × 8 frame the network may use, leaving room for a title and the targets.
 FRAME_WIDTH, FRAME_HEIGHT = 9.5, 5.6
@@ -59,8 +59,13 @@ class NetworkMobject(VGroup):
         limit = symmetric_limit(d["w"] for *_, d in G.edges(data=True))
         self.edges: dict = {}
         for u, v, d in G.edges(data=True):
-            line = Line(place(u), place(v), buff=RADIUS, stroke_width=1 + 5 * abs(d["w"]) / limit,
-                        color=signed_color(d["w"], limit))
+            line = Line(
+                place(u),
+                place(v),
+                buff=RADIUS,
+                stroke_width=1 + 5 * abs(d["w"]) / limit,
+                color=signed_color(d["w"], limit),
+            )
             self.edges[(u, v)] = line
         self.neurons: dict = {}
         self.values: dict = {}
@@ -70,12 +75,17 @@ class NetworkMobject(VGroup):
                 note = Text(f"⋮ {d['hidden']} more", font_size=18, color=NOTE_GREY)
                 self.ellipses[node] = note.move_to(place(node))
                 continue
-            self.neurons[node] = Circle(radius=RADIUS, color=BLACK, stroke_width=2, fill_color=WHITE,
-                                        fill_opacity=1).move_to(place(node))
+            self.neurons[node] = Circle(
+                radius=RADIUS, color=BLACK, stroke_width=2, fill_color=WHITE, fill_opacity=1
+            ).move_to(place(node))
             if values:  # the activations, a (the inputs x for the input layer)
                 self.values[node] = fitted_label(d["a"]).move_to(place(node))
-        self.add(VGroup(*self.edges.values()), VGroup(*self.neurons.values()), VGroup(*self.values.values()),
-                 VGroup(*self.ellipses.values()))
+        self.add(
+            VGroup(*self.edges.values()),
+            VGroup(*self.neurons.values()),
+            VGroup(*self.values.values()),
+            VGroup(*self.ellipses.values()),
+        )
 
     def neuron_tag(self, node, value: float, color=BLACK) -> VGroup:
         """`value` beside a neuron at a readable size: to the right of an output neuron (the

@@ -5,14 +5,27 @@ Numbers have the equations' digits (explain's default), so the picture and the f
 from __future__ import annotations
 
 import numpy as np
-from manim import (BLACK, DOWN, LEFT, RIGHT, UP, WHITE, Circle, Line, ManimColor, MathTex, Text, VGroup,
-                   interpolate_color)
+from manim import (
+    BLACK,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    WHITE,
+    Circle,
+    Line,
+    ManimColor,
+    MathTex,
+    Text,
+    VGroup,
+    interpolate_color,
+)
 
+from visualizer.network.trace import Trace
 from visualizer.render.explain.notation import a_, b_, w_
 from visualizer.render.layout import symmetric_limit
 from visualizer.style import DEFAULT_DIGITS as DIGITS
 from visualizer.style import PHASE_COLORS, format_display, format_number, pick, signed_color
-from visualizer.network.trace import Trace
 
 from .network_mobject import NOTE_GREY
 
@@ -54,18 +67,24 @@ class NeuronCloseup(VGroup):
             w = float(record.W[j, k])
             start, end = circle.get_center(), self.neuron.get_center()
             along = (end - start) / np.linalg.norm(end - start)
-            line = Line(start + radius * along, end - NEURON_RADIUS * along,
-                        stroke_width=2 + 4 * abs(w) / limit, color=signed_color(w, limit))
+            line = Line(
+                start + radius * along,
+                end - NEURON_RADIUS * along,
+                stroke_width=2 + 4 * abs(w) / limit,
+                color=signed_color(w, limit),
+            )
             self.edges[k] = line
             # along the wire, above it, nearer the input end where the wires are still apart
-            label = MathTex(f"{w_(layer, j + 1, k + 1).latex(DIGITS)} = {format_number(w, DIGITS)}", font_size=26,
-                            color=BLACK).rotate(line.get_angle())
+            label = MathTex(
+                f"{w_(layer, j + 1, k + 1).latex(DIGITS)} = {format_number(w, DIGITS)}", font_size=26, color=BLACK
+            ).rotate(line.get_angle())
             normal = np.array([-np.sin(line.get_angle()), np.cos(line.get_angle()), 0.0])
             label.move_to(line.point_from_proportion(0.4) + normal * (0.08 + label.height / 2))
             self.weights[k] = label
         bias = float(record.b[j])
-        self.bias = MathTex(f"{b_(layer, j + 1).latex(DIGITS)} = {format_number(bias, DIGITS)}", font_size=28,
-                            color=BLACK)
+        self.bias = MathTex(
+            f"{b_(layer, j + 1).latex(DIGITS)} = {format_number(bias, DIGITS)}", font_size=28, color=BLACK
+        )
         self.bias.next_to(self.neuron, DOWN, buff=0.15)
         self.add(*self.edges.values(), *self.inputs.values(), *self.weights.values(), self.neuron, self.bias)
         if self.ellipsis is not None:

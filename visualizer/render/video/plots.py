@@ -38,15 +38,28 @@ def activation_plot(f: Activation, z: float, a: float, width: float = 5.5, heigh
     sample = f.function(np.linspace(-span, span, 201))
     low, high = min(0.0, float(sample.min())), max(1.0, float(sample.max()))
     margin = 0.15 * (high - low)
-    axes = Axes(x_range=[-span, span, span / 2], y_range=[low - margin, high + margin, (high - low) / 2],
-                x_length=width, y_length=height, tips=False, axis_config={"color": AXIS_COLOR})
+    axes = Axes(
+        x_range=[-span, span, span / 2],
+        y_range=[low - margin, high + margin, (high - low) / 2],
+        x_length=width,
+        y_length=height,
+        tips=False,
+        axis_config={"color": AXIS_COLOR},
+    )
     # at a kink, manim's smoothing overshoots (a wiggle that is not in f); at a jump (step), the
     # curve is cut there rather than drawn as a steep line
     jumps = [k for k in f.kinks if f.function(np.float64(k)) != f.function(np.float64(k) - 1e-9)]
-    curve = axes.plot(lambda v: float(f.function(np.float64(v))), color=PHASE_COLORS["forward"],
-                      use_smoothing=not f.kinks, discontinuities=jumps or None, dt=1e-6)
-    names = VGroup(Text("z", font_size=20, color=AXIS_COLOR).next_to(axes.x_axis.get_right(), DOWN + RIGHT, buff=0.1),
-                   Text(f"a = {f.symbol}(z)", font_size=20, color=AXIS_COLOR).next_to(axes.y_axis.get_top(), RIGHT))
+    curve = axes.plot(
+        lambda v: float(f.function(np.float64(v))),
+        color=PHASE_COLORS["forward"],
+        use_smoothing=not f.kinks,
+        discontinuities=jumps or None,
+        dt=1e-6,
+    )
+    names = VGroup(
+        Text("z", font_size=20, color=AXIS_COLOR).next_to(axes.x_axis.get_right(), DOWN + RIGHT, buff=0.1),
+        Text(f"a = {f.symbol}(z)", font_size=20, color=AXIS_COLOR).next_to(axes.y_axis.get_top(), RIGHT),
+    )
     point = Dot(axes.c2p(z, a), color=PHASE_COLORS["loss"], radius=0.09)
     return ActivationPlot(axes, curve, names, point)
 
@@ -75,8 +88,8 @@ def output_fields(trace, steps: list[int], predict, side: float = 3.4) -> Output
     """The output over the input plane after each of `steps` (-1: before training), as
     `predict(trace, step, x)` gives it: the network's own forward pass (network.mlp.predict),
     which the scene passes in, since a renderer never runs the network itself."""
-    from matplotlib import colormaps
     from manim import BLACK, DOWN, LEFT, ImageMobject, Square
+    from matplotlib import colormaps
 
     from visualizer.style import SIGNED_CMAP
 
@@ -98,19 +111,31 @@ def output_fields(trace, steps: list[int], predict, side: float = 3.4) -> Output
         rgba = (shade(out) * 255).astype(np.uint8)
         images.append(ImageMobject(rgba).stretch_to_fit_width(side).stretch_to_fit_height(side))
     border = Square(side, color=AXIS_COLOR, stroke_width=2)
-    names = VGroup(Text("x₁", font_size=22, color=AXIS_COLOR).next_to(border, DOWN, buff=0.1),
-                   Text("x₂", font_size=22, color=AXIS_COLOR).next_to(border, LEFT, buff=0.1))
-    names.add(Text("the output over the inputs; dots: the targets", font_size=18, color=AXIS_COLOR)
-              .next_to(names[0], DOWN, buff=0.1))
+    names = VGroup(
+        Text("x₁", font_size=22, color=AXIS_COLOR).next_to(border, DOWN, buff=0.1),
+        Text("x₂", font_size=22, color=AXIS_COLOR).next_to(border, LEFT, buff=0.1),
+    )
+    names.add(
+        Text("the output over the inputs; dots: the targets", font_size=18, color=AXIS_COLOR).next_to(
+            names[0], DOWN, buff=0.1
+        )
+    )
 
     def place(point):
-        return [(point[0] - low[0]) / (high[0] - low[0]) * side - side / 2,
-                (point[1] - low[1]) / (high[1] - low[1]) * side - side / 2, 0.0]
+        return [
+            (point[0] - low[0]) / (high[0] - low[0]) * side - side / 2,
+            (point[1] - low[1]) / (high[1] - low[1]) * side - side / 2,
+            0.0,
+        ]
 
     from matplotlib.colors import to_hex
 
-    samples = VGroup(*(Dot(place(p), radius=0.12, color=to_hex(shade(t)), stroke_color=BLACK, stroke_width=2)
-                       for p, t in zip(x, trace.output_target[:, 0])))
+    samples = VGroup(
+        *(
+            Dot(place(p), radius=0.12, color=to_hex(shade(t)), stroke_color=BLACK, stroke_width=2)
+            for p, t in zip(x, trace.output_target[:, 0])
+        )
+    )
     return OutputField(images, VGroup(border, names), samples)
 
 
@@ -124,16 +149,29 @@ def loss_axes(history, width: float = 4.6, height: float = 3.6) -> VGroup:
     x_ticks = [t for t in MaxNLocator(4, integer=True).tick_values(0, steps) if 0 <= t <= steps]
     y_ticks = [t for t in MaxNLocator(4).tick_values(0, max(history)) if t >= 0]
     top = max(y_ticks[-1], max(history))
-    axes = Axes(x_range=[0, steps, x_ticks[1] - x_ticks[0]], y_range=[0, top, y_ticks[1] - y_ticks[0]],
-                x_length=width, y_length=height, tips=False, axis_config={"color": AXIS_COLOR})
-    numbers = VGroup(
-        *(Text(format_number(t), font_size=16, color=AXIS_COLOR).next_to(axes.c2p(t, 0), DOWN, buff=0.15)
-          for t in x_ticks[1:]),
-        *(Text(format_number(t), font_size=16, color=AXIS_COLOR).next_to(axes.c2p(0, t), LEFT, buff=0.15)
-          for t in y_ticks[1:] if t <= top),
+    axes = Axes(
+        x_range=[0, steps, x_ticks[1] - x_ticks[0]],
+        y_range=[0, top, y_ticks[1] - y_ticks[0]],
+        x_length=width,
+        y_length=height,
+        tips=False,
+        axis_config={"color": AXIS_COLOR},
     )
-    names = VGroup(Text("step", font_size=20, color=AXIS_COLOR).next_to(axes.x_axis.get_right(), DOWN, buff=0.35),
-                   Text("E", font_size=20, color=AXIS_COLOR).next_to(axes.y_axis.get_top(), UP, buff=0.1))
+    numbers = VGroup(
+        *(
+            Text(format_number(t), font_size=16, color=AXIS_COLOR).next_to(axes.c2p(t, 0), DOWN, buff=0.15)
+            for t in x_ticks[1:]
+        ),
+        *(
+            Text(format_number(t), font_size=16, color=AXIS_COLOR).next_to(axes.c2p(0, t), LEFT, buff=0.15)
+            for t in y_ticks[1:]
+            if t <= top
+        ),
+    )
+    names = VGroup(
+        Text("step", font_size=20, color=AXIS_COLOR).next_to(axes.x_axis.get_right(), DOWN, buff=0.35),
+        Text("E", font_size=20, color=AXIS_COLOR).next_to(axes.y_axis.get_top(), UP, buff=0.1),
+    )
     axes.decorations = VGroup(numbers, names)
     return axes
 
@@ -156,19 +194,28 @@ def prediction_vs_target(trace, width: float = 7.0) -> VGroup:
     high = max(1.0, float(a.max()), float(y.max()))
     rows = VGroup()
     for i in range(min(len(a), MAX_OUTPUTS)):
-        line = NumberLine(x_range=[low, high, (high - low) / 4], length=width, color=AXIS_COLOR,
-                          include_numbers=False, include_tip=False)
+        line = NumberLine(
+            x_range=[low, high, (high - low) / 4],
+            length=width,
+            color=AXIS_COLOR,
+            include_numbers=False,
+            include_tip=False,
+        )
         ends = [line.n2p(float(a[i])), line.n2p(float(y[i]))]
         gap = Line(*ends, color=PHASE_COLORS["loss"], stroke_width=8)
         shown = Dot(ends[0], radius=0.11, color=PHASE_COLORS["forward"])
         wanted = Dot(ends[1], radius=0.11, color=PHASE_COLORS["loss"])
-        shown_label = MathTex(f"{a_(last, i + 1).latex()} = {format_number(float(a[i]))}", font_size=30,
-                              color=PHASE_COLORS["forward"]).next_to(shown, UP, buff=0.15)
-        wanted_label = MathTex(f"{y_(i + 1).latex()} = {format_number(float(y[i]))}", font_size=30,
-                               color=PHASE_COLORS["loss"]).next_to(wanted, DOWN, buff=0.15)
+        shown_label = MathTex(
+            f"{a_(last, i + 1).latex()} = {format_number(float(a[i]))}", font_size=30, color=PHASE_COLORS["forward"]
+        ).next_to(shown, UP, buff=0.15)
+        wanted_label = MathTex(
+            f"{y_(i + 1).latex()} = {format_number(float(y[i]))}", font_size=30, color=PHASE_COLORS["loss"]
+        ).next_to(wanted, DOWN, buff=0.15)
         # the range's ends beside the line, clear of the labels above and below it
-        ticks = VGroup(Text(format_number(low), font_size=18, color=AXIS_COLOR).next_to(line, LEFT, buff=0.2),
-                       Text(format_number(high), font_size=18, color=AXIS_COLOR).next_to(line, RIGHT, buff=0.2))
+        ticks = VGroup(
+            Text(format_number(low), font_size=18, color=AXIS_COLOR).next_to(line, LEFT, buff=0.2),
+            Text(format_number(high), font_size=18, color=AXIS_COLOR).next_to(line, RIGHT, buff=0.2),
+        )
         rows.add(VGroup(line, ticks, gap, shown, wanted, shown_label, wanted_label))
     rows.arrange(DOWN, buff=0.25)
     # arrange() centres each row by its labels too, so a label sticking out past a line's end

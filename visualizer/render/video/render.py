@@ -39,12 +39,15 @@ def check_tools() -> None:
         raise UsageError(f"the scenes are missing ({scene_file()}); run from a checkout of backprop")
     for tool in ("latex", "dvisvgm"):
         if shutil.which(tool) is None:
-            raise UsageError(f"{tool} is not installed, and the videos' formulas need LaTeX; "
-                             f"install it with: apt-get install {LATEX_PACKAGES} (or run `make setup`)")
+            raise UsageError(
+                f"{tool} is not installed, and the videos' formulas need LaTeX; "
+                f"install it with: apt-get install {LATEX_PACKAGES} (or run `make setup`)"
+            )
 
 
-def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Path, name: str, progress,
-                  slides: bool = False) -> list[Path]:
+def render_scenes(
+    trace_json: str, scenes: list[str], quality: str, out_dir: Path, name: str, progress, slides: bool = False
+) -> list[Path]:
     """Render `scenes` (class names) in parallel; returns the files written into `out_dir`.
 
     The Lecture is rendered as its beats (LecturePart) side by side, then joined without
@@ -78,10 +81,24 @@ def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Pat
             media.mkdir()
             env = {**os.environ, "BACKPROP_TRACE": str(trace_path), "BACKPROP_BEAT": beat or ""}
             process = subprocess.Popen(
-                [str(Path(sys.executable).parent / "manim"), QUALITY[quality], "--disable_caching",
-                 "--max-inflight-encoders", str(INFLIGHT_ENCODERS), "--progress_bar", "none",
-                 "--media_dir", str(media), str(scene_file()), scene],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=media, env=env,
+                [
+                    str(Path(sys.executable).parent / "manim"),
+                    QUALITY[quality],
+                    "--disable_caching",
+                    "--max-inflight-encoders",
+                    str(INFLIGHT_ENCODERS),
+                    "--progress_bar",
+                    "none",
+                    "--media_dir",
+                    str(media),
+                    str(scene_file()),
+                    scene,
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=media,
+                env=env,
             )
             with counting:
                 running.append(process)
@@ -97,8 +114,11 @@ def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Pat
             else:
                 with counting:
                     beats_done[task] += 1
-                    progress.update(tasks[task], completed=beats_done[task],
-                                    description=f"{task} ({beats_done[task]} of {len(LECTURE_PARTS)} beats)")
+                    progress.update(
+                        tasks[task],
+                        completed=beats_done[task],
+                        description=f"{task} ({beats_done[task]} of {len(LECTURE_PARTS)} beats)",
+                    )
             return video
 
         with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
@@ -128,8 +148,7 @@ def render_scenes(trace_json: str, scenes: list[str], quality: str, out_dir: Pat
                 from .slides import convert_to_html
 
                 written.append(out_dir / f"{name}-{scene}.html")
-                convert_to_html(Path(work) / "LectureSlides", "LectureSlides", written[-1],
-                                f"Backpropagation · {name}")
+                convert_to_html(Path(work) / "LectureSlides", "LectureSlides", written[-1], f"Backpropagation · {name}")
         return written
 
 
@@ -140,8 +159,10 @@ def join_videos(videos: list[Path], target: Path, work: Path) -> None:
 
     listing = work / "parts.txt"
     listing.write_text("".join(f"file 'file:{video.as_posix()}'\n" for video in videos), encoding="utf-8")
-    with av.open(str(listing), format="concat", options={"safe": "0"}) as source, \
-            av.open(str(target), mode="w", format="mp4") as joined:
+    with (
+        av.open(str(listing), format="concat", options={"safe": "0"}) as source,
+        av.open(str(target), mode="w", format="mp4") as joined,
+    ):
         stream = joined.add_stream_from_template(template=source.streams.video[0])
         for packet in source.demux(source.streams.video[0]):
             if packet.dts is None:  # the demuxer's flushing packets

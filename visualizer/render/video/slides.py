@@ -29,11 +29,14 @@ def check_slides_tools() -> None:
     try:
         import manim_slides  # noqa: F401  (only: is it installed?)
     except ImportError:
-        raise UsageError("--slides needs manim-slides; install it with: pip install 'backprop[video]' "
-                         "(or run `make setup`)") from None
+        raise UsageError(
+            "--slides needs manim-slides; install it with: pip install 'backprop[video]' (or run `make setup`)"
+        ) from None
     if not (reveal_dir() / "dist" / "reveal.js").is_file():
-        raise UsageError(f"--slides needs reveal.js {REVEAL_VERSION} in {reveal_dir()}; run `make setup` "
-                         f"(it unpacks `npm pack reveal.js@{REVEAL_VERSION}` there)")
+        raise UsageError(
+            f"--slides needs reveal.js {REVEAL_VERSION} in {reveal_dir()}; run `make setup` "
+            f"(it unpacks `npm pack reveal.js@{REVEAL_VERSION}` there)"
+        )
 
 
 def offline_template() -> str:
@@ -44,14 +47,16 @@ def offline_template() -> str:
     dist = reveal_dir() / "dist"
     inlined = {
         '<link rel="stylesheet" href="{{ cdn_url }}/dist/reveal.css">': _inline(dist / "reveal.css", "style"),
-        '<link rel="stylesheet" href="{{ cdn_url }}/dist/theme/{{ reveal_theme }}.css">':
-            _inline(dist / "theme" / f"{THEME}.css", "style"),
+        '<link rel="stylesheet" href="{{ cdn_url }}/dist/theme/{{ reveal_theme }}.css">': _inline(
+            dist / "theme" / f"{THEME}.css", "style"
+        ),
         # code highlighting: slides of videos have no code
         '<link rel="stylesheet" href="{{ cdn_url }}/dist/plugin/highlight/zenburn.css">': "",
         '<script src="{{ cdn_url }}/dist/reveal.js"></script>': _inline(dist / "reveal.js", "script"),
         '<script src="{{ cdn_url }}/dist/plugin/notes.js"></script>': _inline(dist / "plugin" / "notes.js", "script"),
-        '<script src="{{ cdn_url }}/dist/plugin/markdown.js"></script>':
-            _inline(dist / "plugin" / "markdown.js", "script"),
+        '<script src="{{ cdn_url }}/dist/plugin/markdown.js"></script>': _inline(
+            dist / "plugin" / "markdown.js", "script"
+        ),
     }
     for tag, text in inlined.items():
         if template.count(tag) != 1:
@@ -76,9 +81,21 @@ def convert_to_html(work: Path, scene: str, target: Path, title: str) -> None:
     template.write_text(offline_template(), encoding="utf-8")
     html = work / f"{scene}.html"
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "manim-slides"), "convert", "--to", "html", "--one-file",
-         "--use-template", str(template), f"-ctitle={title}", scene, str(html)],
-        cwd=work, capture_output=True, text=True,
+        [
+            str(Path(sys.executable).parent / "manim-slides"),
+            "convert",
+            "--to",
+            "html",
+            "--one-file",
+            "--use-template",
+            str(template),
+            f"-ctitle={title}",
+            scene,
+            str(html),
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0 or not html.is_file() or html.stat().st_size == 0:
         last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from visualizer.errors import UsageError, unknown_name
+
 from . import images, synthetic, tabular
 from .dataset import TASKS, Dataset, Table, column
 from .prepare import SCALINGS, check_fraction, scaled, split, validation_split
@@ -28,9 +29,17 @@ CSV_PREFIX = "csv:"
 __all__ = ["DATASETS", "SCALINGS", "TASKS", "Dataset", "load_dataset", "validation_split"]
 
 
-def load_dataset(name: str, *, data_dir: str | Path | None = None, download: bool = False,
-                 target_column: str | None = None, scale: str = "auto", seed: int = 0,
-                 test_split: float = 0.2, samples: int | None = None) -> Dataset:
+def load_dataset(
+    name: str,
+    *,
+    data_dir: str | Path | None = None,
+    download: bool = False,
+    target_column: str | None = None,
+    scale: str = "auto",
+    seed: int = 0,
+    test_split: float = 0.2,
+    samples: int | None = None,
+) -> Dataset:
     """The data set `name` (one of DATASETS, or "csv:PATH"), split and scaled.
 
     data_dir, download: where the mnist / fashion-mnist IDX files are (default
@@ -47,12 +56,11 @@ def load_dataset(name: str, *, data_dir: str | Path | None = None, download: boo
     test_split = check_fraction(test_split, "the test split")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise UsageError(f"the seed must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
-    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, (int, np.integer))
-                                or samples < 1):
+    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1):
         raise UsageError(f"samples must be a whole number of at least 1, not {samples!r}")
 
     if name.startswith(CSV_PREFIX):
-        path = name[len(CSV_PREFIX):]
+        path = name[len(CSV_PREFIX) :]
         if not path:
             raise UsageError("csv: needs a file path after it, e.g. csv:data/points.csv")
         ds = _split_table(name, tabular.read_csv(path, target_column), test_split, seed, None)
@@ -75,17 +83,16 @@ def load_dataset(name: str, *, data_dir: str | Path | None = None, download: boo
         if scale == "auto":  # in place: the whole of mnist is 376 MB as float64, so no second copy
             x_train /= images.PIXEL_MAX[key]
             x_test /= images.PIXEL_MAX[key]
-        ds = Dataset(key, "multiclass", x_train, column(y_train), x_test, column(y_test),
-                     images.CLASSES[key], image_shape, ())
+        ds = Dataset(
+            key, "multiclass", x_train, column(y_train), x_test, column(y_test), images.CLASSES[key], image_shape, ()
+        )
         return ds if scale == "auto" else scaled(ds, scale)
     raise unknown_name("dataset", name, (*DATASETS, "csv:PATH"))
 
 
-def _split_table(name: str, table: Table, test_split: float, seed: int,
-                 image_shape: tuple[int, int] | None) -> Dataset:
+def _split_table(name: str, table: Table, test_split: float, seed: int, image_shape: tuple[int, int] | None) -> Dataset:
     x_train, y_train, x_test, y_test = split(table.x, table.y, table.task, test_split, seed, name, table.classes)
-    return Dataset(name, table.task, x_train, y_train, x_test, y_test, table.classes, image_shape,
-                   table.feature_names)
+    return Dataset(name, table.task, x_train, y_train, x_test, y_test, table.classes, image_shape, table.feature_names)
 
 
 def _first(ds: Dataset, samples: int | None) -> Dataset:

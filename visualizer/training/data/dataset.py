@@ -62,8 +62,10 @@ class Dataset:
 
     def __repr__(self) -> str:
         kind = _count(len(self.classes), "class", "classes") if self.classes else _count(self.n_outputs, "target")
-        return (f"Dataset({self.name!r}, {self.task}, {len(self.x_train)} train / {len(self.x_test)} test, "
-                f"{_count(self.n_features, 'feature')}, {kind})")
+        return (
+            f"Dataset({self.name!r}, {self.task}, {len(self.x_train)} train / {len(self.x_test)} test, "
+            f"{_count(self.n_features, 'feature')}, {kind})"
+        )
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

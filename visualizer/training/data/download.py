@@ -19,6 +19,7 @@ from pathlib import Path
 
 from visualizer.errors import UsageError
 from visualizer.files import atomic_target
+
 from .idx import read_idx
 
 MIRRORS = {
@@ -46,11 +47,14 @@ def fetch(url: str, path: Path, magic: int) -> Path:
             try:
                 read_idx(tmp, magic)
             except UsageError:
-                raise UsageError(f"cannot download {url}: the answer is not the expected IDX file; "
-                                 f"check {MIRROR_ENV} or the address, or {hint}") from None
+                raise UsageError(
+                    f"cannot download {url}: the answer is not the expected IDX file; "
+                    f"check {MIRROR_ENV} or the address, or {hint}"
+                ) from None
     except urllib.error.HTTPError as err:
-        raise UsageError(f"cannot download {url}: HTTP {err.code} {err.reason}; "
-                         f"check {MIRROR_ENV} or the address, or {hint}") from None
+        raise UsageError(
+            f"cannot download {url}: HTTP {err.code} {err.reason}; check {MIRROR_ENV} or the address, or {hint}"
+        ) from None
     except urllib.error.URLError as err:
         raise UsageError(f"cannot download {url}: {err.reason}; check the network, or {hint}") from None
     except (OSError, ValueError) as err:  # timeouts, a reset connection, a malformed address

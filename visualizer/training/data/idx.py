@@ -59,8 +59,9 @@ def parse_idx(raw: bytes, magic: int, name: str = "IDX data") -> np.ndarray:
         raise damaged(name, f"only {len(raw)} bytes, too short for an IDX header")
     found = int.from_bytes(raw[:4], "big")
     if found != magic:
-        raise damaged(name, f"magic number 0x{found:08x}, but {KINDS.get(magic, 'this file')} "
-                            f"starts with 0x{magic:08x}")
+        raise damaged(
+            name, f"magic number 0x{found:08x}, but {KINDS.get(magic, 'this file')} starts with 0x{magic:08x}"
+        )
     ndim = magic & 0xFF
     start = 4 + 4 * ndim
     if len(raw) < start:
@@ -69,6 +70,7 @@ def parse_idx(raw: bytes, magic: int, name: str = "IDX data") -> np.ndarray:
     expected = start + prod(shape)
     if len(raw) != expected:
         what = "truncated" if len(raw) < expected else "too long"
-        raise damaged(name, f"{what}: sizes {' × '.join(map(str, shape))} need {expected} bytes, "
-                            f"the file holds {len(raw)}")
+        raise damaged(
+            name, f"{what}: sizes {' × '.join(map(str, shape))} need {expected} bytes, the file holds {len(raw)}"
+        )
     return np.frombuffer(raw, dtype=np.uint8, offset=start).reshape(shape)

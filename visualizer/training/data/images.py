@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from visualizer.errors import UsageError
+
 from .dataset import Table
 from .download import base_url, fetch
 from .idx import IMAGES_MAGIC, LABELS_MAGIC, read_idx
@@ -34,8 +35,18 @@ IDX_SETS = tuple(SUBFOLDERS)
 DIGITS = tuple(str(d) for d in range(10))
 CLASSES = {
     "mnist": DIGITS,
-    "fashion-mnist": ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+    "fashion-mnist": (
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ),
 }
 PIXEL_MAX = {"digits": 16.0, "mnist": 255.0, "fashion-mnist": 255.0}
 DATA_DIR_ENV = "BACKPROP_DATA_DIR"
@@ -87,7 +98,8 @@ def idx_files(dataset: str, data_dir: str | Path | None, download: bool) -> list
         where, into = (target, target) if found else (f"{folder} or {folder / SUBFOLDERS[dataset]}", folder)
         raise UsageError(
             f"{dataset}: file {missing[0]}.gz not found in {where}; run with --download to fetch it from "
-            f"{base_url(dataset)}, or copy the four files ({', '.join(f + '.gz' for f in FILES)}) into {into} by hand")
+            f"{base_url(dataset)}, or copy the four files ({', '.join(f + '.gz' for f in FILES)}) into {into} by hand"
+        )
     if missing:
         try:
             target.mkdir(parents=True, exist_ok=True)
@@ -98,23 +110,32 @@ def idx_files(dataset: str, data_dir: str | Path | None, download: bool) -> list
     return [found[base] for base in FILES]
 
 
-def load_idx_set(dataset: str, data_dir: str | Path | None = None, download: bool = False,
-                 samples: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def load_idx_set(
+    dataset: str, data_dir: str | Path | None = None, download: bool = False, samples: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(train images, train labels, test images, test labels) of mnist or fashion-mnist as
     uint8 arrays n × h × w and n, the training set cut to its first `samples` images."""
     paths = idx_files(dataset, data_dir, download)
     arrays = [read_idx(path, magic) for path, magic in zip(paths, MAGICS)]
-    for images, labels, image_path, label_path in ((arrays[0], arrays[1], paths[0], paths[1]),
-                                                   (arrays[2], arrays[3], paths[2], paths[3])):
+    for images, labels, image_path, label_path in (
+        (arrays[0], arrays[1], paths[0], paths[1]),
+        (arrays[2], arrays[3], paths[2], paths[3]),
+    ):
         if len(images) != len(labels):
-            raise UsageError(f"{image_path} holds {len(images)} images but {label_path} holds {len(labels)} labels; "
-                             f"one of them is damaged or from another data set")
+            raise UsageError(
+                f"{image_path} holds {len(images)} images but {label_path} holds {len(labels)} labels; "
+                f"one of them is damaged or from another data set"
+            )
         if labels.size and labels.max() >= len(CLASSES[dataset]):
-            raise UsageError(f"{label_path} is damaged (label {labels.max()}, but {dataset} has classes "
-                             f"0..{len(CLASSES[dataset]) - 1}); delete it and copy it again, or fetch it with --download")
+            raise UsageError(
+                f"{label_path} is damaged (label {labels.max()}, but {dataset} has classes "
+                f"0..{len(CLASSES[dataset]) - 1}); delete it and copy it again, or fetch it with --download"
+            )
     if arrays[0].shape[1:] != arrays[2].shape[1:]:
-        raise UsageError(f"{paths[0]} holds images of {arrays[0].shape[1:]} pixels but {paths[2]} of "
-                         f"{arrays[2].shape[1:]}; the files are from different data sets")
+        raise UsageError(
+            f"{paths[0]} holds images of {arrays[0].shape[1:]} pixels but {paths[2]} of "
+            f"{arrays[2].shape[1:]}; the files are from different data sets"
+        )
     x_train, y_train, x_test, y_test = arrays
     if samples is not None:
         x_train, y_train = x_train[:samples], y_train[:samples]

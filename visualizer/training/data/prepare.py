@@ -24,6 +24,7 @@ from collections import Counter
 import numpy as np
 
 from visualizer.errors import UsageError, unknown_name
+
 from .dataset import Dataset
 
 SCALINGS = ("auto", "minmax", "standard", "none")
@@ -35,8 +36,9 @@ def check_fraction(fraction: float, option: str) -> float:
     return float(fraction)
 
 
-def split(x: np.ndarray, y: np.ndarray, task: str, fraction: float, seed: int, what: str,
-          classes: tuple[str, ...] = ()):
+def split(
+    x: np.ndarray, y: np.ndarray, task: str, fraction: float, seed: int, what: str, classes: tuple[str, ...] = ()
+):
     """(x_a, y_a, x_b, y_b) with a share `fraction` of the rows in b, drawn from `seed`;
     stratified by class unless `task` is regression."""
     from sklearn.model_selection import train_test_split
@@ -46,20 +48,26 @@ def split(x: np.ndarray, y: np.ndarray, task: str, fraction: float, seed: int, w
         label, count = min(Counter(stratify.tolist()).items(), key=lambda item: item[1])
         if count < 2:
             name = repr(classes[int(label)]) if classes else int(label)
-            raise UsageError(f"cannot split {what}: class {name} has only {count} sample, and a split that keeps "
-                             f"every class on both sides needs at least 2; add samples")
+            raise UsageError(
+                f"cannot split {what}: class {name} has only {count} sample, and a split that keeps "
+                f"every class on both sides needs at least 2; add samples"
+            )
     # too few rows for both sides (scikit-learn puts ceil(fraction · n) on side b): said plainly here,
     # not in scikit-learn's words ("With n_samples=1, test_size=0.1 and train_size=None, …")
     if not 1 <= math.ceil(fraction * len(x)) < len(x):
         need = next(n for n in range(2, 10_000) if 1 <= math.ceil(fraction * n) < n)
-        raise UsageError(f"cannot split {what}: {len(x)} sample(s) are too few to set {fraction:.0%} of them aside "
-                         f"and keep the rest; it takes at least {need}, so add samples")
+        raise UsageError(
+            f"cannot split {what}: {len(x)} sample(s) are too few to set {fraction:.0%} of them aside "
+            f"and keep the rest; it takes at least {need}, so add samples"
+        )
     try:
         x_a, x_b, y_a, y_b = train_test_split(x, y, test_size=fraction, random_state=seed, stratify=stratify)
     except ValueError as err:
         reason = " ".join(str(err).split())
-        raise UsageError(f"cannot split {what} of {len(x)} samples with a share {fraction} on one side: {reason}; "
-                         f"use more samples or another fraction") from None
+        raise UsageError(
+            f"cannot split {what} of {len(x)} samples with a share {fraction} on one side: {reason}; "
+            f"use more samples or another fraction"
+        ) from None
     return tuple(np.ascontiguousarray(a, dtype=np.float64) for a in (x_a, y_a, x_b, y_b))
 
 
@@ -89,5 +97,4 @@ def validation_split(ds: Dataset, fraction: float, seed: int = 0):
     """(x_train, y_train, x_val, y_val): a share `fraction` of the training rows set aside for
     validation (stratified for classification), drawn from `seed`. The test rows stay untouched."""
     fraction = check_fraction(fraction, "the validation fraction")
-    return split(ds.x_train, ds.y_train, ds.task, fraction, seed, f"the training rows of {ds.name}",
-                 ds.classes)
+    return split(ds.x_train, ds.y_train, ds.task, fraction, seed, f"the training rows of {ds.name}", ds.classes)

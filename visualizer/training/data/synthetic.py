@@ -91,8 +91,15 @@ def plane(n: int, seed: int) -> Table:
     return Table(x, y, "regression", (), XY)
 
 
-GENERATORS = {"xor": xor, "moons": moons, "circles": circles, "spiral": spiral, "blobs": blobs,
-              "sine": sine, "plane": plane}
+GENERATORS = {
+    "xor": xor,
+    "moons": moons,
+    "circles": circles,
+    "spiral": spiral,
+    "blobs": blobs,
+    "sine": sine,
+    "plane": plane,
+}
 NAMES = tuple(GENERATORS)
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from visualizer.errors import UsageError
+
 from .dataset import Table
 
 MAX_CLASSES = 20  # at most this many distinct whole numbers in a target make it a classification
@@ -79,8 +80,10 @@ def read_csv(path: str | Path, target_column: str | None = None) -> Table:
         raise UsageError(f"csv file {path} has one column; it needs at least one feature column and a target column")
     target = header[-1] if target_column is None else target_column
     if target not in header:
-        raise UsageError(f"csv file {path} has no column {target!r}; its columns are: "
-                         f"{', '.join(header)} (choose one with --target-column)")
+        raise UsageError(
+            f"csv file {path} has no column {target!r}; its columns are: "
+            f"{', '.join(header)} (choose one with --target-column)"
+        )
     t = header.index(target)
     features = [i for i in range(len(header)) if i != t]
 
@@ -88,18 +91,23 @@ def read_csv(path: str | Path, target_column: str | None = None) -> Table:
     labels = []
     for r, (line, cells) in enumerate(rows):
         if len(cells) != len(header):
-            raise UsageError(f"csv file {path}, line {line}: {len(cells)} cells, but the header has {len(header)} "
-                             f"columns; every row needs one cell per column")
+            raise UsageError(
+                f"csv file {path}, line {line}: {len(cells)} cells, but the header has {len(header)} "
+                f"columns; every row needs one cell per column"
+            )
         for j, i in enumerate(features):
             value = _number(cells[i])
             if value is None or not math.isfinite(value):
                 what = "is empty" if not cells[i] else f"holds {cells[i]!r}, not a number"
-                raise UsageError(f"csv file {path}, line {line}, column {header[i]!r} {what}; feature columns must "
-                                 f"hold numbers (only the target column may hold labels)")
+                raise UsageError(
+                    f"csv file {path}, line {line}, column {header[i]!r} {what}; feature columns must "
+                    f"hold numbers (only the target column may hold labels)"
+                )
             x[r, j] = value
         if not cells[t]:
-            raise UsageError(f"csv file {path}, line {line}: the target column {target!r} is empty; "
-                             f"fill it in or remove the row")
+            raise UsageError(
+                f"csv file {path}, line {line}: the target column {target!r} is empty; fill it in or remove the row"
+            )
         labels.append(cells[t])
 
     task, y, classes = target_values(labels, f"csv file {path}, column {target!r}")

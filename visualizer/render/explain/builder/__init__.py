@@ -17,8 +17,12 @@ from ..document import PHASES, Options, Section
 from . import backward, forward, header, loss, training, update
 from .context import Context
 
-_WRITERS = {"forward": forward.sections, "loss": loss.sections, "backward": backward.sections,
-            "update": update.sections}
+_WRITERS = {
+    "forward": forward.sections,
+    "loss": loss.sections,
+    "backward": backward.sections,
+    "update": update.sections,
+}
 
 
 def build_document(trace: Trace, options: Options = Options()) -> list[Section]:

@@ -33,8 +33,12 @@ def _notes(c: Context, l: int) -> list[Note]:
     """How δ comes about in layer l, and what its activation says about it (a step's is 0)."""
     f = c.activations[l - 1]
     if l == c.L and f.vjp is not None:
-        notes = [Note(f"δᵢ = ∂E/∂zᵢ = Σₖ ∂E/∂aₖ·∂aₖ/∂zᵢ with {f.derivative_text}: {f.name} mixes the outputs, so "
-                      "every output's error reaches every z")]
+        notes = [
+            Note(
+                f"δᵢ = ∂E/∂zᵢ = Σₖ ∂E/∂aₖ·∂aₖ/∂zᵢ with {f.derivative_text}: {f.name} mixes the outputs, so "
+                "every output's error reaches every z"
+            )
+        ]
         if c.loss.delta_note:  # what the loss makes of that sum (under cross-entropy, a − y)
             text, latex = c.loss.delta_note(c.batch)
             notes.append(Note(text, latex=latex))
@@ -55,8 +59,9 @@ def _grad_a(c: Context, l: int, s: int, j: int) -> Equation:
     if l == c.L:
         n, target, right = c.sizes[-1], c.targets()[s, j], c.right_class(s)  # the right class, for a loss that reads it
         symbolic = c.loss.gradient_formula(a_(l, j + 1), y_(j + 1), n, c.batch, row=(j, right, lambda k: a_(l, k + 1)))
-        numeric = c.loss.gradient_formula(Num(layer.a[s, j]), Num(target), n, c.batch,
-                                          row=(j, right, lambda k: Num(layer.a[s, k])))
+        numeric = c.loss.gradient_formula(
+            Num(layer.a[s, j]), Num(target), n, c.batch, row=(j, right, lambda k: Num(layer.a[s, k]))
+        )
     else:
         after = c.step.layers[l]
         symbolic = shown_sum(c.sizes[l + 1], lambda i: mul(w_(l + 1, i + 1, j + 1), d_(l + 1, i + 1)))
@@ -71,8 +76,9 @@ def _delta(c: Context, l: int, s: int, j: int) -> Equation:
         return _row_delta(c, l, s, j)
     mask = ([m_(l, j + 1)], [Num(layer.mask[s, j])]) if c.drops(l) else ([], [])
     symbolic = mul(Deriv(a_(l, j + 1)), *mask[0], f.derivative_call(z_(l, j + 1)))
-    numeric = mul(Num(layer.grad_a[s, j]), *mask[1],
-                  f.derivative_formula(Num(layer.z[s, j]), Num(layer.f_z[s, j]), layer.z[s, j]))
+    numeric = mul(
+        Num(layer.grad_a[s, j]), *mask[1], f.derivative_formula(Num(layer.z[s, j]), Num(layer.f_z[s, j]), layer.z[s, j])
+    )
     return c.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j])
 
 
@@ -88,6 +94,11 @@ def _row_delta(c: Context, l: int, s: int, j: int) -> Equation:
     else:
         k = Sym("a", ("k",), l)
         symbolic = mul(a_(l, j + 1), Sub(Deriv(a_(l, j + 1)), SumOver(mul(k, Deriv(k)), "k")))
-        numeric = mul(Num(layer.a[s, j]), Sub(Num(layer.grad_a[s, j]), shown_sum(
-            c.sizes[l], lambda k: mul(Num(layer.a[s, k]), Num(layer.grad_a[s, k])))))
+        numeric = mul(
+            Num(layer.a[s, j]),
+            Sub(
+                Num(layer.grad_a[s, j]),
+                shown_sum(c.sizes[l], lambda k: mul(Num(layer.a[s, k]), Num(layer.grad_a[s, k]))),
+            ),
+        )
     return c.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j])

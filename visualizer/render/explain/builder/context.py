@@ -5,7 +5,7 @@ what was left out."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -49,8 +49,9 @@ class Context:
         digits = honest_digits(list(numeric), result, self.options.precision)
         # a lone number would only repeat the result
         shown = tuple(f for f in numeric if not isinstance(f, Num))
-        return Equation(lhs, tuple(symbolic) + shown, float(result), digits, self.options.precision, len(symbolic),
-                        arrow)
+        return Equation(
+            lhs, tuple(symbolic) + shown, float(result), digits, self.options.precision, len(symbolic), arrow
+        )
 
     def table(self, columns, rows) -> Table:
         return Table(tuple(columns), tuple(tuple(r) for r in rows), self.options.precision)
@@ -59,9 +60,12 @@ class Context:
         """Layer l's weights, a row per neuron, and its biases; a few rows and columns of a large one."""
         ks = pick(W.shape[1], TABLE_COLUMNS)
         columns = ["j"] + [w_(l, "j", k + 1) if k is not None else "…" for k in ks] + [b_(l, "j")]
-        rows = [["…"] * len(columns) if j is None else
-                [str(j + 1)] + [W[j, k] if k is not None else "…" for k in ks] + [b[j]]
-                for j in pick(W.shape[0], TABLE_ROWS)]
+        rows = [
+            ["…"] * len(columns)
+            if j is None
+            else [str(j + 1)] + [W[j, k] if k is not None else "…" for k in ks] + [b[j]]
+            for j in pick(W.shape[0], TABLE_ROWS)
+        ]
         return self.table(columns, rows)
 
     def num(self, value: float) -> str:
@@ -78,7 +82,7 @@ class Context:
 
     def right_class(self, s: int) -> int:
         """The class sample s of the step's batch belongs to (its one-hot target's 1)."""
-        return int(class_indices(self.targets()[s:s + 1])[0])
+        return int(class_indices(self.targets()[s : s + 1])[0])
 
     def drops(self, l: int) -> bool:
         """Whether layer l (1-based) has dropout: the hidden layers, when the network uses it."""

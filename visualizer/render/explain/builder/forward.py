@@ -53,8 +53,12 @@ def _row_activation(c: Context, l: int, s: int, j: int) -> Equation:
     """aⱼ of an activation of the whole row (softmax), from every z of the layer."""
     layer, f = c.step.layers[l - 1], c.activations[l - 1]
     total = partial(shown_sum, c.sizes[l])
-    return c.equation(a_(l, j + 1), [f.row_formula(j, lambda k: z_(l, k + 1), total)],
-                      [f.row_formula(j, lambda k: Num(layer.z[s, k]), total)], layer.a[s, j])
+    return c.equation(
+        a_(l, j + 1),
+        [f.row_formula(j, lambda k: z_(l, k + 1), total)],
+        [f.row_formula(j, lambda k: Num(layer.z[s, k]), total)],
+        layer.a[s, j],
+    )
 
 
 def _mask_note(c: Context, l: int) -> Note:
@@ -67,7 +71,16 @@ def _mask_note(c: Context, l: int) -> Note:
             continue
         dropped = [str(j + 1) for j in range(c.sizes[l]) if layer.mask[s, j] == 0]
         where = f"sample {s + 1}: " if c.batch > 1 else ""
-        parts.append(where + (f"neuron{'s' if len(dropped) > 1 else ''} {', '.join(dropped)} dropped (m = 0)"
-                              if dropped else "none dropped"))
-    return Note(f"dropout mask m{mark} this step: " + "; ".join(parts)
-                + f"; the others kept (m = {c.num(1 / (1 - c.trace.network.dropout))})")
+        parts.append(
+            where
+            + (
+                f"neuron{'s' if len(dropped) > 1 else ''} {', '.join(dropped)} dropped (m = 0)"
+                if dropped
+                else "none dropped"
+            )
+        )
+    return Note(
+        f"dropout mask m{mark} this step: "
+        + "; ".join(parts)
+        + f"; the others kept (m = {c.num(1 / (1 - c.trace.network.dropout))})"
+    )

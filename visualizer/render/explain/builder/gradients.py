@@ -21,13 +21,16 @@ def gradients(c: Context, l: int) -> list:
     shown = [(j, k) for j in range(n_out) for k in range(n_in)][:PARAMETERS]
     per_sample = c.batch > 1 and layer.grad_W_samples.size > 0
     items = _per_sample(c, l) if per_sample else []  # the first weight, sample by sample, then averaged
-    items += [_weight(c, l, j, k) for j, k in shown[1 if per_sample else 0:]]
+    items += [_weight(c, l, j, k) for j, k in shown[1 if per_sample else 0 :]]
     if n_out * n_in > len(shown):
         slopes = "".join(" + " + p.slope_formula(p.symbol, Sym("w", ("j", "k"))).text() for p, _ in c.penalties)
-        items.append(Note(f"… {n_out * n_in - len(shown)} more weight gradients of layer {l}, "
-                          f"each ∂E/∂wⱼₖ = δⱼ·aₖ{slopes}"))
-    items += [Note(f"… {n_out - NEURONS} more bias gradients, each ∂E/∂bⱼ = δⱼ") if j is None else _bias(c, l, j)
-              for j in pick(n_out, NEURONS)]
+        items.append(
+            Note(f"… {n_out * n_in - len(shown)} more weight gradients of layer {l}, each ∂E/∂wⱼₖ = δⱼ·aₖ{slopes}")
+        )
+    items += [
+        Note(f"… {n_out - NEURONS} more bias gradients, each ∂E/∂bⱼ = δⱼ") if j is None else _bias(c, l, j)
+        for j in pick(n_out, NEURONS)
+    ]
     return items
 
 
@@ -41,8 +44,12 @@ def _weight(c: Context, l: int, j: int, k: int) -> Equation:
 
 def _bias(c: Context, l: int, j: int) -> Equation:
     layer = c.step.layers[l - 1]
-    return c.equation(Deriv(b_(l, j + 1)), [_over_batch(c, d_(l, j + 1))],
-                      [shown_sum(c.batch, lambda s: Num(layer.delta[s, j]))], layer.grad_b[j])
+    return c.equation(
+        Deriv(b_(l, j + 1)),
+        [_over_batch(c, d_(l, j + 1))],
+        [shown_sum(c.batch, lambda s: Num(layer.delta[s, j]))],
+        layer.grad_b[j],
+    )
 
 
 def _per_sample(c: Context, l: int) -> list:
@@ -51,16 +58,25 @@ def _per_sample(c: Context, l: int) -> list:
     layer, B = c.step.layers[l - 1], c.batch
     a_prev = c.activations_of(l - 1)
     w = w_(l, 1, 1)
-    items = [Note(f"each sample's own gradient ∂Eₛ/∂w = {B}·δₛ·aₛ (δ carries the 1/{B} of the batch's mean), "
-                  f"then their average, the one gradient the update uses; the other weights sum δₛ·aₛ directly")]
+    items = [
+        Note(
+            f"each sample's own gradient ∂Eₛ/∂w = {B}·δₛ·aₛ (δ carries the 1/{B} of the batch's mean), "
+            f"then their average, the one gradient the update uses; the other weights sum δₛ·aₛ directly"
+        )
+    ]
     count = fraction(B)
     for s in c.samples():
         if s is None:
             items.append(Note(f"… {B - SAMPLES} more samples' gradients, computed the same way"))
             continue
-        items.append(c.equation(Deriv(w, of=Sym("E", (s + 1,))), [mul(count, d_(l, 1), a_(l - 1, 1))],
-                                [mul(count, Num(layer.delta[s, 0]), Num(a_prev[s, 0]))],
-                                layer.grad_W_samples[s, 0, 0]))
+        items.append(
+            c.equation(
+                Deriv(w, of=Sym("E", (s + 1,))),
+                [mul(count, d_(l, 1), a_(l - 1, 1))],
+                [mul(count, Num(layer.delta[s, 0]), Num(a_prev[s, 0]))],
+                layer.grad_W_samples[s, 0, 0],
+            )
+        )
     mean = fraction(Fraction(1, B))
     symbolic = mul(mean, shown_sum(B, lambda s: Deriv(w, of=Sym("E", (s + 1,)))))
     numeric = mul(mean, shown_sum(B, lambda s: Num(layer.grad_W_samples[s, 0, 0])))

@@ -26,8 +26,10 @@ def sections(c: Context) -> list[Section]:
         section.items += [Note(f"{name} {symbol(1).base}:"), _data_table(c, symbol, data)]
     for l, layer in enumerate(c.step.layers, start=1):
         mark = f"({l})".translate(SUP)
-        section.items += [Note(f"layer {l}: weights w{mark}ⱼₖ (row j: into neuron j) and biases b{mark}ⱼ"),
-                          c.parameter_table(l, layer.W, layer.b)]
+        section.items += [
+            Note(f"layer {l}: weights w{mark}ⱼₖ (row j: into neuron j) and biases b{mark}ⱼ"),
+            c.parameter_table(l, layer.W, layer.b),
+        ]
     return [section]
 
 
@@ -57,9 +59,12 @@ def _how_it_learns(c: Context) -> list[Note]:
     notes = []
     k, n = net.batch_size, len(c.trace.input)
     if k is not None and k < n:
-        notes.append(Note(
-            f"mini-batch SGD: each step learns from {k} of the {n} samples, taken in a new random order each "
-            f"epoch ({steps_per_epoch(n, k)} steps an epoch); the loss is the mean over the step's mini-batch"))
+        notes.append(
+            Note(
+                f"mini-batch SGD: each step learns from {k} of the {n} samples, taken in a new random order each "
+                f"epoch ({steps_per_epoch(n, k)} steps an epoch); the loss is the mean over the step's mini-batch"
+            )
+        )
     if net.dropout > 0:
         notes.append(Note(dropout.explanation(net.dropout, c.num)))
     if c.penalties:
@@ -72,8 +77,11 @@ def _how_it_learns(c: Context) -> list[Note]:
 def _data_table(c: Context, symbol, data: np.ndarray) -> Table:
     """Every sample of the data (not only the step's batch), a few rows and columns of a large one."""
     columns = pick(data.shape[1], TABLE_COLUMNS)
-    rows = [["…"] * (len(columns) + 1) if s is None else
-            [str(s + 1)] + [data[s, k] if k is not None else "…" for k in columns]
-            for s in pick(len(data), TABLE_ROWS)]
+    rows = [
+        ["…"] * (len(columns) + 1)
+        if s is None
+        else [str(s + 1)] + [data[s, k] if k is not None else "…" for k in columns]
+        for s in pick(len(data), TABLE_ROWS)
+    ]
     header = ["sample"] + [symbol(k + 1) if k is not None else "…" for k in columns]
     return c.table(header, rows)

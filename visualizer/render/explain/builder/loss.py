@@ -16,8 +16,9 @@ from .context import Context
 
 def sections(c: Context) -> list[Section]:
     section = Section(f"Loss: {c.loss.name}", "loss", 2)
-    section.items.append(Note(f"{c.loss.text}: {c.loss.description}",
-                              latex=f"${c.loss.latex}$: {latex_text(c.loss.description)}"))
+    section.items.append(
+        Note(f"{c.loss.text}: {c.loss.description}", latex=f"${c.loss.latex}$: {latex_text(c.loss.description)}")
+    )
     n = c.sizes[-1]
     if c.loss.target_width(n) != n:
         section.items.append(_one_hot_note(c))
@@ -34,10 +35,15 @@ def sections(c: Context) -> list[Section]:
 def _one_hot_note(c: Context) -> Note:
     """The one-hot targets the class indices of the written-out samples stand for."""
     targets = c.targets()
-    samples = "; ".join(f"sample {s + 1}, c = {c.trace.target[c.rows[s], 0]:g}: "
-                        f"y = ({', '.join(f'{v:g}' for v in targets[s])})" for s in c.samples() if s is not None)
-    return Note("each class index c stands for the one-hot target y with yᵢ = 1 for output i = c + 1 and 0 "
-                f"elsewhere: {samples}")
+    samples = "; ".join(
+        f"sample {s + 1}, c = {c.trace.target[c.rows[s], 0]:g}: y = ({', '.join(f'{v:g}' for v in targets[s])})"
+        for s in c.samples()
+        if s is not None
+    )
+    return Note(
+        "each class index c stands for the one-hot target y with yᵢ = 1 for output i = c + 1 and 0 "
+        f"elsewhere: {samples}"
+    )
 
 
 def _sample_loss(c: Context, s: int) -> Equation:
@@ -65,8 +71,12 @@ def _reduced(c: Context, count: int, term) -> Expr:
 
 def _batch_mean(c: Context) -> Equation:
     mean = fraction(Fraction(1, c.batch))
-    return c.equation(_data_symbol(c), [mul(mean, shown_sum(c.batch, lambda s: Sym("E", (s + 1,))))],
-                      [mul(mean, shown_sum(c.batch, lambda s: Num(c.step.sample_losses[s])))], c.step.data_loss)
+    return c.equation(
+        _data_symbol(c),
+        [mul(mean, shown_sum(c.batch, lambda s: Sym("E", (s + 1,))))],
+        [mul(mean, shown_sum(c.batch, lambda s: Num(c.step.sample_losses[s])))],
+        c.step.data_loss,
+    )
 
 
 def _data_symbol(c: Context) -> Sym:
@@ -80,9 +90,14 @@ def _penalties(c: Context) -> list[Equation]:
         return []
     items = [_penalty(c, p, lam) for p, lam in c.penalties]
     names = [item.lhs for item in items]
-    items.append(c.equation(E, [add(_data_symbol(c), *names)],
-                            [add(Num(c.step.data_loss), *(Num(c.step.penalties[p.name]) for p, _ in c.penalties))],
-                            c.step.loss))
+    items.append(
+        c.equation(
+            E,
+            [add(_data_symbol(c), *names)],
+            [add(Num(c.step.data_loss), *(Num(c.step.penalties[p.name]) for p, _ in c.penalties))],
+            c.step.loss,
+        )
+    )
     return items
 
 

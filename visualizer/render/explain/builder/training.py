@@ -14,8 +14,10 @@ def sections(c: Context) -> list[Section]:
     n = len(steps)
     section = Section(f"Training: {n} steps", "training")
     shown = list(range(n)) if n <= STEP_ROWS else [*range(10), None, *range(n - 5, n)]  # the first 10, the last 5
-    rows = [["…"] * 4 if i is None else [str(steps[i].index), steps[i].loss, steps[i].loss_after, steps[i].loss_change]
-            for i in shown]
+    rows = [
+        ["…"] * 4 if i is None else [str(steps[i].index), steps[i].loss, steps[i].loss_after, steps[i].loss_change]
+        for i in shown
+    ]
     section.items.append(c.table(["step", "E before", "E after", "change"], rows))
     last = steps[-1]
     section.items.append(Note(f"final weights and biases, after step {last.index}:"))

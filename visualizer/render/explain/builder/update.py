@@ -33,8 +33,12 @@ class _Parameter(NamedTuple):
 
 def sections(c: Context) -> list[Section]:
     sections = [_layer(c, l) for l in range(1, c.L + 1)]
-    sections[-1].items.append(Note(f"loss on the same batch: E = {c.num(c.step.loss)} → {c.num(c.step.loss_after)} "
-                                   f"(change {c.num(c.step.loss_change)})"))
+    sections[-1].items.append(
+        Note(
+            f"loss on the same batch: E = {c.num(c.step.loss)} → {c.num(c.step.loss_after)} "
+            f"(change {c.num(c.step.loss_change)})"
+        )
+    )
     return sections
 
 
@@ -59,11 +63,17 @@ def _parameters(c: Context, l: int) -> tuple[list[_Parameter], list[_Parameter]]
     layer = c.step.layers[l - 1]
     before = c.trace.steps[c.step.index - 2].layers[l - 1] if c.step.index > 1 else None  # as this step found it
     state_W, state_b = (before.state_W, before.state_b) if before else ({}, {})
-    weights = [_Parameter(w_(l, j + 1, k + 1), (j, k), layer.W, layer.grad_W, layer.W_new, layer.change_W,
-                          state_W, layer.state_W)
-               for j in range(layer.W.shape[0]) for k in range(layer.W.shape[1])]
-    biases = [_Parameter(b_(l, j + 1), (j,), layer.b, layer.grad_b, layer.b_new, layer.change_b, state_b,
-                         layer.state_b) for j in range(len(layer.b))]
+    weights = [
+        _Parameter(
+            w_(l, j + 1, k + 1), (j, k), layer.W, layer.grad_W, layer.W_new, layer.change_W, state_W, layer.state_W
+        )
+        for j in range(layer.W.shape[0])
+        for k in range(layer.W.shape[1])
+    ]
+    biases = [
+        _Parameter(b_(l, j + 1), (j,), layer.b, layer.grad_b, layer.b_new, layer.change_b, state_b, layer.state_b)
+        for j in range(len(layer.b))
+    ]
     return weights, biases
 
 
@@ -76,6 +86,13 @@ def _lines(c: Context, p: _Parameter, *, detailed: bool) -> list[Equation]:
     lines = list(zip(formulas(c.optimizer, p.symbol), formulas(c.optimizer, p.symbol, numbers)))
     if not detailed:
         lines = lines[-1:]
-    return [c.equation(lhs, [symbolic], [numeric], p.new[p.at] if slot == "w" else numbers[f"{slot}'"],
-                       arrow="=" if slot in DERIVED else "←")
-            for (slot, lhs, symbolic), (*_, numeric) in lines]
+    return [
+        c.equation(
+            lhs,
+            [symbolic],
+            [numeric],
+            p.new[p.at] if slot == "w" else numbers[f"{slot}'"],
+            arrow="=" if slot in DERIVED else "←",
+        )
+        for (slot, lhs, symbolic), (*_, numeric) in lines
+    ]
