@@ -103,6 +103,8 @@ def test_torch_backend_trains_the_same_network(tmp_path):
         assert result.returncode == 0, result.stderr[-2000:]
     a, b = metrics(ours)["history"]["train_loss"], metrics(theirs)["history"]["train_loss"]
     np.testing.assert_allclose(a, b, rtol=1e-10)
+    # metrics.json says which trained it (it once said "engine" for both)
+    assert (metrics(ours)["backend"], metrics(theirs)["backend"]) == ("engine", "torch")
 
 
 @pytest.mark.parametrize(
