@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from visualizer.errors import UsageError
-from visualizer.network.mlp import Definitions, network_info, output
+from visualizer.network.definitions import Definitions
+from visualizer.network.mlp import network_info, output
 from visualizer.network.model_io import from_torch, read_model, save_model, to_torch
 from visualizer.network.sources import load_spec
 from visualizer.training.loop import Diverged, TrainOptions, fit

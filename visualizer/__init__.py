@@ -38,18 +38,15 @@ def run(spec, steps: int = 1, *, verify: bool = True):
     load_spec takes. With `verify`, every number is checked against torch autograd and finite
     differences, and the Trace carries the verdict (`trace.verification.passed`)."""
     from visualizer.network.mlp import run as run_steps
+    from visualizer.network.verify import verify as check
 
     trace = run_steps(load_spec(spec), steps)
-    return trace.with_verification(_verify(trace)) if verify else trace
+    return trace.with_verification(check(trace)) if verify else trace
 
 
 def verify(trace):
     """Check every number of a Trace against torch autograd and finite differences (a
     Verification: `.passed`, and each witness's largest difference and where it is)."""
-    return _verify(trace)
-
-
-def _verify(trace):
     from visualizer.network.verify import verify as check
 
     return check(trace)

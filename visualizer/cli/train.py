@@ -215,7 +215,8 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
 
     from visualizer.files import write_text_atomic
     from visualizer.functions.classes import predicted_class
-    from visualizer.network.mlp import Definitions, network_info, output
+    from visualizer.network.definitions import Definitions
+    from visualizer.network.mlp import network_info, output
     from visualizer.render.diagrams import save
     from visualizer.training import plots as plots
     from visualizer.training.evaluation import evaluate, report_table

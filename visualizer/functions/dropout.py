@@ -21,6 +21,11 @@ import numpy as np
 DELTA_TEXT = "∂E/∂a · m · f'(z) (a dropped neuron's m = 0 gives δ = 0)"
 
 
+def keep_scale(p: float) -> float:
+    """1/(1 − p): what a kept neuron's output is multiplied by, so a layer's expected output is unchanged."""
+    return 1.0 / (1.0 - p)
+
+
 def draw_masks(p: float, sizes, batch: int, seed: int, step: int) -> list[np.ndarray]:
     """One mask per non-input layer (batch × neurons): 0 or 1/(1 − p) in hidden layers, 1 at the output."""
     rng = np.random.default_rng([seed, 2, step])  # a stream of its own: weights and data are unchanged
@@ -28,7 +33,7 @@ def draw_masks(p: float, sizes, batch: int, seed: int, step: int) -> list[np.nda
     for l, n in enumerate(sizes[1:], start=1):
         if p > 0 and l < len(sizes) - 1:
             kept = rng.random((batch, n)) >= p
-            masks.append(np.where(kept, 1.0 / (1.0 - p), 0.0))
+            masks.append(np.where(kept, keep_scale(p), 0.0))
         else:
             masks.append(np.ones((batch, n)))
     return masks
@@ -38,6 +43,6 @@ def explanation(p: float, shown: Callable[[float], str]) -> str:
     """What dropout does in a step, as explain's header says it, its numbers as `shown` writes them."""
     return (
         f"dropout p = {shown(p)}: in each step every hidden neuron is dropped with probability {shown(p)} "
-        f"(its output × 0) and the kept ones are scaled by 1/(1 − p) = {shown(1 / (1 - p))}, so a = f(z)·m; "
+        f"(its output × 0) and the kept ones are scaled by 1/(1 − p) = {shown(keep_scale(p))}, so a = f(z)·m; "
         f"the mask m is drawn from the seed and the step, and backpropagation multiplies by it too"
     )

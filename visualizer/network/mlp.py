@@ -18,39 +18,14 @@ import numpy as np
 
 from visualizer.core.engine import Node
 from visualizer.errors import Diverged, UsageError
-from visualizer.functions.activations import Activation, get_activation
 from visualizer.functions.dropout import draw_masks
-from visualizer.functions.losses import Loss, get_loss
-from visualizer.functions.optimizers import Optimizer, get_optimizer
-from visualizer.functions.regularization import penalty_node, strengths
+from visualizer.functions.losses import Loss
+from visualizer.functions.regularization import penalty_node
 
 from .batches import batch_rows
+from .definitions import Definitions
 from .spec import NetSpec
 from .trace import GraphNode, LayerStep, NetworkInfo, Step, Trace
-
-
-@dataclass(frozen=True)
-class Definitions:
-    """The definitions one network uses, looked up once."""
-
-    activations: tuple[Activation, ...]
-    loss: Loss
-    optimizer: Optimizer
-    hyper: dict
-    train_biases: bool
-    penalties: tuple = ()  # (Penalty, λ) for each regularization in use
-
-    @classmethod
-    def from_info(cls, info: NetworkInfo) -> Definitions:
-        hyper = {k: v for k, v in info.optimizer.items() if k != "name"}
-        return cls(
-            activations=tuple(get_activation(a, info.rule) for a in info.activations),
-            loss=get_loss(info.loss),
-            optimizer=get_optimizer(info.optimizer["name"]),
-            hyper=hyper,
-            train_biases=info.train_biases,
-            penalties=tuple(strengths(info)),
-        )
 
 
 @dataclass(frozen=True)

@@ -168,16 +168,14 @@ def spec_from_table(table: dict, default_name: str = "network") -> NetSpec:
         raise UsageError(f"'sizes' must be a list of whole numbers, e.g. [2, 3, 1]; got {sizes!r}")
     n_layers = len(sizes) - 1
     hidden = _per_hidden_layer(table.get("activation", "sigmoid"), max(n_layers - 1, 0))
-    optimizer = table.get("optimizer", {"name": "sgd"})
-    if isinstance(optimizer, str):
-        optimizer = {"name": optimizer}
     fields = {field.name: table[field.name] for field in dataclasses.fields(NetSpec) if field.name in table}
     fields.update(
         name=table.get("name", default_name),
         sizes=tuple(sizes),
-        optimizer=optimizer,
         activations=tuple(hidden) + (table.get("output_activation", "sigmoid"),),
     )
+    if isinstance(table.get("optimizer"), str):  # `optimizer = "adam"`: that one with its own defaults
+        fields["optimizer"] = {"name": table["optimizer"]}
     for key in ("input", "target"):
         if key in table:
             fields[key] = _batch(table[key], key)

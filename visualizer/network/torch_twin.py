@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from visualizer.functions.regularization import torch_penalty
 
-from .mlp import Definitions
+from .definitions import Definitions
 
 
 class TorchForward(NamedTuple):

@@ -19,7 +19,8 @@ import numpy as np
 
 from visualizer.functions.regularization import torch_penalty
 
-from .mlp import Definitions, forward
+from .definitions import Definitions
+from .mlp import forward
 from .torch_twin import torch_forward
 from .trace import BACKWARD_FIELDS, FORWARD_FIELDS, UPDATE_FIELDS, Check, Trace, Verification
 

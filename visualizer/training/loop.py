@@ -23,7 +23,8 @@ from visualizer.errors import Diverged
 from visualizer.functions.classes import predicted_class
 from visualizer.functions.dropout import draw_masks
 from visualizer.network.batches import batch_rows, steps_per_epoch
-from visualizer.network.mlp import Definitions, forward, learn, network_info, output
+from visualizer.network.definitions import Definitions
+from visualizer.network.mlp import forward, learn, network_info, output
 from visualizer.network.spec import NetSpec
 from visualizer.network.torch_twin import torch_forward
 

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from visualizer.core.expr import Sym
+from visualizer.functions.dropout import keep_scale
 from visualizer.network.trace import Trace
 from visualizer.render.layout import LABELLED_EDGES, edge_label_share, neuron_graph, symmetric_limit
 from visualizer.style import PHASE_COLORS, SIGNED_CMAP, format_display, format_number
@@ -80,7 +81,7 @@ def draw_network(trace: Trace, kind: str, *, step: int = 0) -> Figure:
     p = trace.network.dropout
     if p > 0 and kind != "update":  # what the crossed-out neurons are
         subtitle += (
-            f"   ·   dropout p = {format_number(p)}: crossed out this step, kept ones ×{format_number(1 / (1 - p))}"
+            f"   ·   dropout p = {format_number(p)}: crossed out this step, kept ones ×{format_number(keep_scale(p))}"
         )
     ax.set_title(subtitle, fontsize=10, color=PHASE_COLORS[kind])
     if kind != "forward":

@@ -10,11 +10,8 @@ from collections.abc import Callable
 import numpy as np
 
 from visualizer.core.expr import Num
-from visualizer.functions.activations import get_activation
 from visualizer.functions.classes import class_indices
-from visualizer.functions.losses import get_loss
-from visualizer.functions.optimizers import get_optimizer
-from visualizer.functions.regularization import strengths
+from visualizer.network.definitions import Definitions
 from visualizer.network.trace import Step, Trace
 from visualizer.style import format_display, pick
 
@@ -36,11 +33,9 @@ class Context:
         net = trace.network
         self.sizes = net.sizes
         self.L = len(net.sizes) - 1
-        self.activations = [get_activation(a, net.rule) for a in net.activations]
-        self.loss = get_loss(net.loss)
-        self.optimizer = get_optimizer(net.optimizer["name"])
-        self.hyper = {k: v for k, v in net.optimizer.items() if k != "name"}
-        self.penalties = strengths(net)  # (Penalty, λ) in use
+        defs = Definitions.from_info(net)  # the same lookup the network ran on
+        self.activations, self.loss, self.optimizer = defs.activations, defs.loss, defs.optimizer
+        self.hyper, self.penalties = defs.hyper, defs.penalties  # penalties: (Penalty, λ) in use
         self.rows = trace.rows(step)  # the data rows of the step's batch
         self.batch = len(self.rows)
 

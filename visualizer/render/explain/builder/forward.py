@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from visualizer.core.expr import SUP, Num, add, mul
+from visualizer.functions import dropout
 
 from ..document import Equation, Note, Section
 from ..notation import a_, b_, m_, shown_sum, w_, z_
@@ -82,5 +83,5 @@ def _mask_note(c: Context, l: int) -> Note:
     return Note(
         f"dropout mask m{mark} this step: "
         + "; ".join(parts)
-        + f"; the others kept (m = {c.num(1 / (1 - c.trace.network.dropout))})"
+        + f"; the others kept (m = {c.num(dropout.keep_scale(c.trace.network.dropout))})"
     )
