@@ -9,6 +9,8 @@ equations and the shared layout (visualizer/video), never typed here.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from datetime import timedelta
 
 from manim import (
     DOWN,
@@ -29,7 +31,7 @@ from manim import (
     Write,
 )
 
-from visualizer.cli.scene_trace import load_trace
+from visualizer.cli.scene_trace import load_precision, load_trace
 from visualizer.functions.activations import get_activation
 from visualizer.network.mlp import predict
 from visualizer.render.explain.notation import a_, d_, w_
@@ -53,9 +55,10 @@ from visualizer.render.video.formulas import (
     fit_above_equations,
     reveal,
 )
+from visualizer.render.video.frame import SAFE_MARGIN
 from visualizer.render.video.network_mobject import NetworkMobject
 from visualizer.render.video.neuron_mobject import NeuronCloseup
-from visualizer.render.video.notes import speaker_notes
+from visualizer.render.video.notes import speaker_notes, step_notes
 from visualizer.render.video.plots import (
     activation_plot,
     has_output_field,
@@ -70,8 +73,17 @@ use_faster_preset()
 SNAPSHOTS = 8  # moments of a training run the Training beat stops at
 
 
+HOLD = 3.0  # the least time a finished step stays on screen, so the hall can read it
+
+
 class Beat(Scene):
-    """A story beat: the Trace, and a title in the colour of its phase (both from BEATS)."""
+    """A story beat: the Trace, and a title in the colour of its phase (both from BEATS).
+
+    A beat is told in steps (`step`): each has a narration, shown as a caption until the next
+    step and given to the slide deck as the speaker notes of the slide that starts there, with
+    every number of the step. A step ends on a hold (`hold`): its finished picture stays still
+    long enough to read. A beat's first animation (`enter`) brings its title and content in
+    while the previous beat's leave, so there is never an empty page between beats."""
 
     phase = "forward"
     heading = ""
@@ -88,10 +100,46 @@ class Beat(Scene):
         # ends would vanish on black.
         self.camera.background_color = WHITE
         self.trace = load_trace()
+        self.digits = load_precision()
+        self.leaving: list = []  # the previous beat's mobjects, which `enter` fades out
+        self.caption = None  # the caption on screen, ended by the next step
 
     def title(self) -> Text:
-        text = Text(f"{self.heading} · {self.trace.network.name}", font_size=30, color=PHASE_COLORS[self.phase])
-        return text.to_edge(UP)
+        text = Text(f"{self.heading} · {self.trace.network.name}", font_size=34, color=PHASE_COLORS[self.phase])
+        return text.to_corner(UP + LEFT, buff=SAFE_MARGIN)
+
+    def equations(self, phase: str) -> dict:
+        """explain's equations of `phase` for the first step, at the spec's precision."""
+        return equations(self.trace, phase, self.digits)
+
+    def step(self, say: str, numbers: Sequence[str] = ()) -> None:
+        """A step of the story begins: a slide stop (in the deck), the narration as a caption from
+        now until the next step, and the speaker notes: the narration and the step's numbers."""
+        self.end_caption()
+        self.stop(step_notes(say, numbers))
+        self.add_subcaption(say, duration=1)  # ended by the next step (end_caption)
+        self.caption = self.renderer.file_writer.subcaptions[-1]
+
+    def end_caption(self) -> None:
+        if self.caption is not None:
+            self.caption.end = timedelta(seconds=float(self.time))
+            self.caption = None
+
+    def stop(self, notes: str) -> None:
+        """A slide stop: nothing in a video; LectureSlides starts a slide here."""
+
+    def hold(self, seconds: float = HOLD) -> None:
+        """The finished picture stays still (manim writes a still as one frame, repeated)."""
+        self.wait(seconds)
+
+    def enter(self, *animations, run_time: float = 1.0) -> None:
+        """The beat's first animation: its title and content arrive as the previous beat's leave."""
+        self.play(*animations, *(FadeOut(mob) for mob in self.leaving), run_time=run_time)
+        self.leaving = []
+
+    def tear_down(self):
+        self.end_caption()
+        super().tear_down()
 
 
 class NeuronDotProduct(Beat):

@@ -304,7 +304,14 @@ def render(spec, steps, scenes, quality, output, slides):
     with Progress(*columns, console=_stderr_console(), transient=False) as progress:
         try:
             written = render_scenes(
-                trace.to_json(), [SCENES[n] for n in names], quality, Path(output), spec.name, progress, slides=slides
+                trace.to_json(),
+                [SCENES[n] for n in names],
+                quality,
+                Path(output),
+                spec.name,
+                progress,
+                slides=slides,
+                precision=spec.precision,
             )
         except RuntimeError as err:
             raise UsageError(str(err)) from None

@@ -22,6 +22,21 @@ from visualizer.network.sources import load_spec
 from visualizer.network.trace import Trace
 
 
+def load_precision() -> int:
+    """The digits the equations show: BACKPROP_PRECISION (backprop render passes the spec's), else
+    the spec named in BACKPROP_NET's (mazur asks for 9, as Mazur published them)."""
+    try:
+        given = os.environ.get("BACKPROP_PRECISION")
+        if given:
+            if not given.isdigit() or not 1 <= int(given) <= 17:
+                raise UsageError(f"BACKPROP_PRECISION must be a whole number of digits from 1 to 17, got {given!r}")
+            return int(given)
+        return load_spec(os.environ.get("BACKPROP_NET", "2-3-1")).precision
+    except UsageError as err:
+        print(f"backprop scenes: error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def load_trace() -> Trace:
     """The Trace named by the environment; a wrong one stops manim with one line, not a traceback."""
     try:

@@ -8,6 +8,7 @@ from manim import BLACK, DOWN, LEFT, RIGHT, FadeOut, MathTex, Write
 from visualizer.network.trace import Trace
 from visualizer.render.explain import Options, build_document
 from visualizer.render.explain.document import Equation
+from visualizer.style import DEFAULT_DIGITS
 
 FONT_SIZE = 34
 # manim's frame is 14.2 × 8; a picture above a board of equations gets this much of it
@@ -16,11 +17,12 @@ BOTTOM = -3.8  # equations end above this
 FULL_WIDTH = 13.2  # a row of pictures across the frame
 
 
-def equations(trace: Trace, phase: str) -> dict[str, Equation]:
+def equations(trace: Trace, phase: str, digits: int = DEFAULT_DIGITS) -> dict[str, Equation]:
     """The equations of `phase` (forward, loss, backward, update) of the first step, by their
-    left-hand side as text (e.g. "z₁⁽¹⁾", "δ₁⁽²⁾", "∂E/∂w₁₁⁽²⁾")."""
+    left-hand side as text (e.g. "z₁⁽¹⁾", "δ₁⁽²⁾", "∂E/∂w₁₁⁽²⁾"), at `digits` as explain
+    --precision writes them. Of a batch, the first sample's (the one the video draws)."""
     found = {}
-    for section in build_document(trace, Options(phase=phase)):
+    for section in build_document(trace, Options(precision=digits, phase=phase)):
         for item in section.items:
             if isinstance(item, Equation):
                 found.setdefault(item.lhs.text(item.digits), item)

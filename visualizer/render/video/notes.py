@@ -15,6 +15,17 @@ from .formulas import equations
 LINES = 12  # a note longer than this is cut: the slide is the place for detail
 
 
+def step_notes(say: str, numbers=()) -> str:
+    """The speaker notes of one step of a beat: what to say, then every number the step shows."""
+    lines = [_escape(say)] + ["- " + _escape(line) for line in numbers]
+    return "\n".join(lines)
+
+
+def _escape(line: str) -> str:
+    # notes are read as HTML, then Markdown: escape both
+    return html.escape(line).replace("*", r"\*").replace("_", r"\_")
+
+
 def speaker_notes(trace: Trace, beat: str) -> str:
     """The notes of one beat (a class name of scenes/lecture.py), as Markdown list items."""
     net = trace.network

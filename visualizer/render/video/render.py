@@ -46,7 +46,14 @@ def check_tools() -> None:
 
 
 def render_scenes(
-    trace_json: str, scenes: list[str], quality: str, out_dir: Path, name: str, progress, slides: bool = False
+    trace_json: str,
+    scenes: list[str],
+    quality: str,
+    out_dir: Path,
+    name: str,
+    progress,
+    slides: bool = False,
+    precision: int | None = None,
 ) -> list[Path]:
     """Render `scenes` (class names) in parallel; returns the files written into `out_dir`.
 
@@ -80,6 +87,8 @@ def render_scenes(
             media = Path(work) / (f"{scene}.{beat}" if beat else scene)  # a beat may also be asked for alone
             media.mkdir()
             env = {**os.environ, "BACKPROP_TRACE": str(trace_path), "BACKPROP_BEAT": beat or ""}
+            if precision is not None:  # the equations' digits: the spec's, as explain prints them
+                env["BACKPROP_PRECISION"] = str(precision)
             process = subprocess.Popen(
                 [
                     str(Path(sys.executable).parent / "manim"),
