@@ -334,7 +334,7 @@ def loss_axes(history, width: float = 4.6, height: float = 3.6, font_size: float
     # "step" under the numbers, centred, where it cannot meet the last one (at the axis' end)
     names = VGroup(
         label("step", font_size).next_to(numbers[1:], DOWN, buff=0.1).set_x(axes.x_axis.get_center()[0]),
-        label("E", font_size).next_to(axes.y_axis.get_top(), UP, buff=0.1),
+        label("E", font_size).next_to(axes.y_axis.get_top(), UP, buff=0.25),  # clear of the top number
     )
     axes.decorations = VGroup(numbers, names)
     return axes
