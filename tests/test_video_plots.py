@@ -190,7 +190,7 @@ def test_output_field_for_two_inputs_and_one_output():
     assert [n.text for n in field.key.numbers] == [format_display(v, 2) for v in (field.key.low, 0.5, field.key.high)]
     assert_legible(field.key.numbers)
     caption = field.frame[2]
-    assert caption.font_size >= 22 - 1e-9
+    assert caption.font_size >= 22 - 1e-9 and field.frame[3] is field.key  # shown with the frame
 
 
 def test_a_signed_output_is_white_at_zero():

@@ -178,9 +178,10 @@ class OutputField:
     sure (`key`: one swatch per class), dots in their true class's colour."""
 
     images: list  # ImageMobject per snapshot
-    frame: VGroup  # border, axis names, caption
+    # border, axis names, caption and the key: a scene that shows the frame shows the key with it
+    frame: VGroup
     samples: VGroup
-    key: VGroup  # legend.ColorBar (one output) or legend.ClassKey (classes)
+    key: VGroup  # legend.ColorBar (one output) or legend.ClassKey (classes); frame[3]
     kind: str  # "output" or "classes"
 
 
@@ -260,7 +261,7 @@ def output_fields(trace, steps: list[int], predict, side: float = 3.4, font_size
             for p, c in zip(x, colors)
         )
     )
-    return OutputField(images, VGroup(border, names, caption), samples, key, kind)
+    return OutputField(images, VGroup(border, names, caption, key), samples, key, kind)
 
 
 def _continuous(trace, outputs, side: float, font_size: float):
