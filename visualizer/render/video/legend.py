@@ -50,7 +50,7 @@ def digit_height(font_size: float = TEXT_SIZE) -> float:
 
 def min_scale(font_size: float = TEXT_SIZE) -> float:
     """The smallest factor a group whose numbers are Text at `font_size` may be scaled by and still
-    be read in a hall (0.78 for TEXT_SIZE)."""
+    be read in a hall (0.76 for TEXT_SIZE)."""
     return LEGIBLE_DIGIT / digit_height(font_size)
 
 

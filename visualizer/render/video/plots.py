@@ -3,7 +3,7 @@ what a 2-input network outputs over its input plane as it learns, and the loss c
 
 Every number is written at legend.TEXT_SIZE (MathTex at MATH_SIZE) unless the caller asks for
 another `font_size`: legible in a hall when the scene scales the plot down to legend.min_scale()
-(0.78) and no further; a scene that must shrink a plot more passes a larger font_size.
+(0.76) and no further; a scene that must shrink a plot more passes a larger font_size.
 """
 
 from __future__ import annotations
