@@ -550,9 +550,10 @@ class TitleCard(Beat):
         self.hold()
 
 
-class Lecture(Beat):
+class Lecture(TitleCard, NeuronDotProduct, ForwardPass, Loss, BackwardPass, WeightUpdate, Training):
     """All the beats in order after a title card, one manim section each (so each beat can also
-    be exported on its own, e.g. with `manim --save_sections`)."""
+    be exported on its own, e.g. with `manim --save_sections`). It derives from every beat so
+    that a beat's own helper methods are there when it plays its construct on the Lecture."""
 
     beats = tuple(Beat.by_scene[name] for name in LECTURE_PARTS)
 
