@@ -58,7 +58,7 @@ from visualizer.render.video.formulas import (
 from visualizer.render.video.frame import SAFE_MARGIN
 from visualizer.render.video.network_mobject import NetworkMobject
 from visualizer.render.video.neuron_mobject import NeuronCloseup
-from visualizer.render.video.notes import speaker_notes, step_notes
+from visualizer.render.video.notes import step_notes
 from visualizer.render.video.plots import (
     activation_plot,
     has_output_field,
@@ -376,7 +376,7 @@ except ImportError:  # slides are optional; the videos do not need manim-slides
 if Slide is not None:
 
     class LectureSlides(Slide, Lecture):
-        """The Lecture as a slide deck: a slide per beat, with the step's numbers as speaker notes.
+        """The Lecture as a slide deck: a slide per step, its narration and numbers as speaker notes.
 
         .venv/bin/manim -ql scenes/lecture.py LectureSlides && .venv/bin/manim-slides LectureSlides
         """
@@ -384,5 +384,9 @@ if Slide is not None:
         skip_reversing = True  # the HTML deck never plays slides backwards
 
         def chapter(self, name: str) -> None:
-            # notes belong to the slide that starts here
-            self.next_slide(notes=speaker_notes(self.trace, name))
+            # no slide of its own (a Slide's next_section is a next_slide): a beat's slides start at its steps
+            pass
+
+        def stop(self, notes: str) -> None:
+            # a step begins: a slide whose speaker notes are the step's narration and numbers
+            self.next_slide(notes=notes)
