@@ -100,26 +100,26 @@ BACKGROUND_SLIDE = """        <section
           {% endif %}
           >
 """
-VIDEO_SLIDE = """        <section
+VIDEO_SLIDE = """        <section class="manim-slide"
           data-background-color="{{ presentation_config.background_color }}"
           {% if slide_config.auto_next %}
           data-autoslide="{{ get_duration_ms(slide_config.file) }}"
           {% endif %}
           >
-          <div class="r-stretch manim-slide">
           {% if slide_config.type.value == "image" %}
-            <img src="{{ file }}">
+          <img src="{{ file }}">
           {% else %}
-            <video src="{{ file }}" data-autoplay muted playsinline preload="auto"{% if slide_config.loop %} loop{% endif %}>
-              <track kind="captions" srclang="en" label="English" default src="captions:{{ loop.index0 }}">
-            </video>
+          <video src="{{ file }}" data-autoplay muted playsinline preload="auto"{% if slide_config.loop %} loop{% endif %}>
+            <track kind="captions" srclang="en" label="English" default src="captions:{{ loop.index0 }}">
+          </video>
           {% endif %}
-          </div>
 """
 VIDEO_ELEMENTS = {
     BACKGROUND_SLIDE: VIDEO_SLIDE,
-    # the video fills the slide, its picture whole
-    "  </head>": "    <style>.reveal .manim-slide video, .reveal .manim-slide img "
+    # the video fills the slide, its picture whole (reveal.js' r-stretch cannot: manim-slides sizes
+    # the deck in percent, and r-stretch works out the room left in pixels from those)
+    "  </head>": "    <style>.reveal .slides section.manim-slide { height: 100%; padding: 0; }\n"
+    ".reveal .manim-slide video, .reveal .manim-slide img "
     "{ display: block; width: 100%; height: 100%; object-fit: contain; margin: 0; }</style>\n  </head>",
     # space plays and pauses the slide's video (manim-slides' looks for a background video)
     "Reveal.getCurrentSlide().slideBackgroundContentElement.getElementsByTagName": (
