@@ -112,8 +112,8 @@ def test_a_slide_stop_at_every_step(deck):
 
 def test_every_slide_has_the_notes_of_its_step(deck):
     _, _, cues, slides = deck
+    assert all(slide.notes for slide in slides), "a slide without speaker notes"
     for slide, cue in zip(slides, cues):
-        assert slide.notes, "a slide without speaker notes"
         narration = slide.notes.splitlines()[0]
         assert re.sub(r"\\([*_])", r"\1", html.unescape(narration)) == cue.content.splitlines()[0]
 
