@@ -4,7 +4,7 @@ import pytest
 
 pytest.importorskip("manim")
 
-from visualizer.network.mlp import predict, run  # noqa: E402
+from visualizer.network.mlp import run  # noqa: E402
 from visualizer.network.sources import load_spec  # noqa: E402
 from visualizer.render.video.network_mobject import NetworkMobject  # noqa: E402
 from visualizer.style import format_display  # noqa: E402
@@ -180,18 +180,3 @@ def test_larger_networks_show_numbers_only_where_the_beat_focuses():
     assert [t[1].text for t in tags] == [format_display(g, 3) for g in grads]
     [delta] = delta_tags(mob, [(2, 0)])
     assert delta[1].text == format_display(large.steps[0].layers[1].delta[0, 0], 3)
-
-
-def test_output_field_for_two_inputs_and_one_output():
-    import numpy as np
-
-    from visualizer.render.video.plots import FIELD_PIXELS, has_output_field, output_fields
-
-    assert has_output_field(run(load_spec("2-3-1"))) and not has_output_field(run(load_spec("3-4-4-2")))
-    assert not has_output_field(run(load_spec("mazur")))  # two outputs
-    trace = run(load_spec("xor"), 5)
-    assert has_output_field(trace)
-    field = output_fields(trace, [-1, 4], predict)
-    assert len(field.images) == 2 and len(field.samples) == 4
-    first, last = (image.get_pixel_array() for image in field.images)
-    assert first.shape == (FIELD_PIXELS, FIELD_PIXELS, 4) and not np.array_equal(first, last)

@@ -9,8 +9,13 @@ import math
 
 DEFAULT_DIGITS = 4
 
-# Okabe–Ito colours (safe for colour-blind readers), one per phase of a step.
-PHASE_COLORS = {"forward": "#0072B2", "loss": "#CC79A7", "backward": "#D55E00", "update": "#009E73"}
+# Okabe–Ito colours (safe for colour-blind readers), one per phase of a step, none of them
+# confusable with the signed map's ends (below): no orange or vermillion (its negative end; the
+# backward phase was vermillion until 2026-11), no violet (its positive end). The update is
+# black: the ink the new weights are written in (a terminal shows it in its own text colour).
+PHASE_COLORS = {"forward": "#0072B2", "loss": "#CC79A7", "backward": "#009E73", "update": "#000000"}
+# A check passed or failed (explain's verdicts), not a phase.
+VERDICT_COLORS = {"ok": "#009E73", "bad": "#D55E00"}
 # Signed values (weights, gradients, changes): orange below zero, purple above, white at zero;
 # a diverging map that stays readable for colour-blind readers and in greyscale.
 SIGNED_CMAP = "PuOr"

@@ -151,15 +151,20 @@ class Add(Expr):
     prec = ADD
 
     def render(self, style):
+        return "".join(self.pieces(style))
+
+    def pieces(self, style) -> list[str]:
+        """The sum as printed, one piece per term with the sign before it (the video colours
+        each term of a sum on its own)."""
         minus = " - " if style.mode == "latex" else " − "
-        out = ""
+        out = []
         for i, t in enumerate(self.terms):
             if i and isinstance(t, Neg):  # a negated term is subtracted: a − y·log(b), not a + (−y·log(b))
-                out += minus + self._child(t.arg, style, MUL)
+                out.append(minus + self._child(t.arg, style, MUL))
                 continue
             part = self._child(t, style, MUL if i else ADD)
             # a later term that starts with a minus sign gets parentheses: 0.2 + (−0.1·0.5)
-            out += (" + " + (self._paren(part, style) if part.startswith(("−", "-")) else part)) if i else part
+            out.append((" + " + (self._paren(part, style) if part.startswith(("−", "-")) else part)) if i else part)
         return out
 
     def evaluate(self, style):

@@ -18,7 +18,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from visualizer.core.expr import Expr
-from visualizer.style import PHASE_COLORS, format_display
+from visualizer.style import PHASE_COLORS, VERDICT_COLORS, format_display
 
 from .document import Equation, Note, Section, Table
 
@@ -26,12 +26,13 @@ THEME = Theme(
     {
         "header": "bold",
         **PHASE_COLORS,
+        "update": "bold",  # black on a dark terminal would vanish: its own text colour, bold
         "training": "bold",
         "step": "bold",
         "note": "dim",
         "result": "bold",
-        "ok": f"bold {PHASE_COLORS['update']}",
-        "bad": f"bold reverse {PHASE_COLORS['backward']}",
+        "ok": f"bold {VERDICT_COLORS['ok']}",
+        "bad": f"bold reverse {VERDICT_COLORS['bad']}",
     }
 )
 INDENT = "  "

@@ -1,104 +1,214 @@
 """The network as a manim mobject, drawn from the shared layout (visualizer.render.layout).
 
 One circle per shown neuron and one line per shown weight, at the layout's positions scaled to
-the frame; colours from the shared signed colour map, numbers from the shared formatter. The
+the space a beat gives it; colours from the shared signed colour map on one scale for the whole
+video (visualizer.render.video.scales), numbers from the shared formatter at one precision. The
 mobject keeps dictionaries from layout nodes and edges to their circles, lines and labels, so
 scenes can animate exactly the part of the network a story beat is about.
 
 Small networks show every number inside the circles. In larger ones (a layer of more than
 SMALL_LAYER neurons) the numbers would be too small to read, so they show colours everywhere and
-numbers only where a beat focuses, as tags beside the neurons and edges it is about.
+numbers only where a beat focuses, as tags beside the neurons and edges it is about. Every
+number is drawn at least MIN_TEXT_SIZE, whatever the scale the network is drawn at.
 """
 
 from __future__ import annotations
 
-from manim import BLACK, RIGHT, UP, WHITE, BackgroundRectangle, Circle, Line, Text, VGroup
+import numpy as np
+from manim import BLACK, DOWN, RIGHT, UP, WHITE, BackgroundRectangle, Circle, Line, MathTex, Text, VGroup
 
 from visualizer.network.trace import Trace
-from visualizer.render.layout import LABELLED_EDGES, edge_label_share, neuron_graph, symmetric_limit
+from visualizer.render.explain.notation import y_
+from visualizer.render.layout import LABELLED_EDGES, edge_label_share, neuron_graph
 from visualizer.style import format_display, signed_color
 
-# The part of manim's 14.2 × 8 frame the network may use, leaving room for a title and the targets.
-FRAME_WIDTH, FRAME_HEIGHT = 9.5, 5.6
-RADIUS = 0.36
-DIGITS = 3
+from .frame import MIN_TEX_SIZE, MIN_TEXT_SIZE
+from .scales import activation_limit, delta_limit, weight_limit
+
 SMALL_LAYER = 3  # networks whose layers all have at most this many neurons show every number
 NOTE_GREY = "#555555"  # notes such as "⋮ 12 more": quieter than the numbers, still readable
-TAG_SIZE = 20  # font size of a focused number, whatever the network's scale
+NUMBER_SIZE = MIN_TEXT_SIZE + 1
+NAME_SIZE = 44  # a column's name (x, a⁽¹⁾, δ⁽²⁾): its superscript must be readable too  # a number in a circle or on a tag, as drawn
+FILL_OPACITY = 0.45  # light enough for a black number on the darkest fill
+SPACING = 1.7  # between neighbouring neurons of a layer, in frame units, before fitting
 
 
-def fitted_label(value: float) -> Text:
-    """A neuron's number, small enough to stay inside its circle."""
-    label = Text(format_display(value, DIGITS), font_size=15, color=BLACK)
-    return label.scale_to_fit_width(min(label.width, 1.6 * RADIUS))
+def number_text(value: float, digits: int, *, given: bool = False, color=BLACK) -> Text:
+    """A number as the network shows it: computed values keep trailing zeros (their last digit
+    says how precise they are); given ones (inputs, targets) look as they were typed."""
+    return Text(format_display(value, digits, zeros=not given), font_size=NUMBER_SIZE, color=color)
 
 
-def tag(text: str, color=BLACK) -> VGroup:
+def tag(text: Text) -> VGroup:
     """A number on a white card, readable on top of lines."""
-    label = Text(text, font_size=TAG_SIZE, color=color)
-    return VGroup(BackgroundRectangle(label, color=WHITE, fill_opacity=0.9, buff=0.05), label)
+    return VGroup(BackgroundRectangle(text, color=WHITE, fill_opacity=0.92, buff=0.06), text)
 
 
 class NetworkMobject(VGroup):
-    def __init__(self, trace: Trace, *, step: int = 0, max_neurons: int = 8, values: bool | None = True, **kwargs):
-        """`values`: show each neuron's a inside its circle; None: only if every number fits."""
+    def __init__(
+        self,
+        trace: Trace,
+        *,
+        step: int = 0,
+        max_neurons: int = 8,
+        values: bool | None = True,
+        digits: int = 4,
+        names: bool = True,
+        **kwargs,
+    ):
+        """`values`: show each neuron's a inside its circle; None: only if every number fits.
+        `digits`: the precision of every number on the network (one per screen)."""
         super().__init__(**kwargs)
+        self.trace, self.digits = trace, digits
         self.graph = G = neuron_graph(trace, step=step, max_neurons=max_neurons)
+        self.layers = len(G.graph["sizes"])
         self.every_number = max(G.graph["sizes"]) <= SMALL_LAYER
         if values is None:
             values = self.every_number
+        # the widest number a circle will hold: any a or δ it shows
+        shown = [d[k] for _, d in G.nodes(data=True) if d["kind"] != "ellipsis" for k in ("a", "delta") if k in d]
+        widest = max([number_text(v, digits, given=False).width for v in shown] + [0.6])
+        # circles that hold a number are as wide as it; the others stay small
+        self.radius = widest / 2 + 0.14 if self.every_number else 0.36
+        gap = max(SPACING, 2 * self.radius + 0.35)
         xs = [d["pos"][0] for _, d in G.nodes(data=True)]
-        ys = [d["pos"][1] for _, d in G.nodes(data=True)]
-        unit = min(FRAME_WIDTH / max(1.0, max(xs) - min(xs)), FRAME_HEIGHT / max(1.0, max(ys) - min(ys) + 1), 2.4)
         middle = (max(xs) + min(xs)) / 2
+        column = 2.9 if self.every_number else 2.6
 
         def place(node):
             x, y = G.nodes[node]["pos"]
-            return [(x - middle) * unit, y * unit, 0.0]
+            return np.array([(x - middle) / 3.0 * column, y * gap, 0.0])
 
-        limit = symmetric_limit(d["w"] for *_, d in G.edges(data=True))
+        self.place = place
+        self.weight_limit = weight_limit(trace)
         self.edges: dict = {}
         for u, v, d in G.edges(data=True):
-            line = Line(
-                place(u),
-                place(v),
-                buff=RADIUS,
-                stroke_width=1 + 5 * abs(d["w"]) / limit,
-                color=signed_color(d["w"], limit),
-            )
-            self.edges[(u, v)] = line
+            self.edges[(u, v)] = self.weight_line(place(u), place(v), d["w"])
         self.neurons: dict = {}
         self.values: dict = {}
         self.ellipses: dict = {}
         for node, d in G.nodes(data=True):
             if d["kind"] == "ellipsis":
-                note = Text(f"⋮ {d['hidden']} more", font_size=18, color=NOTE_GREY)
+                note = Text(f"⋮ {d['hidden']} more", font_size=MIN_TEXT_SIZE, color=NOTE_GREY)
                 self.ellipses[node] = note.move_to(place(node))
                 continue
-            self.neurons[node] = Circle(
-                radius=RADIUS, color=BLACK, stroke_width=2, fill_color=WHITE, fill_opacity=1
-            ).move_to(place(node))
+            circle = Circle(radius=self.radius, color=BLACK, stroke_width=2, fill_color=WHITE, fill_opacity=1)
+            self.neurons[node] = circle.move_to(place(node))
             if values:  # the activations, a (the inputs x for the input layer)
-                self.values[node] = fitted_label(d["a"]).move_to(place(node))
+                self.values[node] = self.label(node, d["a"])
+                circle.set_fill(self.fill(node, d["a"], "a"), opacity=1)
+        self.names = VGroup(*(self.layer_name(layer) for layer in range(self.layers))) if names else VGroup()
         self.add(
             VGroup(*self.edges.values()),
             VGroup(*self.neurons.values()),
             VGroup(*self.values.values()),
             VGroup(*self.ellipses.values()),
+            self.names,
         )
 
-    def neuron_tag(self, node, value: float, color=BLACK) -> VGroup:
-        """`value` beside a neuron at a readable size: to the right of an output neuron (the
-        outputs' column has room there), above any other (its row's neighbours are below)."""
-        side = RIGHT if node[0] == len(self.graph.graph["sizes"]) - 1 else UP
-        return tag(format_display(value, DIGITS), color).next_to(self.neurons[node], side, buff=0.18)
+    # what things look like ------------------------------------------------------------------
 
-    def edge_tag(self, edge, value: float, color=BLACK, share: float | None = None, digits: int = DIGITS) -> VGroup:
-        """`value` on an edge, where the diagrams put it unless `share` (0 at the source, 1 at the target) says."""
+    def weight_line(self, start, end, w: float, scale: float = 1.0) -> Line:
+        """A weight: its colour and thickness on the video's one weight scale."""
+        limit = self.weight_limit
+        return Line(
+            start,
+            end,
+            buff=self.radius * scale,
+            stroke_width=1.5 + 6 * abs(w) / limit,
+            color=signed_color(w, limit),
+        )
+
+    def fill(self, node, value: float, kind: str) -> str:
+        """A neuron's fill for its a (on its activation's fixed scale) or its δ (the step's)."""
+        limit = activation_limit(self.trace, node[0]) if kind == "a" else delta_limit(self.trace)
+        colour = signed_color(value, limit)
+        # mixed with white: a light tint, so the black number in the circle stays readable
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        mix = [round(255 - FILL_OPACITY * (255 - c)) for c in (r, g, b)]
+        return "#{:02x}{:02x}{:02x}".format(*mix)
+
+    def scale_now(self) -> float:
+        """How much the network has been scaled since it was built (its circles may have kept
+        their size: the edges say)."""
+        u, v = next(iter(self.graph.edges))
+        if u not in self.neurons or v not in self.neurons:  # still being built
+            return 1.0
+        built = np.linalg.norm(self.place(u) - self.place(v))
+        return float(np.linalg.norm(self.neurons[u].get_center() - self.neurons[v].get_center()) / built)
+
+    def label(self, node, value: float) -> Text:
+        """A number inside a neuron's circle, at the network's precision, kept readable: it is
+        drawn at NUMBER_SIZE whatever the scale (the circles were made to hold it)."""
+        given = node[0] == 0  # the inputs are given numbers
+        text = number_text(value, self.digits, given=given)
+        return text.scale(max(1.0, self.scale_now())).move_to(self.neurons[node])
+
+    def layer_name(self, layer: int) -> MathTex:
+        """Under each column: x for the inputs, a⁽ˡ⁾ for a hidden layer, ŷ = a⁽ᴸ⁾ for the outputs."""
+        last = self.layers - 1
+        name = "x" if layer == 0 else (rf"\hat y = a^{{({layer})}}" if layer == last else rf"a^{{({layer})}}")
+        bottom = min(n.get_bottom()[1] for key, n in self.neurons.items() if key[0] == layer)
+        column = next(n for key, n in self.neurons.items() if key[0] == layer)
+        text = MathTex(name, font_size=NAME_SIZE, color=NOTE_GREY)
+        return text.next_to([column.get_center()[0], bottom, 0], DOWN, buff=0.2)
+
+    def holding(self, layer: int, kind: str) -> MathTex:
+        """The column's name, saying what its circles hold now: a⁽ˡ⁾ or δ⁽ˡ⁾."""
+        symbol = r"\delta" if kind == "delta" else "a"
+        name = rf"{symbol}^{{({layer})}}"
+        if layer == self.layers - 1 and kind != "delta":
+            name = rf"\hat y = a^{{({layer})}}"
+        text = MathTex(name, font_size=NAME_SIZE, color=NOTE_GREY)
+        return text.scale(self.scale_now()).move_to(self.names[layer]).align_to(self.names[layer], UP)
+
+    def fit(self, width: float, height: float, most: float = 1.6):
+        """As large as fits in width × height (at most `most` times as built); numbers are drawn
+        at their own readable size whatever the scale."""
+        scale = min(most, width / self.width, height / self.height)
+        self.scale(scale)
+        if scale < 1 and self.every_number:  # the circles keep the size that holds their numbers
+            for circle in self.neurons.values():
+                circle.scale(1 / scale)
+        # numbers and names are redrawn at their readable size after scaling
+        for node, text in self.values.items():
+            text.scale_to_fit_height(self.label(node, self.graph.nodes[node]["a"]).height * max(1.0, scale))
+            text.move_to(self.neurons[node])
+        return self
+
+    # tags -------------------------------------------------------------------------------
+
+    def neuron_tag(self, node, value: float, color=BLACK) -> VGroup:
+        """`value` beside a neuron: to the right of an output neuron (the outputs' column has
+        room there), above any other (its row's neighbours are below)."""
+        side = RIGHT if node[0] == self.layers - 1 else UP
+        text = number_text(value, self.digits, color=color).scale(max(1.0, self.scale_now()))
+        return tag(text).next_to(self.neurons[node], side, buff=0.12)
+
+    def target_tag(self, node) -> VGroup:
+        """The output's target y beside it (a given number)."""
+        target = self.graph.nodes[node]["target"]
+        text = MathTex(rf"{y_(node[1] + 1).latex()} = {format_display(target, self.digits)}", font_size=MIN_TEX_SIZE + 2)
+        return text.next_to(self.neurons[node], RIGHT, buff=0.25)
+
+    def edge_tag(self, edge, value: float, color=BLACK, share: float | None = None) -> VGroup:
+        """`value` just above its edge (never on it, where it would read as struck through), where
+        the diagrams put it unless `share` (0 at the source, 1 at the target) says."""
         share = edge_label_share(self.graph, edge[0]) if share is None else share
-        point = self.edges[edge].point_from_proportion(share)
-        return tag(format_display(value, digits), color).move_to(point)
+        line = self.edges[edge]
+        card = tag(number_text(value, self.digits, color=color).scale(max(1.0, self.scale_now())))
+        angle = line.get_angle()
+        normal = np.array([-np.sin(angle), np.cos(angle), 0.0])
+        if normal[1] < 0:
+            normal = -normal
+        # the card's corner nearest the line sits just off it
+        reach = abs(normal[0]) * card.width / 2 + abs(normal[1]) * card.height / 2 + 0.04
+        return card.move_to(line.point_from_proportion(share) + normal * reach)
 
     def labelled_edges(self, layer: int) -> bool:
         """Whether the edges into `layer` are few enough to carry a number each."""
         return sum(1 for _, v in self.edges if v[0] == layer) <= LABELLED_EDGES
+
+    def under(self, mob, buff: float = 0.3):
+        """`mob` under the network."""
+        return mob.next_to(self, DOWN, buff=buff)

@@ -27,18 +27,20 @@ from visualizer.render.layout import symmetric_limit
 from visualizer.style import DEFAULT_DIGITS as DIGITS
 from visualizer.style import PHASE_COLORS, format_display, format_number, pick, signed_color
 
+from .frame import MIN_TEX_SIZE, MIN_TEXT_SIZE
 from .network_mobject import NOTE_GREY
 
 MAX_INPUTS = 5  # inputs drawn; more are shortened as everywhere else (the first ones, ⋮, the last)
 SPAN, REACH = 3.4, 4.6  # height the inputs are spread over; distance from the inputs to the neuron
-INPUT_RADIUS, NEURON_RADIUS = 0.4, 0.7  # the inputs' shrinks when they are close together
+INPUT_RADIUS, NEURON_RADIUS = 0.5, 0.75  # the inputs' shrinks when they are close together
 
 
 class NeuronCloseup(VGroup):
     """Neuron `j` (0-based) of layer `layer` (1-based) at step `step`, for sample 0."""
 
-    def __init__(self, trace: Trace, layer: int = 1, j: int = 0, *, step: int = 0, **kwargs):
+    def __init__(self, trace: Trace, layer: int = 1, j: int = 0, *, step: int = 0, digits: int = DIGITS, **kwargs):
         super().__init__(**kwargs)
+        self.digits = digits
         record = trace.steps[step].layers[layer - 1]
         source = trace.input_of(trace.steps[step])[0] if layer == 1 else trace.steps[step].layers[layer - 2].a[0]
         shown = pick(len(source), MAX_INPUTS)
@@ -59,9 +61,8 @@ class NeuronCloseup(VGroup):
                 continue
             circle = Circle(radius=radius, color=BLACK, stroke_width=2, fill_color=WHITE, fill_opacity=1)
             circle.move_to(UP * y)
-            value = Text(format_display(source[k], DIGITS), font_size=22, color=BLACK)
-            value.scale_to_fit_width(min(value.width, 1.6 * radius)).move_to(circle)
-            name = MathTex(a_(layer - 1, k + 1).latex(DIGITS), font_size=30, color=BLACK)
+            value = Text(format_display(source[k], digits), font_size=MIN_TEXT_SIZE + 1, color=BLACK).move_to(circle)
+            name = MathTex(a_(layer - 1, k + 1).latex(digits), font_size=MIN_TEX_SIZE + 3, color=BLACK)
             name.next_to(circle, LEFT, buff=0.12)
             self.inputs[k] = VGroup(circle, value, name)
             w = float(record.W[j, k])
@@ -76,14 +77,16 @@ class NeuronCloseup(VGroup):
             self.edges[k] = line
             # along the wire, above it, nearer the input end where the wires are still apart
             label = MathTex(
-                f"{w_(layer, j + 1, k + 1).latex(DIGITS)} = {format_number(w, DIGITS)}", font_size=26, color=BLACK
+                f"{w_(layer, j + 1, k + 1).latex(digits)} = {format_number(w, digits)}",
+                font_size=MIN_TEX_SIZE + 1,
+                color=BLACK,
             ).rotate(line.get_angle())
             normal = np.array([-np.sin(line.get_angle()), np.cos(line.get_angle()), 0.0])
             label.move_to(line.point_from_proportion(0.4) + normal * (0.08 + label.height / 2))
             self.weights[k] = label
         bias = float(record.b[j])
         self.bias = MathTex(
-            f"{b_(layer, j + 1).latex(DIGITS)} = {format_number(bias, DIGITS)}", font_size=28, color=BLACK
+            f"{b_(layer, j + 1).latex(digits)} = {format_number(bias, digits)}", font_size=MIN_TEX_SIZE + 2, color=BLACK
         )
         self.bias.next_to(self.neuron, DOWN, buff=0.15)
         self.add(*self.edges.values(), *self.inputs.values(), *self.weights.values(), self.neuron, self.bias)
@@ -92,8 +95,8 @@ class NeuronCloseup(VGroup):
 
     def label(self, value: float) -> Text:
         """A number inside the neuron (z, then a)."""
-        text = Text(format_display(value, DIGITS), font_size=26, color=BLACK)
-        return text.scale_to_fit_width(min(text.width, 1.6 * self.neuron.width / 2)).move_to(self.neuron)
+        text = Text(format_display(value, min(self.digits, 4), zeros=True), font_size=MIN_TEXT_SIZE + 1, color=BLACK)
+        return text.move_to(self.neuron)
 
     def light_up(self):
         """The neuron fires: a light tint of the forward colour, light enough for its number."""
