@@ -7,10 +7,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages: pango and cairo headers to build ManimPango and pycairo from source,
-# LaTeX for manim's MathTex and for the LaTeX/TikZ outputs (standalone.cls is in -extra).
+# LaTeX for manim's MathTex and for the LaTeX/TikZ outputs (standalone.cls is in -extra);
+# Chromium for the test that plays the slide deck in a browser (driven by Playwright from PyPI,
+# whose own browser download cannot work offline).
 APT_PACKAGES := pkg-config libpango1.0-dev libcairo2-dev \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra \
-	texlive-fonts-recommended dvisvgm
+	texlive-fonts-recommended dvisvgm chromium
 # The CPU wheel on this machine's disk; an unpinned torch pulls a multi-GB CUDA build.
 TORCH := torch==2.13.0
 # reveal.js for `backprop render --slides`, inlined into one offline HTML file (the version

@@ -2,7 +2,7 @@
 
 Each scene is a `manim` run on scenes/lecture.py with the Trace passed as a JSON file
 (BACKPROP_TRACE); the finished video is moved into the output folder under a name that says
-which network and which beat it shows.
+which network and which beat it shows, with its captions beside it (captions.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from pathlib import Path
 from visualizer.errors import UsageError
 from visualizer.files import atomic_target
 
+from . import captions
 from .beats import LECTURE_PARTS, SLOWEST_FIRST
+from .captions import video_duration
 
 TRAINING_STEPS = 100  # the training beat needs a run to show; the other beats show its first step
 QUALITY = {"low": "-ql", "medium": "-qm", "high": "-qh", "4k": "-qk"}
@@ -148,16 +150,27 @@ def render_scenes(
             target = out_dir / f"{name}-{scene}.mp4"
             with atomic_target(target) as tmp:
                 if scene == "Lecture" and not slides:
-                    join_videos([videos["LecturePart", beat] for beat in LECTURE_PARTS], tmp, Path(work))
+                    parts = [videos["LecturePart", beat] for beat in LECTURE_PARTS]
+                    join_videos(parts, tmp, Path(work))
+                    # each part's captions start at 0: shifted by the parts before it, as the join lays them
+                    cues = captions.join(
+                        [(captions.read_srt(part.with_suffix(".srt")), video_duration(part)) for part in parts]
+                    )
                     progress.update(tasks[scene], description=f"{scene} ({time.perf_counter() - started:.0f} s)")
                 else:
-                    shutil.copyfile(videos["LectureSlides" if scene == "Lecture" else scene, None], tmp)
+                    video = videos["LectureSlides" if scene == "Lecture" else scene, None]
+                    shutil.copyfile(video, tmp)
+                    cues = captions.read_srt(video.with_suffix(".srt"))
+                cues = captions.clip(cues, video_duration(tmp))
             written.append(target)
+            captions.write_beside(target, cues)  # .srt and .vtt: not printed, the video is the product
             if scene == "Lecture" and slides:
                 from .slides import convert_to_html
 
                 written.append(out_dir / f"{name}-{scene}.html")
-                convert_to_html(Path(work) / "LectureSlides", "LectureSlides", written[-1], f"Backpropagation · {name}")
+                convert_to_html(
+                    Path(work) / "LectureSlides", "LectureSlides", written[-1], f"Backpropagation · {name}", cues
+                )
         return written
 
 
