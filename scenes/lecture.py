@@ -69,7 +69,7 @@ from visualizer.style import PHASE_COLORS, format_display, format_number
 
 use_faster_preset()
 
-HOLD = 3.0  # the least time a finished step stays on screen, so the hall can read it
+HOLD = 3.5  # the least time a finished step stays on screen, so the hall can read it
 SNAPSHOTS = 8  # moments of a training run the Training beat stops at
 NETWORK_DIGITS = 4  # the most digits a number in a circle has (the equations may have more)
 MAX_RESULTS = 12  # a layer's other gradients listed on the board; the notes have them all
@@ -217,7 +217,7 @@ class ForwardPass(Beat):
     def construct(self):
         trace, out = self.trace, len(self.trace.network.sizes) - 1
         title = self.title()
-        net = NetworkMobject(trace, values=None, digits=self.net_digits)
+        net = NetworkMobject(trace, values="inputs", digits=self.net_digits)
         board = self.beside(net, title)
         forward = self.equations("forward")
         inputs = ", ".join(format_display(v, self.digits) for v in trace.input[0])
@@ -271,8 +271,9 @@ class Loss(Beat):
         else:
             picture = prediction_vs_target(trace)
             say = "The loss measures how far each output a lies from its target y: the gaps, squared and averaged."
-        fit_picture(picture, 6.2, 5.4).next_to(title, DOWN, buff=0.6).align_to(title, LEFT)
-        board = Board(self, left=picture.get_right()[0] + 0.6, top=title.get_bottom()[1] - 0.5)
+        fit_picture(picture, 2 * SAFE_X - 0.4, 3.0, most=1.6).next_to(title, DOWN, buff=0.6)
+        picture.set_x(0)
+        board = Board(self, left=-SAFE_X + 0.3, top=picture.get_bottom()[1] - 0.4)
         per_sample = [key for key in loss if key.startswith("E") and key != "E"]
         self.step(say + self.sample_note(), [loss[key].line("text") for key in loss])
         self.enter(Write(title), FadeIn(picture))
@@ -347,11 +348,17 @@ class BackwardPass(Beat):
         d_eq = back[d_(layer, 1).text()]
         self.step(
             "Through the activation: δ = ∂E/∂a · f′(z), the error at the weighted sum z."
-            + (" With softmax and cross-entropy it comes out as a − y." if draws_probabilities(self.trace) and output else ""),
+            + (
+                " With softmax and cross-entropy it comes out as a − y."
+                if draws_probabilities(self.trace) and output
+                else ""
+            ),
             [d_eq.line("text")],
         )
         tex = board.write(d_eq)
-        self.play(*into_neuron(net, node, tex.result, net.graph.nodes[node]["delta"]), column_holds(net, layer, "delta"))
+        self.play(
+            *into_neuron(net, node, tex.result, net.graph.nodes[node]["delta"]), column_holds(net, layer, "delta")
+        )
         self.hold()
         edge = ((layer - 1, 0), node)
         weight = w_(layer, 1, 1).text()
@@ -481,7 +488,9 @@ class Training(Beat):
             panels.append(Group(field.images[0], field.frame, field.samples, *self.key(field)))
         panels.append(VGroup(axes, labels))
         row = Group(*panels).arrange(RIGHT, buff=0.6)
-        row.scale(min(1.0, 2 * SAFE_X / row.width, (2 * SAFE_Y - 1.4) / row.height)).next_to(self.title(), DOWN, buff=0.5)
+        row.scale(min(1.0, 2 * SAFE_X / row.width, (2 * SAFE_Y - 1.4) / row.height)).next_to(
+            self.title(), DOWN, buff=0.5
+        )
         row.set_x(0)
         title = self.title()
         last = steps[-1]
@@ -492,7 +501,9 @@ class Training(Beat):
                 f"{format_display(last.loss_after, self.digits, zeros=True)} after step {last.index}"
             ],
         )
-        self.enter(Write(title), FadeIn(panels[0]), Create(axes), FadeIn(labels), *([FadeIn(panels[1])] if field else []))
+        self.enter(
+            Write(title), FadeIn(panels[0]), Create(axes), FadeIn(labels), *([FadeIn(panels[1])] if field else [])
+        )
         if field:
             self.bring_to_back(field.images[0])
         previous, status = 0, None
@@ -504,11 +515,11 @@ class Training(Beat):
                 line_color=PHASE_COLORS["loss"],
                 stroke_width=4,
             )
-            later = NetworkMobject(trace, step=index, values=False, names=False).replace(net)
+            later = NetworkMobject(trace, step=index, values=False, names=False, radius=net.radius).replace(net)
             loss = format_display(steps[index].loss_after, self.digits, zeros=True)
             before = status  # the status on screen, if any
             status = Text(f"step {steps[index].index} · E = {loss}", font_size=28, color=PHASE_COLORS["update"])
-            status.next_to(axes, UP, buff=0.3)
+            status.next_to(axes, UP, buff=0.5).align_to(axes, LEFT)
             moves = [Transform(net.edges[key], later.edges[key]) for key in net.edges]
             if field:
                 # The field steps to this snapshot at once, behind everything: manim redraws every

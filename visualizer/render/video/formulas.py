@@ -49,16 +49,18 @@ class EquationTex(MathTex):
 
 
 def equation_tex(eq: Equation, width: float = 13.0, font_size: float = FONT_SIZE, terms: bool = False) -> EquationTex:
-    """The equation with a part per piece; scenes reveal them in turn. Wider than `width`, it is
-    written as a lecturer would: each '= form' that does not fit on the line goes on a line of
-    its own under the first '='; only a single form wider than `width` scales the whole down."""
+    """The equation with a part per piece (a sum: a part per term); scenes reveal them in turn.
+    Wider than `width`, it is written as a lecturer would: an '= form' that does not fit on the
+    line goes on a line of its own under the first '=', and a sum that does not fit goes on
+    over further lines, term by term; only a single term wider than `width` scales it down.
+    `terms`: list each sum's term parts in `tex.terms`, for scenes that colour them."""
     lhs, *forms = eq.parts("latex")
     exprs = [*eq.forms, None]  # the result is a number, never split
     parts, segments, split = [lhs], [], {}
     for i, (sign, form, expr) in enumerate(zip(eq.signs("latex"), forms, exprs)):
         indices = [len(parts)]
         parts.append(sign)
-        if terms and isinstance(expr, Add):
+        if isinstance(expr, Add):
             pieces = expr.pieces(Style("latex", eq.digits))
             split[i] = list(range(len(parts), len(parts) + len(pieces)))
             parts += pieces
@@ -67,25 +69,36 @@ def equation_tex(eq: Equation, width: float = 13.0, font_size: float = FONT_SIZE
         indices += list(range(indices[0] + 1, len(parts)))
         segments.append(indices)
     tex = EquationTex(*parts, font_size=font_size, color=BLACK)
-    tex.segments, tex.terms = segments, split
+    tex.segments, tex.terms = segments, (split if terms else {})
     if tex.width > width:
-        _wrap(tex, width)
+        _wrap(tex, width, split)
     if tex.width > width:
         tex.scale_to_fit_width(width)
     return tex
 
 
-def _wrap(tex: EquationTex, width: float) -> None:
-    """Fill lines greedily: a segment that would pass `width` starts a new line under the first
-    sign; the segments after it on that line move with it (so baselines stay aligned)."""
+def _wrap(tex: EquationTex, width: float, split: dict[int, list[int]]) -> None:
+    """Fill lines greedily, unit by unit: a unit is a segment's sign with its form's first term,
+    or a further term of a sum. A unit that would pass `width` starts a new line (a segment under
+    the first sign, a term a little further in); what follows on that line moves with it, so
+    baselines stay aligned."""
+    units = []  # (part indices, starts a segment)
+    for i, indices in enumerate(tex.segments):
+        later = split.get(i, [])[1:]
+        units.append(([k for k in indices if k not in later], True))
+        units += [([k], False) for k in later]
+    units[0] = ([0, *units[0][0]], True)
     left = tex.get_left()[0]
     anchor = tex[tex.segments[0][0]].get_left()[0]  # the first '='
+    indent = anchor + tex[tex.segments[0][0]].width + 0.25
     moved = np.zeros(3)  # how far the current line has moved from the one-line layout
-    for segment in range(1, len(tex.segments)):
-        group = tex.segment(segment).shift(moved)
+    for n in range(1, len(units)):
+        indices, starts = units[n]
+        group = VGroup(*(tex[k] for k in indices)).shift(moved)
         if group.get_right()[0] - left > width:
-            above = VGroup(tex[0], *(tex[k] for s in tex.segments[:segment] for k in s))
-            extra = np.array([anchor - group.get_left()[0], above.get_bottom()[1] - LINE_GAP - group.get_top()[1], 0])
+            above = VGroup(*(tex[k] for unit in units[:n] for k in unit[0]))
+            x = anchor if starts else indent
+            extra = np.array([x - group.get_left()[0], above.get_bottom()[1] - LINE_GAP - group.get_top()[1], 0])
             group.shift(extra)
             moved += extra
 
@@ -105,6 +118,8 @@ class Board:
 
     def place(self, mob):
         """`mob` where the next line goes; the board scrolls first if it would not fit."""
+        if mob.width > self.width:
+            mob.scale_to_fit_width(self.width)
         if self.lines:
             mob.next_to(self.lines[-1], DOWN, buff=EQUATION_GAP)
         else:
@@ -170,9 +185,9 @@ def reveal(scene, tex: EquationTex, on_term=None) -> None:
             scene.play(*(Write(m) for m in first), *(Write(tex[k]) for k in indices))
 
 
-def fit_picture(mob, width: float, height: float):
-    """A picture scaled to fit width × height, never enlarged."""
-    return mob.scale(min(1.0, width / mob.width, height / mob.height))
+def fit_picture(mob, width: float, height: float, most: float = 1.0):
+    """A picture scaled to fit width × height, enlarged at most `most` times."""
+    return mob.scale(min(most, width / mob.width, height / mob.height))
 
 
 def readable(mob) -> bool:
@@ -183,4 +198,3 @@ def readable(mob) -> bool:
         if isinstance(part, Text) and part.font_size < MIN_TEXT_SIZE - 0.5:
             return False
     return True
-

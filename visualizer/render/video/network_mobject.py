@@ -54,9 +54,12 @@ class NetworkMobject(VGroup):
         values: bool | None = True,
         digits: int = 4,
         names: bool = True,
+        radius: float | None = None,
         **kwargs,
     ):
-        """`values`: show each neuron's a inside its circle; None: only if every number fits.
+        """`values`: show each neuron's a inside its circle; None: only if every number fits;
+        "inputs": only the inputs' (a forward pass fills the rest). `radius`: the circles' (a
+        later step drawn over an earlier one keeps its size).
         `digits`: the precision of every number on the network (one per screen)."""
         super().__init__(**kwargs)
         self.trace, self.digits = trace, digits
@@ -65,11 +68,13 @@ class NetworkMobject(VGroup):
         self.every_number = max(G.graph["sizes"]) <= SMALL_LAYER
         if values is None:
             values = self.every_number
+        elif values == "inputs":
+            values = "inputs" if self.every_number else False
         # the widest number a circle will hold: any a or δ it shows
         shown = [d[k] for _, d in G.nodes(data=True) if d["kind"] != "ellipsis" for k in ("a", "delta") if k in d]
         widest = max([number_text(v, digits, given=False).width for v in shown] + [0.6])
         # circles that hold a number are as wide as it; the others stay small
-        self.radius = widest / 2 + 0.14 if self.every_number else 0.36
+        self.radius = radius or (widest / 2 + 0.14 if self.every_number else 0.36)
         gap = max(SPACING, 2 * self.radius + 0.35)
         xs = [d["pos"][0] for _, d in G.nodes(data=True)]
         middle = (max(xs) + min(xs)) / 2
@@ -94,7 +99,7 @@ class NetworkMobject(VGroup):
                 continue
             circle = Circle(radius=self.radius, color=BLACK, stroke_width=2, fill_color=WHITE, fill_opacity=1)
             self.neurons[node] = circle.move_to(place(node))
-            if values:  # the activations, a (the inputs x for the input layer)
+            if values and (values != "inputs" or node[0] == 0):  # a (x for the input layer)
                 self.values[node] = self.label(node, d["a"])
                 circle.set_fill(self.fill(node, d["a"], "a"), opacity=1)
         self.names = VGroup(*(self.layer_name(layer) for layer in range(self.layers))) if names else VGroup()
@@ -188,7 +193,9 @@ class NetworkMobject(VGroup):
     def target_tag(self, node) -> VGroup:
         """The output's target y beside it (a given number)."""
         target = self.graph.nodes[node]["target"]
-        text = MathTex(rf"{y_(node[1] + 1).latex()} = {format_display(target, self.digits)}", font_size=MIN_TEX_SIZE + 2)
+        text = MathTex(
+            rf"{y_(node[1] + 1).latex()} = {format_display(target, self.digits)}", font_size=MIN_TEX_SIZE + 2
+        )
         return text.next_to(self.neurons[node], RIGHT, buff=0.25)
 
     def edge_tag(self, edge, value: float, color=BLACK, share: float | None = None) -> VGroup:

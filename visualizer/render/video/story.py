@@ -108,7 +108,7 @@ def column_holds(net: NetworkMobject, layer: int, kind: str):
 
 def onto_edge(net: NetworkMobject, edge, result, value: float, color) -> tuple:
     """The result flies onto its edge, on a card just above it. Returns (card, animation)."""
-    card = net.edge_tag(edge, value, color)
+    card = net.edge_tag(edge, value, color, share=0.45)  # mid-edge: clear of the circles and their rings
     return card, TransformFromCopy(result, card)
 
 
@@ -126,7 +126,6 @@ def weight_moves(net: NetworkMobject):
     """Every weight takes its new value at once: colour and thickness on the video's one scale."""
     moves = []
     for (u, v), line in net.edges.items():
-        target = net.weight_line(line.get_start(), line.get_end(), net.graph.edges[u, v]["w_new"], scale=0)
-        moves.append(Transform(line, target))
+        target = net.weight_line(line.get_start(), line.get_end(), net.graph.edges[u, v]["w_new"])
+        moves.append(line.animate.set_stroke(color=target.get_stroke_color(), width=target.get_stroke_width()))
     return AnimationGroup(*moves, run_time=2)
-
