@@ -458,7 +458,10 @@ class WeightUpdate(Beat):
         before = format_display(step.loss, self.digits, zeros=True)
         after = format_display(step.loss_after, self.digits, zeros=True)
         batch = "batch" if len(trace.input) > 1 else "input"
-        change = Text(f"E on the same {batch}: {before} → {after}", font_size=30, color=PHASE_COLORS["update"])
+        change = VGroup(
+            Text(f"E on the same {batch}:", font_size=30, color=PHASE_COLORS["update"]),
+            Text(f"{before} → {after}", font_size=30, color=PHASE_COLORS["update"]),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         self.step(
             f"The loss on the same {batch}, before and after the step: it went down.",
             [f"E = {before} before, {after} after the step"],
@@ -520,6 +523,7 @@ class Training(Beat):
             before = status  # the status on screen, if any
             status = Text(f"step {steps[index].index} · E = {loss}", font_size=28, color=PHASE_COLORS["update"])
             status.next_to(axes, UP, buff=0.5).align_to(axes, LEFT)
+            status.shift(LEFT * max(0.0, status.get_right()[0] - SAFE_X + 0.05))
             moves = [Transform(net.edges[key], later.edges[key]) for key in net.edges]
             if field:
                 # The field steps to this snapshot at once, behind everything: manim redraws every

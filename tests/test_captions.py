@@ -171,3 +171,14 @@ def test_the_lecture_tells_every_beat_with_captions(rendered):
     lecture = [c.content for c in srt.parse((out / "2-3-1-Lecture.srt").read_text(encoding="utf-8"))]
     beats = [c.content for b in BEAT_OPTIONS for c in srt.parse((out / f"2-3-1-{b.scene}.srt").read_text("utf-8"))]
     assert len(lecture) > len(beats) and lecture[len(lecture) - len(beats) :] == beats
+
+
+def test_the_lecture_holds_each_finished_step_and_never_shows_an_empty_page(rendered):
+    """Decoded frame by frame: at least 8 still pictures of 3 s or more (a finished step stays
+    up to be read), and no blank white page longer than 0.6 s (beats cross-fade)."""
+    from video_frames import still_and_blank_runs
+
+    out, _ = rendered
+    stills, blanks = still_and_blank_runs(out / "2-3-1-Lecture.mp4")
+    assert sum(1 for s in stills if s >= 3.0) >= 8, sorted(stills)[-10:]
+    assert max(blanks, default=0.0) <= 0.6, blanks

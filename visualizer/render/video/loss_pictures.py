@@ -21,7 +21,7 @@ def draws_probabilities(trace) -> bool:
     return trace.network.loss in CATEGORICAL
 
 
-def probability_bars(trace, digits: int, height: float = 3.0, bar: float = 1.1, sample: int = 0) -> VGroup:
+def probability_bars(trace, digits: int, height: float = 1.6, bar: float = 1.2, sample: int = 0) -> VGroup:
     """Sample `sample`'s softmax outputs a₁ … a_K as bars over a 0–1 scale, each with its value;
     the true class's bar in the loss colour, with −log a under it: the loss is how far that bar
     falls short of 1."""

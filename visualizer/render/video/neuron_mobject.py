@@ -61,7 +61,8 @@ class NeuronCloseup(VGroup):
                 continue
             circle = Circle(radius=radius, color=BLACK, stroke_width=2, fill_color=WHITE, fill_opacity=1)
             circle.move_to(UP * y)
-            value = Text(format_display(source[k], digits), font_size=MIN_TEXT_SIZE + 1, color=BLACK).move_to(circle)
+            # a size that stays readable when the close-up is scaled down to fit (to 0.88)
+            value = Text(format_display(source[k], digits), font_size=MIN_TEXT_SIZE + 3, color=BLACK).move_to(circle)
             name = MathTex(a_(layer - 1, k + 1).latex(digits), font_size=MIN_TEX_SIZE + 3, color=BLACK)
             name.next_to(circle, LEFT, buff=0.12)
             self.inputs[k] = VGroup(circle, value, name)

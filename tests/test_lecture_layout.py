@@ -1,0 +1,116 @@
+"""The lecture's frames as a hall sees them, checked on the scenes themselves (manim's dry run:
+every animation is played, nothing is drawn): after every animation of every beat, each number
+on screen is at least 28 px tall at 1080p and everything lies inside the title-safe area; and
+a value written on an edge sits above the edge, never on it."""
+
+import os
+import re
+
+import numpy as np
+import pytest
+
+pytest.importorskip("manim")
+
+from manim import MathTex, Text, tempconfig  # noqa: E402
+
+from visualizer.network.mlp import run  # noqa: E402
+from visualizer.network.sources import load_spec  # noqa: E402
+from visualizer.render.video.beats import BEATS  # noqa: E402
+from visualizer.render.video.frame import MIN_TEX_SIZE, MIN_TEXT_SIZE, SAFE_X, SAFE_Y  # noqa: E402
+from visualizer.render.video.network_mobject import NetworkMobject  # noqa: E402
+
+DIGIT = re.compile(r"\d")
+
+
+def text_of(mob) -> str:
+    if isinstance(mob, MathTex):
+        return "".join(mob.tex_strings)
+    return getattr(mob, "original_text", getattr(mob, "text", ""))
+
+
+def problems(scene) -> list[str]:
+    """What is wrong with the scene as it stands now."""
+    found = []
+    for top in scene.mobjects:
+        for mob in top.get_family():
+            if not isinstance(mob, (Text, MathTex)) or not DIGIT.search(text_of(mob)):
+                continue
+            if mob.get_fill_opacity() < 0.5:  # a number on its way out (or in)
+                continue
+            least = MIN_TEX_SIZE if isinstance(mob, MathTex) else MIN_TEXT_SIZE
+            if mob.font_size < least - 0.5:
+                found.append(f"{text_of(mob)!r} at font size {mob.font_size:.1f} (< {least})")
+            left, right = mob.get_left()[0], mob.get_right()[0]
+            bottom, top_ = mob.get_bottom()[1], mob.get_top()[1]
+            if left < -SAFE_X - 1e-3 or right > SAFE_X + 1e-3 or bottom < -SAFE_Y - 1e-3 or top_ > SAFE_Y + 1e-3:
+                found.append(
+                    f"{text_of(mob)!r} outside the title-safe area ({left:.2f}…{right:.2f}, {bottom:.2f}…{top_:.2f})"
+                )
+    return found
+
+
+def play_beat(scene_name: str, net: str, tmp_path) -> list[str]:
+    import importlib.util
+    from pathlib import Path
+
+    os.environ.update(BACKPROP_NET=net, BACKPROP_STEPS="12")
+    os.environ.pop("BACKPROP_TRACE", None)
+    os.environ.pop("BACKPROP_PRECISION", None)
+    path = Path(__file__).resolve().parents[1] / "scenes" / "lecture.py"
+    spec = importlib.util.spec_from_file_location("lecture_for_layout", path)
+    lecture = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lecture)
+    found: list[str] = []
+    cls = getattr(lecture, scene_name)
+
+    class Checked(cls):
+        def play(self, *args, **kwargs):
+            super().play(*args, **kwargs)
+            found.extend(f"after animation {self.renderer.num_plays}: {p}" for p in problems(self))
+
+        def wait(self, *args, **kwargs):
+            super().wait(*args, **kwargs)
+            found.extend(f"in a hold: {p}" for p in problems(self))
+
+    # one frame a second: only the state after each animation is checked, not the frames between
+    settings = {"dry_run": True, "media_dir": str(tmp_path), "quality": "low_quality", "disable_caching": True}
+    settings["frame_rate"] = 1
+    with tempconfig({**settings, "output_file": str(tmp_path / f"{scene_name}-{net}")}):
+        Checked().render()
+    return sorted(set(found))
+
+
+@pytest.fixture(scope="module")
+def tex_cache(tmp_path_factory):
+    """One media folder for every beat: its Tex/ cache typesets each formula once."""
+    return tmp_path_factory.mktemp("layout")
+
+
+# every beat of a regression net and of a softmax classifier; the beats whose pictures change
+# with the shape (more inputs, wider layers, 9 digits) for mazur and 3-4-4-2
+CASES = [(b.scene, net) for net in ("2-3-1", "classifier") for b in BEATS] + [
+    (scene, net) for net in ("mazur", "3-4-4-2") for scene in ("NeuronDotProduct", "BackwardPass", "WeightUpdate")
+]
+
+
+@pytest.mark.parametrize("beat, net", CASES)
+def test_every_number_is_readable_and_inside_the_safe_area(beat, net, tex_cache, monkeypatch):
+    monkeypatch.setenv("BACKPROP_NET", net)
+    found = play_beat(beat, net, tex_cache)
+    assert not found, "\n".join(found[:12])
+
+
+@pytest.mark.parametrize("net", ["2-3-1", "mazur", "3-4-4-2"])
+def test_a_value_on_an_edge_sits_above_it(net):
+    mob = NetworkMobject(run(load_spec(net)))
+    for edge, line in mob.edges.items():
+        card = mob.edge_tag(edge, 0.1234)
+        start, end = line.get_start(), line.get_end()
+        x = card.get_center()[0]
+        t = (x - start[0]) / (end[0] - start[0])
+        y_line = start[1] + t * (end[1] - start[1])
+        # the whole card is above the line where it sits: its lowest corner clears it
+        slope = (end[1] - start[1]) / (end[0] - start[0])
+        lowest = card.get_bottom()[1] - abs(slope) * card.width / 2
+        assert lowest >= y_line - 0.02, f"{net} {edge}: card bottom {lowest:.3f} under the line at {y_line:.3f}"
+        assert np.isfinite(y_line)
