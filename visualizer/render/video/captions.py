@@ -101,6 +101,10 @@ def _vtt_time(t: timedelta) -> str:
     return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
+def _whole_ms(t: timedelta) -> timedelta:
+    return timedelta(milliseconds=round(t.total_seconds() * 1000))
+
+
 def vtt_data_uri(cues: Cues) -> str:
     """The cues as a data: URI, for a <track> in a file that must stand alone."""
     return "data:text/vtt;base64," + base64.b64encode(to_vtt(cues).encode("utf-8")).decode("ascii")
@@ -108,6 +112,9 @@ def vtt_data_uri(cues: Cues) -> str:
 
 def write_beside(video: Path, cues: Cues) -> list[Path]:
     """`video`'s captions as .srt and .vtt beside it, each written atomically; returns both paths."""
+    # whole milliseconds first: SubRip truncates the microseconds and WebVTT would round them, so
+    # the two files could disagree by a millisecond
+    cues = [srt.Subtitle(c.index, _whole_ms(c.start), _whole_ms(c.end), c.content) for c in cues]
     written = []
     for suffix, text in ((".srt", srt.compose(cues, reindex=False)), (".vtt", to_vtt(cues))):
         target = video.with_suffix(suffix)

@@ -172,9 +172,16 @@ class NetworkMobject(VGroup):
         at their own readable size whatever the scale."""
         scale = min(most, width / self.width, height / self.height)
         self.scale(scale)
-        if scale < 1 and self.every_number:  # the circles keep the size that holds their numbers
+        for _ in range(4):  # the circles keep the size that holds their numbers; the spacing gives way
+            if not self.every_number or scale >= 1:
+                break
             for circle in self.neurons.values():
-                circle.scale(1 / scale)
+                circle.scale_to_fit_width(max(circle.width, 2 * self.radius))
+            over = max(self.width / width, self.height / height)
+            if over <= 1 + 1e-9:
+                break
+            self.scale(1 / over)
+        scale = self.scale_now()
         # numbers and names are redrawn at their readable size after scaling
         for node, text in self.values.items():
             text.scale_to_fit_height(self.label(node, self.graph.nodes[node]["a"]).height * max(1.0, scale))
