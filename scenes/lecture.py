@@ -75,10 +75,10 @@ class NeuronDotProduct(Beat):
         )
         self.enter(Write(title), FadeIn(neuron))
         # the symbols, then the products of inputs and weights, then their sum: z
-        self.play(Write(z[0:3]))
-        self.play(Write(z[3:5]), *light(*neuron.weights.values(), color=PHASE_COLORS["forward"]))
+        self.play(Write(z[0]), Write(z.segment(0)))
+        self.play(Write(z.segment(1)), *light(*neuron.weights.values(), color=PHASE_COLORS["forward"]))
         z_value = neuron.label(z_eq.result)
-        self.play(Write(z[5:]), TransformFromCopy(z[-1], z_value))
+        self.play(*(Write(z.segment(i)) for i in range(2, len(z.segments))), TransformFromCopy(z.result, z_value))
         self.hold()
         f = get_activation(self.trace.network.activations[0])
         self.step(
@@ -88,11 +88,12 @@ class NeuronDotProduct(Beat):
         )
         # the point on the curve is f(z), before any dropout mask (a is f(z)·m then)
         f_z = self.trace.steps[0].layers[0].f_z[0, 0]
-        plot = activation_plot(f, z_eq.result, f_z, width=5.6, height=3.4)
+        plot = activation_plot(f, z_eq.result, f_z, width=5.6, height=3.4, digits=self.net_digits)
         plot.group().next_to(neuron, RIGHT, buff=0.6).align_to(neuron, UP)
         self.play(Create(plot.axes), Create(plot.curve), FadeIn(plot.names), *self.plot_extras(plot))
-        self.play(Write(a[0:3]))
-        self.play(Write(a[3:]), FadeIn(plot.point), *self.plot_guides(plot))
+        self.play(Write(a[0]), Write(a.segment(0)))
+        rest = [Write(a.segment(i)) for i in range(1, len(a.segments))]
+        self.play(*rest, FadeIn(plot.point), *self.plot_guides(plot))
         self.play(Transform(z_value, neuron.label(a_eq.result)), neuron.light_up())
         self.hold(HOLD + 1)
 
@@ -208,6 +209,7 @@ class WeightUpdate(Beat):
         self.enter(Write(title), FadeIn(net), FadeIn(gradient))
         self.play(*light(net.edges[edge], gradient, color=PHASE_COLORS["update"]))
         tex = board.write(eq)
+        net.cards.remove(gradient)  # the new value takes the gradient's place on the edge
         new, move = onto_edge(net, edge, tex.result, d["w_new"], PHASE_COLORS["update"])
         self.play(FadeOut(gradient), move)
         self.hold()

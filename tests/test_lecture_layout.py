@@ -16,6 +16,7 @@ from manim import MathTex, Text, tempconfig  # noqa: E402
 from visualizer.network.mlp import run  # noqa: E402
 from visualizer.network.sources import load_spec  # noqa: E402
 from visualizer.render.video.beats import BEATS  # noqa: E402
+from visualizer.render.video.formulas import drawn_size  # noqa: E402
 from visualizer.render.video.frame import MIN_TEX_SIZE, MIN_TEXT_SIZE, SAFE_X, SAFE_Y  # noqa: E402
 from visualizer.render.video.network_mobject import NetworkMobject  # noqa: E402
 
@@ -38,8 +39,8 @@ def problems(scene) -> list[str]:
             if mob.get_fill_opacity() < 0.5:  # a number on its way out (or in)
                 continue
             least = MIN_TEX_SIZE if isinstance(mob, MathTex) else MIN_TEXT_SIZE
-            if mob.font_size < least - 0.5:
-                found.append(f"{text_of(mob)!r} at font size {mob.font_size:.1f} (< {least})")
+            if drawn_size(mob) < least - 0.5:
+                found.append(f"{text_of(mob)!r} at font size {drawn_size(mob):.1f} (< {least})")
             left, right = mob.get_left()[0], mob.get_right()[0]
             bottom, top_ = mob.get_bottom()[1], mob.get_top()[1]
             if left < -SAFE_X - 1e-3 or right > SAFE_X + 1e-3 or bottom < -SAFE_Y - 1e-3 or top_ > SAFE_Y + 1e-3:

@@ -264,13 +264,14 @@ def _draw_one(trace, kind, path, dpi) -> None:
 @click.option(
     "--slides",
     is_flag=True,
-    help="Also make the lecture a slide deck: one HTML file, a slide per beat, the step's numbers as "
-    "speaker notes (press S), working offline.",
+    help="Also make the lecture a slide deck: one HTML file working offline, a slide per step of the "
+    "derivation, each with its captions and its narration and numbers as speaker notes (press S).",
 )
 def render(spec, steps, scenes, quality, output, slides):
     """Render the lecture video (manim) of a training step, every number on screen from the
-    verified Trace. Independent scenes render in parallel, one per core. The training beat (in
-    the lecture too) shows --steps steps, 100 when --steps is not given.
+    verified Trace, with its captions (.srt and .vtt) beside each video. Independent scenes
+    render in parallel, one per core. The training beat (in the lecture too) shows --steps
+    steps, 100 when --steps is not given.
 
     \b
     Examples:

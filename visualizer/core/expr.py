@@ -159,6 +159,9 @@ class Add(Expr):
         minus = " - " if style.mode == "latex" else " − "
         out = []
         for i, t in enumerate(self.terms):
+            if not i and isinstance(t, Add):  # a sum that starts with a sum: (a + b) + c is a + b + c
+                out += t.pieces(style)
+                continue
             if i and isinstance(t, Neg):  # a negated term is subtracted: a − y·log(b), not a + (−y·log(b))
                 out.append(minus + self._child(t.arg, style, MUL))
                 continue
@@ -194,6 +197,11 @@ class Mul(Expr):
     prec = MUL
 
     def render(self, style):
+        return "".join(self.pieces(style))
+
+    def pieces(self, style) -> list[str]:
+        """The product as printed, one piece per factor with the dot before it (the video breaks a
+        long product between its factors)."""
         # a leading negative number needs no parentheses (−0.2·0.5), nor a fraction at the end (η·g/(√s + ε))
         last = len(self.factors) - 1
         parts = [
@@ -202,9 +210,9 @@ class Mul(Expr):
             else self._child(f, style, ATOM if i else MUL)
             for i, f in enumerate(self.factors)
         ]
-        out = parts[0]
+        out = [parts[0]]
         for previous, factor, shown in zip(self.factors, self.factors[1:], parts[1:]):
-            out += (
+            out.append(
                 shown
                 if _juxtaposed(previous, factor, shown)
                 else (r" \cdot " if style.mode == "latex" else "·") + shown

@@ -24,6 +24,7 @@ from .scales import delta_limit
 
 HOLD = 3.5  # the least time a finished step stays on screen, so the hall can read it
 NETWORK_DIGITS = 4  # the most digits a number in a circle has (the equations may have more)
+OUTPUT_CARD = 1.5  # the width of a number's card beside an output neuron
 NET_WIDTH = 6.2  # the network's share of the frame's width when equations are beside it
 
 
@@ -74,15 +75,18 @@ class Beat(Scene):
         """The network on the left under the title, a board of equations on its right; with a
         key to its colours under it."""
         top = title.get_bottom()[1] - 0.35
-        net.fit(NET_WIDTH, top + SAFE_Y - 1.2)
-        net.next_to(title, DOWN, buff=0.5).to_edge(LEFT, buff=SAFE_MARGIN[0] + 0.1)
+        net.fit(NET_WIDTH - (0 if net.every_number else 1.0), top + SAFE_Y - (1.2 if net.every_number else 1.8))
+        # a wide network's numbers are cards around its neurons: room above it for them
+        net.next_to(title, DOWN, buff=0.5 if net.every_number else 1.1).to_edge(LEFT, buff=SAFE_MARGIN[0] + 0.1)
         if self.phase == "backward":
             legend = signed_legend(delta_limit(self.trace), "δ")
         else:
             legend = signed_legend(net.weight_limit, "weight w")
         legend.scale(0.8).to_corner(DOWN + LEFT, buff=SAFE_MARGIN + [0.1, 0.05, 0])
         net.add(legend)
-        return Board(self, left=net.get_right()[0] + 0.5, top=top)
+        # where numbers are cards beside the outputs, they need room before the board
+        room = 0.5 if net.every_number else 0.5 + OUTPUT_CARD
+        return Board(self, left=net.get_right()[0] + room, top=top)
 
     def equations(self, phase: str) -> dict:
         """explain's equations of `phase` for the first step, at the spec's precision."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from manim import BLACK, DOWN, LEFT, UP, FadeIn, FadeOut, LaggedStart, MathTex, Text, VGroup, Write
 
-from visualizer.core.expr import Add, Style
+from visualizer.core.expr import Add, Mul, Style
 from visualizer.network.trace import Trace
 from visualizer.render.explain import Options, build_document
 from visualizer.render.explain.document import Equation
@@ -34,14 +34,22 @@ def equations(trace: Trace, phase: str, digits: int = DEFAULT_DIGITS) -> dict[st
 
 class EquationTex(MathTex):
     """An equation as one MathTex: lhs, then segments "= form" (an update's first is "←").
-    `segments[i]` are the indices of segment i's parts (its sign first); a sum written with
-    `terms` has a part per term, listed in `terms[i]` for segment i."""
+    `segments[i]` are the indices of segment i's parts (its sign first); a form that is a sum
+    or a product has a part per term or factor (`pieces[i]`); with `terms`, `terms[i]` lists the
+    parts of each term of segment i's sum (a product is one term), for scenes that colour them."""
 
     segments: list[list[int]]
-    terms: dict[int, list[int]]
+    pieces: dict[int, list[int]]
+    terms: dict[int, list[list[int]]]
 
     def segment(self, i: int) -> VGroup:
         return VGroup(*(self[k] for k in self.segments[i]))
+
+    @property
+    def drawn_font_size(self) -> float:
+        """The font size it is drawn at now. (manim's font_size is read off the height, which
+        grows when the equation goes over several lines.)"""
+        return self.base_font_size * self[0].width / self.base_lhs_width
 
     @property
     def result(self):
@@ -49,53 +57,60 @@ class EquationTex(MathTex):
 
 
 def equation_tex(eq: Equation, width: float = 13.0, font_size: float = FONT_SIZE, terms: bool = False) -> EquationTex:
-    """The equation with a part per piece (a sum: a part per term); scenes reveal them in turn.
-    Wider than `width`, it is written as a lecturer would: an '= form' that does not fit on the
-    line goes on a line of its own under the first '=', and a sum that does not fit goes on
-    over further lines, term by term; only a single term wider than `width` scales it down.
-    `terms`: list each sum's term parts in `tex.terms`, for scenes that colour them."""
+    """The equation with a part per piece; scenes reveal them in turn. Wider than `width`, it is
+    written as a lecturer would: each '= form' on a line of its own under the first '=' (the
+    result may stay at the end of the line before), and a sum or product still too wide goes on
+    over further lines, term by term or factor by factor; only a single piece wider than `width`
+    scales the whole down."""
     lhs, *forms = eq.parts("latex")
     exprs = [*eq.forms, None]  # the result is a number, never split
-    parts, segments, split = [lhs], [], {}
+    style = Style("latex", eq.digits)
+    parts, segments, pieces, split = [lhs], [], {}, {}
     for i, (sign, form, expr) in enumerate(zip(eq.signs("latex"), forms, exprs)):
         indices = [len(parts)]
         parts.append(sign)
-        if isinstance(expr, Add):
-            pieces = expr.pieces(Style("latex", eq.digits))
-            split[i] = list(range(len(parts), len(parts) + len(pieces)))
-            parts += pieces
+        if isinstance(expr, (Add, Mul)):
+            shown = expr.pieces(style)
+            pieces[i] = list(range(len(parts), len(parts) + len(shown)))
+            parts += shown
+            # a sum's terms are coloured one by one; a product is a single term
+            split[i] = [[k] for k in pieces[i]] if isinstance(expr, Add) else [pieces[i]]
         else:
+            if expr is not None:
+                split[i] = [[len(parts)]]
             parts.append(form)
         indices += list(range(indices[0] + 1, len(parts)))
         segments.append(indices)
     tex = EquationTex(*parts, font_size=font_size, color=BLACK)
-    tex.segments, tex.terms = segments, (split if terms else {})
+    tex.segments, tex.pieces, tex.terms = segments, pieces, (split if terms else {})
+    tex.base_font_size, tex.base_lhs_width = font_size, tex[0].width
     if tex.width > width:
-        _wrap(tex, width, split)
+        _wrap(tex, width)
     if tex.width > width:
         tex.scale_to_fit_width(width)
     return tex
 
 
-def _wrap(tex: EquationTex, width: float, split: dict[int, list[int]]) -> None:
-    """Fill lines greedily, unit by unit: a unit is a segment's sign with its form's first term,
-    or a further term of a sum. A unit that would pass `width` starts a new line (a segment under
-    the first sign, a term a little further in); what follows on that line moves with it, so
-    baselines stay aligned."""
+def _wrap(tex: EquationTex, width: float) -> None:
+    """Every '= form' starts a line under the first '=' (the last, the result, stays on the line
+    before if it fits there); a piece of a sum or product that would pass `width` starts a line
+    a little further in. What follows on a line moves with its start, so baselines stay aligned."""
     units = []  # (part indices, starts a segment)
     for i, indices in enumerate(tex.segments):
-        later = split.get(i, [])[1:]
+        later = tex.pieces.get(i, [])[1:]
         units.append(([k for k in indices if k not in later], True))
         units += [([k], False) for k in later]
     units[0] = ([0, *units[0][0]], True)
     left = tex.get_left()[0]
-    anchor = tex[tex.segments[0][0]].get_left()[0]  # the first '='
-    indent = anchor + tex[tex.segments[0][0]].width + 0.25
+    first_sign = tex[tex.segments[0][0]]
+    anchor, indent = first_sign.get_left()[0], first_sign.get_right()[0] + 0.3
+    result = len(units) - 1
     moved = np.zeros(3)  # how far the current line has moved from the one-line layout
     for n in range(1, len(units)):
         indices, starts = units[n]
         group = VGroup(*(tex[k] for k in indices)).shift(moved)
-        if group.get_right()[0] - left > width:
+        too_wide = group.get_right()[0] - left > width
+        if (starts and n != result) or too_wide:
             above = VGroup(*(tex[k] for unit in units[:n] for k in unit[0]))
             x = anchor if starts else indent
             extra = np.array([x - group.get_left()[0], above.get_bottom()[1] - LINE_GAP - group.get_top()[1], 0])
@@ -128,12 +143,15 @@ class Board:
         overflow = self.bottom - mob.get_bottom()[1]
         if overflow > 0:
             leaving = [line for line in self.lines if line.get_top()[1] + overflow > self.top + 1e-6]
-            moves = [line.animate.shift(UP * overflow) for line in self.lines if line not in leaving]
-            moves += [FadeOut(line, shift=UP * overflow) for line in leaving]
+            staying = [line for line in self.lines if line not in leaving]
+            # what stays moves up to the top of the board, not just by the overflow
+            lift = max(overflow, self.top - staying[0].get_top()[1]) if staying else overflow
+            moves = [line.animate.shift(UP * lift) for line in staying]
+            moves += [FadeOut(line, shift=UP * lift) for line in leaving]
             if moves:
                 self.scene.play(*moves, run_time=0.8)
-            self.lines = [line for line in self.lines if line not in leaving]
-            mob.shift(UP * overflow)
+            self.lines = staying
+            mob.shift(UP * lift)
         self.lines.append(mob)
         return mob
 
@@ -179,8 +197,9 @@ def reveal(scene, tex: EquationTex, on_term=None) -> None:
         first = [tex[0]] if i == 0 else []
         if i in tex.terms and on_term is not None:
             scene.play(*(Write(m) for m in first), Write(tex[indices[0]]))
-            for n, k in enumerate(tex.terms[i]):
-                scene.play(Write(tex[k]), *on_term(i, n, tex[k]))
+            for n, term in enumerate(tex.terms[i]):
+                group = VGroup(*(tex[k] for k in term))
+                scene.play(Write(group), *on_term(i, n, group))
         else:
             scene.play(*(Write(m) for m in first), *(Write(tex[k]) for k in indices))
 
@@ -190,10 +209,15 @@ def fit_picture(mob, width: float, height: float, most: float = 1.0):
     return mob.scale(min(most, width / mob.width, height / mob.height))
 
 
+def drawn_size(mob) -> float:
+    """The font size a Text or MathTex is drawn at now."""
+    return mob.drawn_font_size if isinstance(mob, EquationTex) else mob.font_size
+
+
 def readable(mob) -> bool:
     """Every Text and MathTex in `mob` big enough to read (for tests and asserts)."""
     for part in mob.get_family():
-        if isinstance(part, MathTex) and part.font_size < MIN_TEX_SIZE - 0.5:
+        if isinstance(part, MathTex) and drawn_size(part) < MIN_TEX_SIZE - 0.5:
             return False
         if isinstance(part, Text) and part.font_size < MIN_TEXT_SIZE - 0.5:
             return False

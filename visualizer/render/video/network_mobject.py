@@ -15,14 +15,14 @@ number is drawn at least MIN_TEXT_SIZE, whatever the scale the network is drawn 
 from __future__ import annotations
 
 import numpy as np
-from manim import BLACK, DOWN, RIGHT, UP, WHITE, BackgroundRectangle, Circle, Line, MathTex, Text, VGroup
+from manim import BLACK, DOWN, LEFT, RIGHT, UP, WHITE, BackgroundRectangle, Circle, Line, MathTex, Text, VGroup
 
 from visualizer.network.trace import Trace
 from visualizer.render.explain.notation import y_
 from visualizer.render.layout import LABELLED_EDGES, edge_label_share, neuron_graph
 from visualizer.style import format_display, signed_color
 
-from .frame import MIN_TEX_SIZE, MIN_TEXT_SIZE
+from .frame import MIN_TEX_SIZE, MIN_TEXT_SIZE, inside_safe_area
 from .scales import activation_limit, delta_limit, weight_limit
 
 SMALL_LAYER = 3  # networks whose layers all have at most this many neurons show every number
@@ -57,8 +57,9 @@ class NetworkMobject(VGroup):
         radius: float | None = None,
         **kwargs,
     ):
-        """`values`: show each neuron's a inside its circle; None: only if every number fits;
-        "inputs": only the inputs' (a forward pass fills the rest). `radius`: the circles' (a
+        """`values`: each neuron's a as its circle's colour and as the number inside it (True);
+        the number only if every number fits (None); only the inputs' (a forward pass fills the
+        rest, "inputs"); white circles (False). `radius`: the circles' (a
         later step drawn over an earlier one keeps its size).
         `digits`: the precision of every number on the network (one per screen)."""
         super().__init__(**kwargs)
@@ -66,10 +67,10 @@ class NetworkMobject(VGroup):
         self.graph = G = neuron_graph(trace, step=step, max_neurons=max_neurons)
         self.layers = len(G.graph["sizes"])
         self.every_number = max(G.graph["sizes"]) <= SMALL_LAYER
-        if values is None:
-            values = self.every_number
-        elif values == "inputs":
-            values = "inputs" if self.every_number else False
+        # which circles are filled with their a's colour, and which of those also show the number
+        filled = values is not False
+        only_inputs = values == "inputs"
+        labelled = self.every_number if values in (None, "inputs") else bool(values)
         # the widest number a circle will hold: any a or δ it shows
         shown = [d[k] for _, d in G.nodes(data=True) if d["kind"] != "ellipsis" for k in ("a", "delta") if k in d]
         widest = max([number_text(v, digits, given=False).width for v in shown] + [0.6])
@@ -78,7 +79,9 @@ class NetworkMobject(VGroup):
         gap = max(SPACING, 2 * self.radius + 0.35)
         xs = [d["pos"][0] for _, d in G.nodes(data=True)]
         middle = (max(xs) + min(xs)) / 2
-        column = 2.9 if self.every_number else 2.6
+        # columns close enough that a 3-layer net fits beside the equations unscaled (its numbers
+        # and circles at their readable size)
+        column = 2.25 if self.every_number else 2.6
 
         def place(node):
             x, y = G.nodes[node]["pos"]
@@ -90,6 +93,7 @@ class NetworkMobject(VGroup):
         for u, v, d in G.edges(data=True):
             self.edges[(u, v)] = self.weight_line(place(u), place(v), d["w"])
         self.neurons: dict = {}
+        self.cards: list = []  # the cards placed beside neurons and on edges, which a new one avoids
         self.values: dict = {}
         self.ellipses: dict = {}
         for node, d in G.nodes(data=True):
@@ -99,9 +103,10 @@ class NetworkMobject(VGroup):
                 continue
             circle = Circle(radius=self.radius, color=BLACK, stroke_width=2, fill_color=WHITE, fill_opacity=1)
             self.neurons[node] = circle.move_to(place(node))
-            if values and (values != "inputs" or node[0] == 0):  # a (x for the input layer)
-                self.values[node] = self.label(node, d["a"])
+            if filled and (not only_inputs or node[0] == 0):  # a (x for the input layer)
                 circle.set_fill(self.fill(node, d["a"], "a"), opacity=1)
+                if labelled:
+                    self.values[node] = self.label(node, d["a"])
         self.names = VGroup(*(self.layer_name(layer) for layer in range(self.layers))) if names else VGroup()
         self.add(
             VGroup(*self.edges.values()),
@@ -195,7 +200,12 @@ class NetworkMobject(VGroup):
         room there), above any other (its row's neighbours are below)."""
         side = RIGHT if node[0] == self.layers - 1 else UP
         text = number_text(value, self.digits, color=color).scale(max(1.0, self.scale_now()))
-        return tag(text).next_to(self.neurons[node], side, buff=0.12)
+        circle = self.neurons[node]
+        card = tag(text).next_to(circle, side, buff=0.12)
+        if side is UP:  # above and to the right: the edge coming in from the left keeps room for its own card
+            card.align_to(circle.get_center(), LEFT)
+        self.cards.append(card)
+        return card
 
     def target_tag(self, node) -> VGroup:
         """The output's target y beside it (a given number)."""
@@ -208,7 +218,7 @@ class NetworkMobject(VGroup):
     def edge_tag(self, edge, value: float, color=BLACK, share: float | None = None) -> VGroup:
         """`value` just above its edge (never on it, where it would read as struck through), where
         the diagrams put it unless `share` (0 at the source, 1 at the target) says."""
-        share = edge_label_share(self.graph, edge[0]) if share is None else share
+        first = edge_label_share(self.graph, edge[0]) if share is None else share
         line = self.edges[edge]
         card = tag(number_text(value, self.digits, color=color).scale(max(1.0, self.scale_now())))
         angle = line.get_angle()
@@ -217,7 +227,36 @@ class NetworkMobject(VGroup):
             normal = -normal
         # the card's corner nearest the line sits just off it
         reach = abs(normal[0]) * card.width / 2 + abs(normal[1]) * card.height / 2 + 0.04
-        return card.move_to(line.point_from_proportion(share) + normal * reach)
+        # where it covers no circle and no other card: along the edge first, then further up,
+        # but never far above the network (the title is there)
+        ceiling = max(c.get_top()[1] for c in self.neurons.values()) + card.height + 0.3
+        for lift in np.arange(0.0, 2.4, 0.08):
+            for at in (first, first - 0.15, first + 0.15, first - 0.3, first + 0.3):
+                card.move_to(line.point_from_proportion(min(0.9, max(0.1, at))) + normal * (reach + lift))
+                if card.get_top()[1] <= ceiling and not self._crowded(card):
+                    self.cards.append(card)
+                    return card
+        card.move_to(line.point_from_proportion(first) + normal * reach)
+        while any(self._covers(card, c) for c in self.neurons.values()) and card.get_top()[1] < ceiling:
+            card.shift(normal * 0.08)
+        self.cards.append(card)
+        return card
+
+    def _crowded(self, card) -> bool:
+        if not inside_safe_area(card):
+            return True
+        if any(self._covers(card, circle) for circle in self.neurons.values()):
+            return True
+        return any(_overlap(card, other) for other in self.cards)
+
+    @staticmethod
+    def _covers(card, circle) -> bool:
+        """Whether the card's rectangle reaches into the circle."""
+        centre, r = circle.get_center(), circle.width / 2
+        nearest = np.clip(
+            centre[:2], [card.get_left()[0], card.get_bottom()[1]], [card.get_right()[0], card.get_top()[1]]
+        )
+        return float(np.linalg.norm(nearest - centre[:2])) < r - 0.02
 
     def labelled_edges(self, layer: int) -> bool:
         """Whether the edges into `layer` are few enough to carry a number each."""
@@ -226,3 +265,13 @@ class NetworkMobject(VGroup):
     def under(self, mob, buff: float = 0.3):
         """`mob` under the network."""
         return mob.next_to(self, DOWN, buff=buff)
+
+
+def _overlap(a, b, gap: float = 0.03) -> bool:
+    """Whether two mobjects' boxes overlap (or come closer than `gap`)."""
+    return not (
+        a.get_right()[0] + gap < b.get_left()[0]
+        or b.get_right()[0] + gap < a.get_left()[0]
+        or a.get_top()[1] + gap < b.get_bottom()[1]
+        or b.get_top()[1] + gap < a.get_bottom()[1]
+    )

@@ -27,8 +27,9 @@ from visualizer.style import PHASE_COLORS
 from .network_mobject import NetworkMobject
 
 # a colour for each term of a sum, lit on the network as the term is written (Paul Tol's
-# vibrant scheme, without its orange and teal, the signed map's and the backward phase's hues)
-TERM_COLORS = ("#0077BB", "#EE3377", "#33BBEE", "#CC3311", "#000000")
+# vibrant scheme, without its orange, red and teal: the signed map's and the backward phase's
+# hues; then grey)
+TERM_COLORS = ("#0077BB", "#EE3377", "#33BBEE", "#555555")
 HOLDS = {"a": "a", "delta": "δ"}
 
 
