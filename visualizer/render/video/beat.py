@@ -77,7 +77,7 @@ class Beat(Scene):
         top = title.get_bottom()[1] - 0.35
         net.fit(NET_WIDTH - (0 if net.every_number else 1.0), top + SAFE_Y - (1.2 if net.every_number else 1.8))
         # a wide network's numbers are cards around its neurons: room above it for them
-        net.next_to(title, DOWN, buff=0.5 if net.every_number else 1.1).to_edge(LEFT, buff=SAFE_MARGIN[0] + 0.1)
+        net.next_to(title, DOWN, buff=0.5 if net.every_number else 1.3).to_edge(LEFT, buff=SAFE_MARGIN[0] + 0.1)
         if self.phase == "backward":
             legend = signed_legend(delta_limit(self.trace), "δ")
         else:

@@ -202,8 +202,24 @@ class NetworkMobject(VGroup):
         text = number_text(value, self.digits, color=color).scale(max(1.0, self.scale_now()))
         circle = self.neurons[node]
         card = tag(text).next_to(circle, side, buff=0.12)
+        starts = [card.get_center()]
         if side is UP:  # above and to the right: the edge coming in from the left keeps room for its own card
-            card.align_to(circle.get_center(), LEFT)
+            starts = [
+                card.align_to(circle.get_center(), LEFT).get_center(),
+                card.align_to(circle.get_center(), RIGHT).get_center(),
+            ]
+        # clear of the other cards (and circles): further up where the first spots are taken
+        ceiling = max(c.get_top()[1] for c in self.neurons.values()) + 2 * card.height + 0.3
+        spot = next(
+            (
+                start + UP * lift
+                for lift in np.arange(0.0, 1.6, 0.08)
+                for start in starts
+                if not self._crowded(card.move_to(start + UP * lift)) and card.get_top()[1] <= ceiling
+            ),
+            starts[0],
+        )
+        card.move_to(spot)
         self.cards.append(card)
         return card
 
@@ -229,7 +245,7 @@ class NetworkMobject(VGroup):
         reach = abs(normal[0]) * card.width / 2 + abs(normal[1]) * card.height / 2 + 0.04
         # where it covers no circle and no other card: along the edge first, then further up,
         # but never far above the network (the title is there)
-        ceiling = max(c.get_top()[1] for c in self.neurons.values()) + card.height + 0.3
+        ceiling = max(c.get_top()[1] for c in self.neurons.values()) + 2 * card.height + 0.3
         for lift in np.arange(0.0, 2.4, 0.08):
             for at in (first, first - 0.15, first + 0.15, first - 0.3, first + 0.3):
                 card.move_to(line.point_from_proportion(min(0.9, max(0.1, at))) + normal * (reach + lift))

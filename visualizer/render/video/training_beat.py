@@ -72,7 +72,7 @@ class TrainingBeat(Beat):
             loss = format_display(steps[index].loss_after, self.digits, zeros=True)
             before = status  # the status on screen, if any
             status = Text(f"step {steps[index].index} · E = {loss}", font_size=28, color=PHASE_COLORS["update"])
-            status.next_to(axes, UP, buff=0.5).align_to(axes, LEFT)
+            status.next_to(axes, UP, buff=0.8).align_to(axes, LEFT)
             status.shift(LEFT * max(0.0, status.get_right()[0] - SAFE_X + 0.05))
             moves = [Transform(net.edges[key], later.edges[key]) for key in net.edges]
             if field:
