@@ -34,7 +34,7 @@ from visualizer.render.video.beat import HOLD, Beat
 from visualizer.render.video.beats import LECTURE_PARTS
 from visualizer.render.video.encoding import use_faster_preset
 from visualizer.render.video.formulas import Board, equation_tex, fit_picture
-from visualizer.render.video.frame import SAFE_X
+from visualizer.render.video.frame import SAFE_X, SAFE_Y
 from visualizer.render.video.loss_pictures import draws_probabilities, probability_bars
 from visualizer.render.video.network_mobject import NetworkMobject
 from visualizer.render.video.neuron_mobject import NeuronCloseup
@@ -68,6 +68,13 @@ class NeuronDotProduct(Beat):
         fit_picture(neuron, 6.6, 3.6).next_to(title, DOWN, buff=0.5).align_to(title, LEFT)
         z.next_to(neuron, DOWN, buff=0.5).align_to(title, LEFT)
         a.next_to(z, DOWN, buff=0.4).align_to(title, LEFT)
+        f = get_activation(self.trace.network.activations[0])
+        # the point on the curve is f(z), before any dropout mask (a is f(z)·m then)
+        f_z = self.trace.steps[0].layers[0].f_z[0, 0]
+        plot = activation_plot(f, z_eq.result, f_z, width=5.6, height=3.4, digits=self.net_digits)
+        plot.group().next_to(neuron, RIGHT, buff=0.6).align_to(neuron, UP)
+        if a.get_bottom()[1] < -SAFE_Y:  # a long z (three or more inputs): a goes under the curve
+            a.next_to(plot.group(), DOWN, buff=0.5).align_to(plot.group(), LEFT)
         self.step(
             "One neuron. Its weighted sum z multiplies each input by the weight on its wire, adds the "
             "products, then adds the bias.",
@@ -80,16 +87,11 @@ class NeuronDotProduct(Beat):
         z_value = neuron.label(z_eq.result)
         self.play(*(Write(z.segment(i)) for i in range(2, len(z.segments))), TransformFromCopy(z.result, z_value))
         self.hold()
-        f = get_activation(self.trace.network.activations[0])
         self.step(
             f"Then its activation: a = {f.symbol}(z) is what the neuron passes on. Read it off the curve: z along "
             "the bottom, a up the side.",
             [a_eq.line("text")],
         )
-        # the point on the curve is f(z), before any dropout mask (a is f(z)·m then)
-        f_z = self.trace.steps[0].layers[0].f_z[0, 0]
-        plot = activation_plot(f, z_eq.result, f_z, width=5.6, height=3.4, digits=self.net_digits)
-        plot.group().next_to(neuron, RIGHT, buff=0.6).align_to(neuron, UP)
         self.play(Create(plot.axes), Create(plot.curve), FadeIn(plot.names), *self.plot_extras(plot))
         self.play(Write(a[0]), Write(a.segment(0)))
         rest = [Write(a.segment(i)) for i in range(1, len(a.segments))]

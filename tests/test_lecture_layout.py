@@ -1,6 +1,6 @@
 """The lecture's frames as a hall sees them, checked on the scenes themselves (manim's dry run:
 every animation is played, nothing is drawn): after every animation of every beat, each number
-on screen is at least 28 px tall at 1080p and everything lies inside the title-safe area; and
+on screen is at least 28 px tall at 1080p and every mobject lies inside the title-safe area; and
 a value written on an edge sits above the edge, never on it."""
 
 import os
@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("manim")
 
-from manim import MathTex, Text, tempconfig  # noqa: E402
+from manim import MathTex, Text, VMobject, tempconfig  # noqa: E402
 
 from visualizer.network.mlp import run  # noqa: E402
 from visualizer.network.sources import load_spec  # noqa: E402
@@ -29,10 +29,24 @@ def text_of(mob) -> str:
     return getattr(mob, "original_text", getattr(mob, "text", ""))
 
 
+def opacity(mob) -> float:
+    """How visible a mobject is (images count as fully visible)."""
+    if isinstance(mob, VMobject):
+        return mob.get_fill_opacity() + mob.get_stroke_opacity()
+    return 1.0
+
+
 def problems(scene) -> list[str]:
     """What is wrong with the scene as it stands now."""
     found = []
     for top in scene.mobjects:
+        if max(opacity(m) for m in top.get_family()) < 0.5:
+            continue  # on its way out (or in)
+        left, right, bottom, up = top.get_left()[0], top.get_right()[0], top.get_bottom()[1], top.get_top()[1]
+        if left < -SAFE_X - 1e-3 or right > SAFE_X + 1e-3 or bottom < -SAFE_Y - 1e-3 or up > SAFE_Y + 1e-3:
+            found.append(
+                f"a {type(top).__name__} outside the title-safe area ({left:.2f}…{right:.2f}, {bottom:.2f}…{up:.2f})"
+            )
         for mob in top.get_family():
             if not isinstance(mob, (Text, MathTex)) or not DIGIT.search(text_of(mob)):
                 continue

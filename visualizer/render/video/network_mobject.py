@@ -22,7 +22,7 @@ from visualizer.render.explain.notation import y_
 from visualizer.render.layout import LABELLED_EDGES, edge_label_share, neuron_graph
 from visualizer.style import format_display, signed_color
 
-from .frame import MIN_TEX_SIZE, MIN_TEXT_SIZE, inside_safe_area
+from .frame import MIN_TEX_SIZE, MIN_TEXT_SIZE, SAFE_X, inside_safe_area
 from .scales import activation_limit, delta_limit, weight_limit
 
 SMALL_LAYER = 3  # networks whose layers all have at most this many neurons show every number
@@ -255,6 +255,7 @@ class NetworkMobject(VGroup):
         card.move_to(line.point_from_proportion(first) + normal * reach)
         while any(self._covers(card, c) for c in self.neurons.values()) and card.get_top()[1] < ceiling:
             card.shift(normal * 0.08)
+        card.shift(RIGHT * max(0.0, -SAFE_X - card.get_left()[0]))  # never past the frame's safe edge
         self.cards.append(card)
         return card
 
