@@ -92,20 +92,12 @@ class NeuronDotProduct(Beat):
             "the bottom, a up the side.",
             [a_eq.line("text")],
         )
-        self.play(Create(plot.axes), Create(plot.curve), FadeIn(plot.names), *self.plot_extras(plot))
+        self.play(Create(plot.axes), Create(plot.curve), FadeIn(plot.names), FadeIn(plot.ticks))
         self.play(Write(a[0]), Write(a.segment(0)))
         rest = [Write(a.segment(i)) for i in range(1, len(a.segments))]
-        self.play(*rest, FadeIn(plot.point), *self.plot_guides(plot))
+        self.play(*rest, FadeIn(plot.point), Create(plot.guides), FadeIn(plot.readings))
         self.play(Transform(z_value, neuron.label(a_eq.result)), neuron.light_up())
         self.hold(HOLD + 1)
-
-    @staticmethod
-    def plot_extras(plot) -> list:
-        return [FadeIn(getattr(plot, name)) for name in ("ticks",) if getattr(plot, name, None) is not None]
-
-    @staticmethod
-    def plot_guides(plot) -> list:
-        return [Create(getattr(plot, name)) for name in ("guides", "readings") if getattr(plot, name, None) is not None]
 
 
 class ForwardPass(Beat):

@@ -135,18 +135,20 @@ class BackwardBeat(Beat):
         sizes = self.trace.network.sizes
         return [((layer - 1, k), (layer, j)) for j in range(sizes[layer]) for k in range(sizes[layer - 1])]
 
-    def gradient_pair(self, back, edge) -> tuple[str, str]:
+    def gradient(self, back, edge):
+        """A weight's ∂E/∂w: (its symbol, explain's equation for it or None, its value). explain
+        shortens long layers ("… 4 more weight gradients"); those come from the Trace."""
         (_, k), (layer, j) = edge
-        key = f"∂E/∂{w_(layer, j + 1, k + 1).text()}"
-        grad = self.trace.steps[0].layers[layer - 1].grad_W[j, k]
-        value = back[key].result_text("latex") if key in back else format_number(grad, self.digits, zeros=True)
-        return rf"\frac{{\partial E}}{{\partial {w_(layer, j + 1, k + 1).latex()}}}", value
+        w = w_(layer, j + 1, k + 1)
+        return w, back.get(f"∂E/∂{w.text()}"), self.trace.steps[0].layers[layer - 1].grad_W[j, k]
+
+    def gradient_pair(self, back, edge) -> tuple[str, str]:
+        w, eq, grad = self.gradient(back, edge)
+        value = eq.result_text("latex") if eq is not None else format_number(grad, self.digits, zeros=True)
+        return rf"\frac{{\partial E}}{{\partial {w.latex()}}}", value
 
     def gradient_line(self, back, edge) -> str:
-        (_, k), (layer, j) = edge
-        key = f"∂E/∂{w_(layer, j + 1, k + 1).text()}"
-        if key in back:
-            return back[key].line("text")
-        # explain shortens long layers ("… 4 more weight gradients"): the value from the Trace
-        grad = self.trace.steps[0].layers[layer - 1].grad_W[j, k]
-        return f"{key} = {format_display(grad, self.digits, zeros=True)}"
+        w, eq, grad = self.gradient(back, edge)
+        return (
+            eq.line("text") if eq is not None else f"∂E/∂{w.text()} = {format_display(grad, self.digits, zeros=True)}"
+        )

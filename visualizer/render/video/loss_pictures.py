@@ -5,7 +5,7 @@ the outputs' probabilities as bars, the true class's marked with −log a)."""
 
 from __future__ import annotations
 
-from manim import BLACK, DOWN, UP, Line, MathTex, Rectangle, Text, VGroup
+from manim import BLACK, DOWN, LEFT, UP, Line, MathTex, Rectangle, Text, VGroup
 
 from visualizer.render.explain.notation import a_
 from visualizer.style import PHASE_COLORS, format_display
@@ -50,5 +50,5 @@ def probability_bars(trace, digits: int, height: float = 1.6, bar: float = 1.2, 
     base.set_y(bars[0][0].get_bottom()[1])
     # the top of the scale: a bar that reached it would cost nothing
     one = Line(base.get_start(), base.get_end(), color=AXIS_GREY, stroke_width=1.5).shift(UP * height)
-    one_label = Text("1", font_size=MIN_TEXT_SIZE + 1, color=AXIS_GREY).next_to(one, UP * 0 + [-1, 0, 0], buff=0.15)
+    one_label = Text("1", font_size=MIN_TEXT_SIZE + 1, color=AXIS_GREY).next_to(one, LEFT, buff=0.15)
     return VGroup(bars, base, one, one_label)

@@ -15,11 +15,26 @@ number is drawn at least MIN_TEXT_SIZE, whatever the scale the network is drawn 
 from __future__ import annotations
 
 import numpy as np
-from manim import BLACK, DOWN, LEFT, RIGHT, UP, WHITE, BackgroundRectangle, Circle, Line, MathTex, Text, VGroup
+from manim import (
+    BLACK,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    WHITE,
+    BackgroundRectangle,
+    Circle,
+    Line,
+    ManimColor,
+    MathTex,
+    Text,
+    VGroup,
+    interpolate_color,
+)
 
 from visualizer.network.trace import Trace
 from visualizer.render.explain.notation import y_
-from visualizer.render.layout import LABELLED_EDGES, edge_label_share, neuron_graph
+from visualizer.render.layout import edge_label_share, neuron_graph
 from visualizer.style import format_display, signed_color
 
 from .frame import MIN_TEX_SIZE, MIN_TEXT_SIZE, SAFE_X, inside_safe_area
@@ -132,11 +147,8 @@ class NetworkMobject(VGroup):
     def fill(self, node, value: float, kind: str) -> str:
         """A neuron's fill for its a (on its activation's fixed scale) or its δ (the step's)."""
         limit = activation_limit(self.trace, node[0]) if kind == "a" else delta_limit(self.trace)
-        colour = signed_color(value, limit)
         # mixed with white: a light tint, so the black number in the circle stays readable
-        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-        mix = [round(255 - FILL_OPACITY * (255 - c)) for c in (r, g, b)]
-        return "#{:02x}{:02x}{:02x}".format(*mix)
+        return interpolate_color(ManimColor(WHITE), ManimColor(signed_color(value, limit)), FILL_OPACITY).to_hex()
 
     def scale_now(self) -> float:
         """How much the network has been scaled since it was built (its circles may have kept
@@ -274,14 +286,6 @@ class NetworkMobject(VGroup):
             centre[:2], [card.get_left()[0], card.get_bottom()[1]], [card.get_right()[0], card.get_top()[1]]
         )
         return float(np.linalg.norm(nearest - centre[:2])) < r - 0.02
-
-    def labelled_edges(self, layer: int) -> bool:
-        """Whether the edges into `layer` are few enough to carry a number each."""
-        return sum(1 for _, v in self.edges if v[0] == layer) <= LABELLED_EDGES
-
-    def under(self, mob, buff: float = 0.3):
-        """`mob` under the network."""
-        return mob.next_to(self, DOWN, buff=buff)
 
 
 def _overlap(a, b, gap: float = 0.03) -> bool:

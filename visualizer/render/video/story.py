@@ -118,11 +118,6 @@ def light(*mobs, color=PHASE_COLORS["backward"]) -> list:
     return [Indicate(m, color=color, scale_factor=1.15) for m in mobs if m is not None]
 
 
-def edge_cards(net: NetworkMobject, edges, key: str, color) -> list:
-    """Cards with each edge's `key` (grad, w_new) for many edges at once."""
-    return [net.edge_tag(e, net.graph.edges[e][key], color) for e in edges]
-
-
 def weight_moves(net: NetworkMobject):
     """Every weight takes its new value at once: colour and thickness on the video's one scale."""
     moves = []
