@@ -274,7 +274,7 @@ def test_every_displayed_equation_adds_up_for_the_presets():
 @st.composite
 def small_networks(draw):
     sizes = [draw(st.integers(1, 4)) for _ in range(draw(st.integers(2, 4)))]
-    batch = draw(st.integers(1, 3))
+    batch = draw(st.sampled_from([1, 2, 3, 9]))  # 9: more than the 8 samples written out
     seed = draw(st.integers(0, 2**31))
     rng = np.random.default_rng(seed)
     table = {
@@ -304,3 +304,53 @@ def test_rounding_honesty_over_random_networks(net):
     assert assert_honest(sections) > 0
     for eq in equations(sections):
         assert math.isfinite(eq.result)
+
+
+# ----- nothing left out silently ------------------------------------------------------------------
+
+
+def test_small_layers_list_every_parameter_and_a_cut_table_counts_what_it_left_out():
+    text = text_of(run(load_spec("2-3-1")), 100)
+    update_table = text.split("Update, layer 1")[1].split("Update, layer 2")[0].split("Δ")[1]
+    assert [line.split()[0] for line in update_table.strip().splitlines()[1:]] == [
+        *(f"w{j}{k}⁽¹⁾".translate(str.maketrans("123", "₁₂₃")) for j in (1, 2, 3) for k in (1, 2)),
+        "b₁⁽¹⁾",
+        "b₂⁽¹⁾",
+        "b₃⁽¹⁾",
+    ]
+    text = text_of(run(load_spec("3-4-4-2")), 100)  # layer 2: 16 weights and 4 biases, 16 rows shown
+    table = text.split("Update, layer 2")[1].split("Update, layer 3")[0]
+    assert re.search(r"^  … 4 more +…", table, re.M), table
+    text = text_of(run(load_spec("784-16-10")), 100)
+    assert "… 779 more" in text  # the input's columns left out of the first layer's table
+    one_left_out = text_of(run(load_spec("2-5-1")), 100) + text_of(
+        run(load_spec("xor").with_overrides(input=[[0, 0]] * 3, target=[[0]] * 3)), 100, samples=2
+    )
+    assert "… 1 more neuron, computed the same way" in one_left_out and "… sample 3 (1 more)" in one_left_out
+    assert not re.search(r"\b1 more (?!bias\b)\w+s\b", one_left_out)
+
+
+def test_every_sample_up_to_eight_is_written_out_with_the_sample_index_in_batch_sums():
+    trace = run(load_spec("xor"))  # 4 samples
+    text = text_of(trace, 200)
+    for s in range(1, 5):
+        assert f"sample {s} of 4" in text and f"E{s} = ".translate(str.maketrans("1234", "₁₂₃₄")) in text
+    assert "more" not in text.split("Forward pass")[1].split("Update")[0].replace("… (", "")
+    assert "∂E/∂w₁₂⁽²⁾ = Σₛ δ₁,ₛ⁽²⁾a₂,ₛ⁽¹⁾ = " in text and "∂E/∂b₁⁽²⁾ = Σₛ δ₁,ₛ⁽²⁾ = " in text
+    cut = text_of(trace, 200, samples=2)
+    assert "… samples 3–4 (2 more), computed the same way; --samples all writes them out" in cut
+    assert "… the gradients of samples 3–4 (2 more)" in cut
+    assert "sample 3 of 4" not in cut
+    wide = run(load_spec("xor").with_overrides(input=[[0, 1]] * 10, target=[[1]] * 10))
+    assert "… samples 9–10 (2 more)" in text_of(wide, 200)
+    assert "sample 10 of 10" in text_of(wide, 200, samples=None)
+
+
+def test_drawn_data_and_weights_say_so_and_from_which_seed():
+    text = text_of(run(load_spec("2-2-1").with_overrides(seed=7)), 120)
+    assert "input x (drawn from seed 7; give your own with --input):" in text
+    assert "target y (drawn from seed 7; give your own with --target):" in text
+    assert "weights and biases drawn from seed 7 (xavier initialization)" in text
+    given = text_of(run(load_spec("2-2-1").with_overrides(input=[0.1, 0.2])), 120)
+    assert "input x:" in given and "target y (drawn from seed 0" in given
+    assert "drawn" not in text_of(run(load_spec("mazur")), 120)

@@ -112,6 +112,10 @@ def test_the_trace_keeps_the_fields_networkinfo_names_through_json(key):
     for f in dataclasses.fields(NetworkInfo):
         if f.name == "regularization":  # the spec's l1 and l2, those in use
             assert network.regularization == {k: getattr(spec, k) for k in ("l1", "l2") if getattr(spec, k) > 0}
+        elif f.name == "drawn":  # what the spec left to the seed
+            assert set(network.drawn) == {
+                k for k in ("weights", "biases", "input", "target") if getattr(spec, k) is None
+            }
         else:
             assert same(getattr(network, f.name), getattr(spec, f.name)), f.name
 
@@ -119,7 +123,7 @@ def test_the_trace_keeps_the_fields_networkinfo_names_through_json(key):
 def test_networkinfo_names_spec_fields_with_their_defaults():
     spec_fields = {f.name: f for f in dataclasses.fields(NetSpec)}
     for f in dataclasses.fields(NetworkInfo):
-        if f.name == "regularization":
+        if f.name in ("regularization", "drawn"):  # worked out from the spec, not copied
             continue
         assert f.name in spec_fields, f"NetworkInfo.{f.name} is not a spec field"
         if f.default is not dataclasses.MISSING:  # an older trace without it means the spec's default

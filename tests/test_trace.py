@@ -45,6 +45,8 @@ def test_json_has_the_documented_fields(trace):
         "rule",
         "dropout",
         "batch_size",
+        "init",
+        "drawn",
     }
     assert data["network"]["activations"] == ["sigmoid", "sigmoid"]
     assert np.shape(data["input"]) == (4, 2) and np.shape(data["target"]) == (4, 1)

@@ -43,6 +43,14 @@ from .train import train
     help="Significant digits shown (default 4, or the spec's); lines that need more to add up get more.",
 )
 @click.option(
+    "--samples",
+    default="8",
+    show_default=True,
+    metavar="N|all",
+    callback=lambda ctx, param, value: _sample_count(value),
+    help="Samples of a batch written out in full: the first N (a note counts the rest), or all.",
+)
+@click.option(
     "--format",
     "format_",
     type=click.Choice(["text", "markdown", "latex", "json"]),
@@ -55,7 +63,7 @@ from .train import train
 @click.option("--width", type=click.IntRange(60, 400), help="Text width (default: the terminal's, or 100 in a file).")
 @click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
 @click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
-def explain(spec, steps, show, phase, precision, format_, fragment, output, width, no_color, no_verify):
+def explain(spec, steps, show, phase, precision, samples, format_, fragment, output, width, no_color, no_verify):
     """Write out one training step of a small network, every formula followed by its numbers,
     then check every number against torch autograd and finite differences.
 
@@ -88,7 +96,9 @@ def explain(spec, steps, show, phase, precision, format_, fragment, output, widt
         verify()
         text = (trace.with_verification(verdicts[-1]) if verdicts else trace).to_json() + "\n"
     else:
-        document = build_document(trace, Options(precision=precision or spec.precision, phase=phase, show=show))
+        document = build_document(
+            trace, Options(precision=precision or spec.precision, phase=phase, show=show, samples=samples)
+        )
         text = _render(document, format_, verify, output, width, color=color, fragment=fragment)
     if output:
         write_text_atomic(output, text)
@@ -97,6 +107,15 @@ def explain(spec, steps, show, phase, precision, format_, fragment, output, widt
         click.echo(text, nl=False)
     if verdicts and not verdicts[-1].passed:
         sys.exit(1)  # a number that does not match torch is a bug: fail, not just say so
+
+
+def _sample_count(value: str) -> int | None:
+    """--samples: a whole number of samples, or all of them (None)."""
+    if value.strip().lower() == "all":
+        return None
+    if not value.strip().isdigit() or int(value) < 1:
+        raise click.BadParameter(f"{value!r} is not a number of samples; give a whole number like 8, or all")
+    return int(value)
 
 
 def _render(document, format_, verify, output, width, *, color: bool, fragment: bool) -> str:

@@ -126,16 +126,18 @@ class Symbolic(Expr):
 
 @dataclass(frozen=True)
 class Sym(Symbolic):
-    """A named quantity: base, subscript indices and a layer superscript, e.g. w₁₂⁽¹⁾."""
+    """A named quantity: base, subscript indices and a layer superscript, e.g. w₁₂⁽¹⁾; in a sum
+    over a batch, the sample index after a comma: δ₁,ₛ⁽²⁾."""
 
     base: str
     indices: tuple = ()
     layer: int | None = None
     latex_base: str = ""
+    sample: int | str | None = None
 
     def render(self, style):
         sep = "," if any(i >= 10 for i in self.indices if isinstance(i, int)) else ""
-        idx = sep.join(str(i) for i in self.indices)
+        idx = sep.join(str(i) for i in self.indices) + ("" if self.sample is None else f",{self.sample}")
         if style.mode == "latex":
             base = self.latex_base or self.base
             sub = f"_{{{idx}}}" if idx else ""

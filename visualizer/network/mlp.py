@@ -44,11 +44,13 @@ class Forward:
 
 
 def network_info(spec: NetSpec) -> NetworkInfo:
-    """What the Trace records of the spec: NetworkInfo's fields, copied by name, and l1 and l2
-    as the regularization in use."""
-    kept = {f.name: getattr(spec, f.name) for f in fields(NetworkInfo) if f.name != "regularization"}
+    """What the Trace records of the spec: NetworkInfo's fields, copied by name; l1 and l2 as the
+    regularization in use; and what the spec left to the seed (a reader is told it was drawn)."""
+    worked_out = ("regularization", "drawn")
+    kept = {f.name: getattr(spec, f.name) for f in fields(NetworkInfo) if f.name not in worked_out}
     in_use = {name: getattr(spec, name) for name in ("l1", "l2") if getattr(spec, name) > 0}
-    return NetworkInfo(**kept, regularization=in_use)
+    drawn = tuple(name for name in ("weights", "biases", "input", "target") if getattr(spec, name) is None)
+    return NetworkInfo(**kept, regularization=in_use, drawn=drawn)
 
 
 def forward(

@@ -145,9 +145,10 @@ class GraphNode:
 @dataclass(frozen=True)
 class NetworkInfo:
     """The spec's fields a Trace records: what its readers need to read the numbers (not the
-    data, which the Trace holds itself, nor the weights' source or the digits shown). Named as
-    NetSpec's fields, which mlp.network_info copies by name, in the order of the JSON; those with
-    a default came later, and an older trace without them reads as the default."""
+    data, which the Trace holds itself, nor the digits shown). Named as NetSpec's fields, which
+    mlp.network_info copies by name, in the order of the JSON, except the two it works out
+    (regularization, drawn); those with a default came later, and an older trace without them
+    reads as the default."""
 
     name: str
     sizes: tuple[int, ...]
@@ -161,9 +162,12 @@ class NetworkInfo:
     rule: str = "backprop"  # how it learns: backpropagation, or the perceptron rule
     dropout: float = 0.0  # the probability p that a hidden neuron is dropped in a step
     batch_size: int | None = None  # samples per step (SGD); None: all of them (gradient descent)
+    init: str = "xavier"  # how weights the spec does not give are drawn
+    # which of "weights", "biases", "input", "target" the spec did not give, so were drawn from the seed
+    drawn: tuple[str, ...] = ()
 
     def __post_init__(self):  # JSON's lists as tuples, and the record's own dicts
-        for name in ("sizes", "activations"):
+        for name in ("sizes", "activations", "drawn"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         for name in ("optimizer", "regularization"):
             object.__setattr__(self, name, dict(getattr(self, name)))

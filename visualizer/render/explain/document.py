@@ -25,6 +25,7 @@ class Options:
     precision: int = DEFAULT_DIGITS  # significant digits shown (more where a line needs them)
     phase: str = "all"  # forward | loss | backward | update | all
     show: str = "first"  # which steps are written out: first | last | all
+    samples: int | None = 8  # samples of a batch written out in full, the first ones; None: all
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ from visualizer.core.expr import Expr, More, Sym, add
 TERMS = 6  # terms of a sum written out; beyond that: the first 3, "… (n more)", the last
 
 
-def x_(k: int) -> Sym:
-    return Sym("x", (k,))
+def x_(k: int, s=None) -> Sym:
+    return Sym("x", (k,), sample=s)
 
 
-def a_(l: int, j: int) -> Sym:
-    """Activation j of layer l; layer 0 is the input x."""
-    return Sym("a", (j,), l) if l > 0 else x_(j)
+def a_(l: int, j: int, s=None) -> Sym:
+    """Activation j of layer l (of sample s of a batch, where given); layer 0 is the input x."""
+    return Sym("a", (j,), l, sample=s) if l > 0 else x_(j, s)
 
 
 def z_(l, j):
@@ -30,8 +30,8 @@ def b_(l, j):
     return Sym("b", (j,), l)
 
 
-def d_(l, j):
-    return Sym("δ", (j,), l, latex_base=r"\delta")
+def d_(l, j, s=None):
+    return Sym("δ", (j,), l, latex_base=r"\delta", sample=s)
 
 
 def m_(l, j):

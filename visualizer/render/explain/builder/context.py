@@ -13,16 +13,17 @@ from visualizer.core.expr import Num
 from visualizer.functions.classes import class_indices
 from visualizer.network.definitions import Definitions
 from visualizer.network.trace import Step, Trace
-from visualizer.style import format_display, pick
+from visualizer.style import format_display, more, pick
 
 from ..digits import honest_digits
 from ..document import Equation, Note, Options, Table
 from ..notation import b_, w_
 
 NEURONS = 4  # neurons per layer written out; beyond that: the first 3, a note, the last
-SAMPLES = 2  # samples of a batch written out in full
 PARAMETERS = 8  # gradient and update lines per layer
-TABLE_ROWS, TABLE_COLUMNS = 8, 5  # 5 columns of numbers keep a table inside 80 columns
+# every row of a small layer's table (3-4-4-2's first layer has 16 parameters); beyond that the
+# first 15, a row saying how many more, the last. 5 columns of numbers keep a table inside 80 columns.
+TABLE_ROWS, TABLE_COLUMNS = 16, 5
 
 
 class Context:
@@ -52,16 +53,13 @@ class Context:
         return Table(tuple(columns), tuple(tuple(r) for r in rows), self.options.precision)
 
     def parameter_table(self, l: int, W: np.ndarray, b: np.ndarray) -> Table:
-        """Layer l's weights, a row per neuron, and its biases; a few rows and columns of a large one."""
+        """Layer l's weights, a row per neuron, and its biases; a few rows and columns of a large one,
+        the left-out ones counted."""
         ks = pick(W.shape[1], TABLE_COLUMNS)
-        columns = ["j"] + [w_(l, "j", k + 1) if k is not None else "…" for k in ks] + [b_(l, "j")]
-        rows = [
-            ["…"] * len(columns)
-            if j is None
-            else [str(j + 1)] + [W[j, k] if k is not None else "…" for k in ks] + [b[j]]
-            for j in pick(W.shape[0], TABLE_ROWS)
-        ]
-        return self.table(columns, rows)
+        hidden = W.shape[1] - len(ks) + 1
+        columns = ["j"] + [w_(l, "j", k + 1) if k is not None else f"… {hidden} more" for k in ks] + [b_(l, "j")]
+        row = lambda j: [str(j + 1)] + [W[j, k] if k is not None else "…" for k in ks] + [b[j]]  # noqa: E731
+        return self.table(columns, cut_rows(W.shape[0], row, len(columns)))
 
     def num(self, value: float) -> str:
         return format_display(float(value), self.options.precision)
@@ -85,15 +83,23 @@ class Context:
 
     # ----- what is written out -----------------------------------------------------------------
     def samples(self) -> list[int | None]:
-        """The samples of the batch written out; None where the rest are left out."""
-        return pick(self.batch, SAMPLES) if self.batch > SAMPLES else list(range(self.batch))
+        """The samples of the batch written out, the first ones; None where the rest are left out."""
+        n = self.options.samples
+        return list(range(self.batch)) if n is None or self.batch <= n else [*range(n), None]
+
+    def left_out_samples(self, what: str = "") -> Note:
+        """The note where samples are left out: which, how many, and how to see them (`what`: of
+        what, e.g. "the gradients of ")."""
+        n, B = self.options.samples, self.batch
+        which = f"sample {B}" if B - n == 1 else f"samples {n + 1}–{B}"
+        return Note(f"… {what}{which} ({B - n} more), computed the same way; --samples all writes them out")
 
     def sample_note(self, s: int | None) -> list[Note]:
         """Which sample the lines below are for, or how many were left out (s is None); nothing for one sample."""
         if self.batch == 1:
             return []
         if s is None:
-            return [Note(f"… {self.batch - SAMPLES} more samples, computed the same way")]
+            return [self.left_out_samples()]
         mini = len(self.rows) < len(self.trace.input)  # a mini-batch: say which sample of the data
         return [Note(f"sample {s + 1} of {self.batch}" + (f" (data row {self.rows[s] + 1})" if mini else ""))]
 
@@ -107,7 +113,15 @@ class Context:
                 continue
             for j in pick(self.sizes[l], NEURONS):
                 if j is None:
-                    items.append(Note(f"… {self.sizes[l] - NEURONS} more neurons, computed the same way"))
+                    items.append(Note(f"… {more(self.sizes[l] - NEURONS, 'neuron')}, computed the same way"))
                 else:
                     items += equations(s, j)
         return items
+
+
+def cut_rows(n: int, row: Callable[[int], list], width: int) -> list[list]:
+    """Rows 0 … n − 1 of a table; a long one keeps the first and the last rows, and a row in their
+    place says how many were left out (`… 4 more`), so nothing is left out without a word."""
+    picked = pick(n, TABLE_ROWS)
+    hidden = n - len(picked) + 1
+    return [[f"… {hidden} more"] + ["…"] * (width - 1) if i is None else row(i) for i in picked]

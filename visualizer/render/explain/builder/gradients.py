@@ -4,14 +4,15 @@ sample first, then as their average, the one gradient the update uses."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from visualizer.core.expr import Deriv, Expr, Num, SumOver, Sym, add, fraction, mul
-from visualizer.style import pick
+from visualizer.style import more, pick
 
 from ..document import Equation, Note
 from ..notation import a_, b_, d_, shown_sum, w_
-from .context import NEURONS, PARAMETERS, SAMPLES, Context
+from .context import NEURONS, PARAMETERS, Context
 
 
 def gradients(c: Context, l: int) -> list:
@@ -25,10 +26,10 @@ def gradients(c: Context, l: int) -> list:
     if n_out * n_in > len(shown):
         slopes = "".join(" + " + p.slope_formula(p.symbol, Sym("w", ("j", "k"))).text() for p, _ in c.penalties)
         items.append(
-            Note(f"… {n_out * n_in - len(shown)} more weight gradients of layer {l}, each ∂E/∂wⱼₖ = δⱼ·aₖ{slopes}")
+            Note(f"… {more(n_out * n_in - len(shown), 'weight gradient')} of layer {l}, each ∂E/∂wⱼₖ = δⱼ·aₖ{slopes}")
         )
     items += [
-        Note(f"… {n_out - NEURONS} more bias gradients, each ∂E/∂bⱼ = δⱼ") if j is None else _bias(c, l, j)
+        Note(f"… {more(n_out - NEURONS, 'bias gradient')}, each ∂E/∂bⱼ = δⱼ") if j is None else _bias(c, l, j)
         for j in pick(n_out, NEURONS)
     ]
     return items
@@ -37,7 +38,7 @@ def gradients(c: Context, l: int) -> list:
 def _weight(c: Context, l: int, j: int, k: int) -> Equation:
     layer, a_prev = c.step.layers[l - 1], c.activations_of(l - 1)
     w = w_(l, j + 1, k + 1)
-    symbolic = _over_batch(c, mul(d_(l, j + 1), a_(l - 1, k + 1)))
+    symbolic = _over_batch(c, lambda s: mul(d_(l, j + 1, s), a_(l - 1, k + 1, s)))
     numeric = shown_sum(c.batch, lambda s: mul(Num(layer.delta[s, j]), Num(a_prev[s, k])))
     return c.equation(Deriv(w), *_with_penalties(c, symbolic, numeric, w, layer.W[j, k]), layer.grad_W[j, k])
 
@@ -46,7 +47,7 @@ def _bias(c: Context, l: int, j: int) -> Equation:
     layer = c.step.layers[l - 1]
     return c.equation(
         Deriv(b_(l, j + 1)),
-        [_over_batch(c, d_(l, j + 1))],
+        [_over_batch(c, lambda s: d_(l, j + 1, s))],
         [shown_sum(c.batch, lambda s: Num(layer.delta[s, j]))],
         layer.grad_b[j],
     )
@@ -67,7 +68,7 @@ def _per_sample(c: Context, l: int) -> list:
     count = fraction(B)
     for s in c.samples():
         if s is None:
-            items.append(Note(f"… {B - SAMPLES} more samples' gradients, computed the same way"))
+            items.append(c.left_out_samples("the gradients of "))
             continue
         items.append(
             c.equation(
@@ -84,9 +85,10 @@ def _per_sample(c: Context, l: int) -> list:
     return items
 
 
-def _over_batch(c: Context, e: Expr) -> Expr:
-    """Σₛ of a sample's formula where the batch has several samples."""
-    return SumOver(e) if c.batch > 1 else e
+def _over_batch(c: Context, formula: Callable[[str | None], Expr]) -> Expr:
+    """Σₛ of sample s's formula (its symbols carry the sample index: δ₁,ₛ⁽²⁾) where the batch has
+    several samples; the formula alone for one."""
+    return SumOver(formula("s")) if c.batch > 1 else formula(None)
 
 
 def _with_penalties(c: Context, symbolic: Expr, numeric: Expr, w: Sym, value: float) -> tuple[list, list]:

@@ -14,7 +14,7 @@ from visualizer.texify import latex_text
 
 from ..document import Note, Section, Table
 from ..notation import x_, y_
-from .context import TABLE_COLUMNS, TABLE_ROWS, Context
+from .context import TABLE_COLUMNS, Context, cut_rows
 
 
 def sections(c: Context) -> list[Section]:
@@ -22,8 +22,17 @@ def sections(c: Context) -> list[Section]:
     net = c.trace.network
     section = Section(f"Network {net.name}", "header")
     section.items += [_layers(c), _loss(c), _optimizer(c), *_how_it_learns(c)]
+    drawn = set(net.drawn)
     for name, symbol, data in (("input", x_, c.trace.input), ("target", y_, c.trace.target)):
-        section.items += [Note(f"{name} {symbol(1).base}:"), _data_table(c, symbol, data)]
+        source = f" (drawn from seed {net.seed}; give your own with --{name})" if name in drawn else ""
+        section.items += [Note(f"{name} {symbol(1).base}{source}:"), _data_table(c, symbol, data)]
+    if parameters := [name for name in ("weights", "biases") if name in drawn]:
+        section.items.append(
+            Note(
+                f"{' and '.join(parameters)} drawn from seed {net.seed} ({net.init} initialization); "
+                "a spec file can give them"
+            )
+        )
     for l, layer in enumerate(c.step.layers, start=1):
         mark = f"({l})".translate(SUP)
         section.items += [
@@ -77,11 +86,7 @@ def _how_it_learns(c: Context) -> list[Note]:
 def _data_table(c: Context, symbol, data: np.ndarray) -> Table:
     """Every sample of the data (not only the step's batch), a few rows and columns of a large one."""
     columns = pick(data.shape[1], TABLE_COLUMNS)
-    rows = [
-        ["…"] * (len(columns) + 1)
-        if s is None
-        else [str(s + 1)] + [data[s, k] if k is not None else "…" for k in columns]
-        for s in pick(len(data), TABLE_ROWS)
-    ]
-    header = ["sample"] + [symbol(k + 1) if k is not None else "…" for k in columns]
-    return c.table(header, rows)
+    hidden = data.shape[1] - len(columns) + 1
+    header = ["sample"] + [symbol(k + 1) if k is not None else f"… {hidden} more" for k in columns]
+    row = lambda s: [str(s + 1)] + [data[s, k] if k is not None else "…" for k in columns]  # noqa: E731
+    return c.table(header, cut_rows(len(data), row, len(header)))

@@ -10,10 +10,11 @@ import numpy as np
 
 from visualizer.core.expr import Sym
 from visualizer.functions.optimizers import DERIVED, formulas
+from visualizer.style import more
 
 from ..document import Equation, Note, Section
 from ..notation import b_, w_
-from .context import PARAMETERS, TABLE_ROWS, Context
+from .context import PARAMETERS, Context, cut_rows
 
 DETAILED = 2  # parameters per layer whose optimizer state is written out line by line
 
@@ -50,11 +51,14 @@ def _layer(c: Context, l: int) -> Section:
         for n, parameter in enumerate(group[:PARAMETERS]):
             section.items += _lines(c, parameter, detailed=n < DETAILED)
         if len(group) > PARAMETERS:
-            section.items.append(Note(f"… {len(group) - PARAMETERS} more {name} of layer {l}, updated the same way"))
+            section.items.append(
+                Note(f"… {more(len(group) - PARAMETERS, name[:-1], name)} of layer {l}, updated the same way")
+            )
     if not trained:
         section.items.append(Note("biases stay fixed (train_biases = false)"))
-    rows = [[p.symbol, p.old[p.at], p.grad[p.at], p.new[p.at], p.change[p.at]] for p in (weights + biases)[:TABLE_ROWS]]
-    section.items.append(c.table(["", "before", "∂E/∂·", "after", "Δ"], rows))
+    every = weights + biases
+    row = lambda i: [every[i].symbol, *(v[every[i].at] for v in every[i][2:6])]  # noqa: E731
+    section.items.append(c.table(["", "before", "∂E/∂·", "after", "Δ"], cut_rows(len(every), row, 5)))
     return section
 
 
