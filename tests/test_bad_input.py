@@ -183,6 +183,9 @@ ROWS = [
     P("explain", ["--seed", "-1"], "-1 is not in the range x>=0", id="seed-negative"),
     P("explain", ["--steps", "1000000"], "1000000 is not in the range 1<=x<=100000", id="steps-too-many"),
     P("explain", ["--precision", "0"], "0 is not in the range 1<=x<=17", id="precision-zero"),
+    P("explain", ["--samples", "some"], "'some' is not a number of samples; give a whole number like 8, or all",
+      id="samples-word"),
+    P("explain", ["--samples", "0"], "'0' is not a number of samples", id="samples-zero"),
     # ---- explain: names ------------------------------------------------------------------------
     P("explain", ["--activation", "sigmod"], "did you mean 'sigmoid'", id="activation-typo"),
     P("explain", ["--output-activation", "sofmax"], "did you mean 'softmax'", id="output-activation-typo"),
