@@ -126,8 +126,7 @@ class Symbolic(Expr):
 
 @dataclass(frozen=True)
 class Sym(Symbolic):
-    """A named quantity: base, subscript indices and a layer superscript, e.g. w₁₂⁽¹⁾; in a sum
-    over a batch, the sample index after a comma: δ₁,ₛ⁽²⁾."""
+    """A named quantity: base, subscript indices (then a sample's, after a comma: δ₁,ₛ⁽²⁾) and a layer superscript."""
 
     base: str
     indices: tuple = ()
@@ -410,8 +409,7 @@ class Call(Expr):
         return float(self.function(np.array(self.arg.evaluate(style))))
 
 
-def sign(x: Expr) -> Expr:
-    """sign(x): −1, 0 or 1, the slope of |x|."""
+def sign(x: Expr) -> Expr:  # −1, 0 or 1: the slope of |x|
     return Call("sign", r"\operatorname{sign}", np.sign, x)
 
 
