@@ -1,0 +1,125 @@
+"""Where things go in a TikZ network picture, in centimetres, sized to what is written.
+
+TikZ measures text only when LaTeX runs, so the widths here are estimates from the glyph widths
+of Computer Modern, measured. The circles are as large as
+the longest number inside one; the layers are as far apart as the edge labels need; the rows are
+as far apart as needed for the labels of crossing edges not to stack, and no label covers a neuron.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from visualizer.render.layout import LAYER_GAP, edge_label_share
+
+CM_PER_PT = 2.54 / 72.27
+VALUE_PT = 7.0  # \scriptsize in a 10pt document: numbers inside neurons and on edges
+LABEL_HEIGHT = 0.34  # an edge label's box, cm: a digit's height and depth, an arrow, the inner sep
+SYMBOL_HEIGHT = 0.45  # a neuron's symbol above it (a⁽¹⁾₁), cm
+# widths in ems of \scriptsize math, as measured with \settowidth (7pt Computer Modern is wider
+# than 10pt scaled down: a digit is 0.57 em); a relation or operator includes its spacing
+EM = {"\\to": 1.79, "\\times": 1.41, ".": 0.34, "-": 0.9, " ": 0.0, "$": 0.0, ":": 0.75, "=": 1.6}
+_TOKEN = re.compile(r"\\to|\\times|\^\{([^}]*)\}|\\[a-zA-Z]+|.")
+
+
+def text_width(tex: str, pt: float = VALUE_PT) -> float:
+    """The estimated width in cm of a short piece of math (a number, old → new) at `pt` points."""
+    ems = 0.0
+    for m in _TOKEN.finditer(tex):
+        token = m.group(0)
+        if m.group(1) is not None:  # a superscript: smaller
+            ems += 0.9 * text_width(m.group(1), 1.0) / CM_PER_PT
+        elif token in EM:
+            ems += EM[token]
+        else:
+            ems += 0.57 if token.isdigit() else 0.6
+    return ems * pt * CM_PER_PT
+
+
+class Geometry:
+    """Positions (cm) of the neurons of `G` and of its edge `labels` ({(u, v): math}), with the
+    lines `inside` each neuron (a list of lists of math) deciding the circles' size; `beside` is
+    the width of what is written right of the output neurons."""
+
+    def __init__(self, G, inside, labels: dict, *, beside: float = 0.0):
+        self.G = G
+        widest = max((text_width(line) for lines in inside for line in lines), default=0.0)
+        tallest = max((len(lines) for lines in inside), default=1)
+        self.diameter = max(0.9, math.hypot(widest + 0.2, 0.3 * tallest) + 0.1)
+        self.widths = {edge: text_width(text) + 0.1 for edge, text in labels.items()}
+        longest = max(self.widths.values(), default=0.0)
+        self.layer_gap = self.diameter + max(3.0, 1.6 * longest)
+        self.row_gap = max(1.9, self.diameter + 0.8)
+        self.labels = {}
+        for _ in range(80):  # spread out until every label has a free place
+            self.labels = self._place(list(labels))
+            if self.labels is not None:
+                break
+            self.row_gap += 0.1
+            self.layer_gap += 0.15
+        else:  # give up: the shared places, overlapping or not
+            self.labels = {edge: self._along(*edge, edge_label_share(G, edge[0])) for edge in labels}
+        xs = [x for x, _ in self.pos.values()]
+        ys = [y for _, y in self.pos.values()]
+        radius = self.diameter / 2
+        self.middle = (min(xs) + max(xs)) / 2
+        self.top = max(ys) + radius + SYMBOL_HEIGHT + 0.15
+        self.bar_height = max(2.4, 0.7 * (max(ys) - min(ys) + self.diameter))
+        self.bar_bottom = -self.bar_height / 2
+        self.bar_x = max(xs) + radius + beside + 0.7
+        self.tick_width = 0.9
+
+    @property
+    def pos(self) -> dict:
+        return {
+            node: (d["pos"][0] / LAYER_GAP * self.layer_gap, d["pos"][1] * self.row_gap)
+            for node, d in self.G.nodes(data=True)
+        }
+
+    def label_at(self, u, v) -> tuple[float, float]:
+        return self.labels[u, v]
+
+    def _place(self, edges) -> dict | None:
+        """Each label at the shared share of the way along its edge (`layout.edge_label_share`),
+        or, where that spot is taken by a neuron, its notes or an earlier label, at the nearest
+        free share toward the edge's source; None if some label has no free spot."""
+        taken = self._neuron_boxes()
+        placed = {}
+        for u, v in edges:
+            share = edge_label_share(self.G, u)
+            for t in [share - 0.06 * k for k in range(7)] + [share + 0.06]:
+                x, y = self._along(u, v, t)
+                w = self.widths[u, v]
+                box = (x - w / 2, y - LABEL_HEIGHT / 2, x + w / 2, y + LABEL_HEIGHT / 2)
+                if not any(_overlap(box, other) for other in taken):
+                    placed[u, v] = (x, y)
+                    taken.append(box)
+                    break
+            else:
+                return None
+        return placed
+
+    def _along(self, u, v, t: float) -> tuple[float, float]:
+        """The point a share `t` of the way from u's rim to v's."""
+        (x0, y0), (x1, y1) = self.pos[u], self.pos[v]
+        length = math.hypot(x1 - x0, y1 - y0)
+        dx, dy = (x1 - x0) / length * self.diameter / 2, (y1 - y0) / length * self.diameter / 2
+        x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 - dx, y1 - dy
+        return (1 - t) * x0 + t * x1, (1 - t) * y0 + t * y1
+
+    def _neuron_boxes(self):
+        r = self.diameter / 2
+        return [(x - r, y - r, x + r, y + r + SYMBOL_HEIGHT) for x, y in self.pos.values()]
+
+
+def _overlap(a, b, margin: float = 0.04) -> bool:
+    return a[0] < b[2] + margin and b[0] < a[2] + margin and a[1] < b[3] + margin and b[1] < a[3] + margin
+
+
+def colour_bar_ticks(limit: float) -> list[float]:
+    """Round values for the colour bar's ticks, symmetric around zero, within ±limit."""
+    from matplotlib.ticker import MaxNLocator
+
+    ticks = MaxNLocator(nbins=4, symmetric=True).tick_values(-limit, limit)
+    return [float(t) for t in ticks if abs(t) <= limit * (1 + 1e-9)]
