@@ -30,6 +30,7 @@ PREAMBLE = "\\usepackage{tikz}\n\\usetikzlibrary{arrows.meta}"
 # the backward pass: the error flows from each edge's target back to its source; the head is
 # outlined, so that it shows on an edge whose colour is near white (a gradient near zero)
 ARROW = "-{{Stealth[length={size:.1f}mm, width={width:.1f}mm, round, color=black!45, fill={fill}, line width=0.4pt]}}"
+CROWDED = 20  # edges between two layers above which their arrowheads become one arrow under the layers
 NEWLINE = "\\\\"  # between the lines of a node's text
 SUBTITLES = {  # the matplotlib subtitles (network.KINDS), in LaTeX
     "forward": r"forward pass: $a = f(\sum w\,a_{\mathrm{prev}} + b)$",
@@ -88,7 +89,8 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
     }
     targets = [number(d["target"]) for _, d in G.nodes(data=True) if d["kind"] == "output"]
     beside = max((text_width(f"y = {t}") for t in targets), default=0.0) + 0.2 if kind == "forward" else 0.0
-    geo = Geometry(G, inside.values(), labels, beside=beside)
+    dropped = kind != "update" and any(d.get("dropped") for _, d in G.nodes(data=True))
+    geo = Geometry(G, inside.values(), labels, beside=beside, below=dropped)
     names = {(l, j): f"n{l}x{'e' if j is None else j}" for l, j in G}
 
     colors = [f"\\definecolor{{bp{name.title()}}}{{HTML}}{{{PHASE_COLORS[name][1:].upper()}}}" for name in PHASE_COLORS]
@@ -99,8 +101,8 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
         # a thin grey line under each edge keeps the wiring visible where a value is near zero
         back.append(f"\\draw[black!22, line width=0.4pt] ({names[u]}) -- ({names[v]});")
         if kind == "backward":  # drawn from the target back to the source: the arrowhead at the source
-            head = arrow(f"bpEdge{i}", per_layer[d["layer"]])
-            lines.append(f"\\draw[bpEdge{i}, line width={width:.2f}pt, {head}] ({names[v]}) -- ({names[u]});")
+            head = f", {arrow(f'bpEdge{i}', per_layer[d['layer']])}" if per_layer[d["layer"]] <= CROWDED else ""
+            lines.append(f"\\draw[bpEdge{i}, line width={width:.2f}pt{head}] ({names[v]}) -- ({names[u]});")
         else:
             lines.append(f"\\draw[bpEdge{i}, line width={width:.2f}pt] ({names[u]}) -- ({names[v]});")
         if (u, v) in labels:
@@ -131,12 +133,28 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
             *lines,
             *notes,
             *texts,
+            *(_flow(G, geo, per_layer) if kind == "backward" else []),
             *_titles(trace, G, kind, geo, number),
             *_colour_bar(geo, kind, limit),
             "\\end{tikzpicture}",
             "",
         ]
     )
+
+
+def _flow(G, geo: Geometry, per_layer: dict) -> list[str]:
+    """Under each pair of layers whose edges are too many for arrowheads, one arrow saying which
+    way the error flows."""
+    out = []
+    y = min(y for _, y in geo.pos.values()) - geo.diameter / 2 - 0.45
+    for l, count in per_layer.items():
+        if count > CROWDED:
+            start, end = (l * geo.layer_gap - geo.diameter / 2, (l - 1) * geo.layer_gap + geo.diameter / 2)
+            out.append(
+                f"\\draw[bpBackward, line width=1.2pt, -{{Stealth[length=3mm, width=2.6mm]}}] ({start:.3f},{y:.3f}) "
+                f"-- ({end:.3f},{y:.3f}) node[midway, below, font=\\scriptsize] {{error flows back}};"
+            )
+    return out
 
 
 def arrow(fill: str, crowd: int) -> str:
@@ -158,7 +176,7 @@ def _styles(geo: Geometry) -> str:
             "edge value/.style={fill=white, fill opacity=0.85, text opacity=1, text=black, inner sep=1pt, "
             "rounded corners=1pt, font=\\scriptsize}",
             "symbol/.style={anchor=south, inner sep=2pt, font=\\footnotesize}",
-            "note/.style={anchor=north, inner sep=2pt, font=\\scriptsize, text=black!75}",
+            "note/.style={anchor=north, inner sep=1pt, fill=white, fill opacity=0.85, text opacity=1, font=\\scriptsize, text=black!75}",
             "more/.style={align=center, font=\\scriptsize, text=black!70}",
         ]
     )

@@ -40,9 +40,10 @@ def text_width(tex: str, pt: float = VALUE_PT) -> float:
 class Geometry:
     """Positions (cm) of the neurons of `G` and of its edge `labels` ({(u, v): math}), with the
     lines `inside` each neuron (a list of lists of math) deciding the circles' size; `beside` is
-    the width of what is written right of the output neurons."""
+    the width of what is written right of the output neurons; `below`: some neuron has a note
+    under it (dropout's "dropped")."""
 
-    def __init__(self, G, inside, labels: dict, *, beside: float = 0.0):
+    def __init__(self, G, inside, labels: dict, *, beside: float = 0.0, below: bool = False):
         self.G = G
         widest = max((text_width(line) for lines in inside for line in lines), default=0.0)
         tallest = max((len(lines) for lines in inside), default=1)
@@ -50,7 +51,7 @@ class Geometry:
         self.widths = {edge: text_width(text) + 0.1 for edge, text in labels.items()}
         longest = max(self.widths.values(), default=0.0)
         self.layer_gap = self.diameter + max(3.0, 1.6 * longest)
-        self.row_gap = max(1.9, self.diameter + 0.8)
+        self.row_gap = max(1.9, self.diameter + 0.8 + (LABEL_HEIGHT if below else 0.0))
         self.labels = {}
         for _ in range(80):  # spread out until every label has a free place
             self.labels = self._place(list(labels))
