@@ -2,6 +2,7 @@
 (ink by contrast, δ and arrowheads backward, labels that do not stack, the spec's digits)."""
 
 import dataclasses
+import math
 import re
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import combinations
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from visualizer.core.expr import Style
@@ -144,15 +146,25 @@ def test_every_number_in_a_neuron_is_readable(pictures, net, kind):
 
 @pytest.mark.parametrize("net, kind", [(net, kind) for net in NETS for kind in KINDS])
 def test_edge_labels_do_not_stack(pictures, net, kind):
+    """Labels are written along their edges; no two come within 1 mm of each other (their text
+    is LABEL_HEIGHT thick around its centre line), nor does one cover a neuron."""
     picture = pictures[net, kind]
-    labels = re.findall(r"\\node\[edge value\] at \(([-\d.]+),([-\d.]+)\) \{\$(.*)\$\};", picture)
+    labels = re.findall(r"\\node\[edge value, rotate=([-\d.]+)\] at \(([-\d.]+),([-\d.]+)\) \{\$(.*)\$\};", picture)
     assert labels or net == "3-4-4-2"  # 3-4-4-2's layers have too many edges for numbers (as the PNG)
-    boxes = []
-    for x, y, text in labels:
-        x, y, w = float(x), float(y), text_width(text) + 0.1
-        boxes.append((x - w / 2, y - LABEL_HEIGHT / 2, x + w / 2, y + LABEL_HEIGHT / 2))
-    for a, b in combinations(boxes, 2):
-        assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    lines = []
+    for angle, x, y, text in labels:
+        a, x, y, half = math.radians(float(angle)), float(x), float(y), (text_width(text) + 0.1) / 2
+        lines.append([(x + s * half * math.cos(a), y + s * half * math.sin(a)) for s in np.linspace(-1, 1, 60)])
+    for a, b in combinations(lines, 2):
+        closest = min(math.dist(p, q) for p in a for q in b)
+        assert closest >= LABEL_HEIGHT + 0.1, (a[0], b[0], closest)
+    radius = float(re.search(r"minimum size=([\d.]+)cm", picture).group(1)) / 2
+    centres = [
+        (float(x), float(y))
+        for x, y in re.findall(r"\\node\[neuron[^\]]*\] \(\w+\) at \(([-\d.]+),([-\d.]+)\)", picture)
+    ]
+    for line in lines:
+        assert min(math.dist(p, c) for p in line for c in centres) >= radius + LABEL_HEIGHT / 2
 
 
 @LATEX
@@ -160,7 +172,7 @@ def test_width_estimates_match_latex(tmp_path, pictures):
     """The layout trusts text_width; LaTeX's own measure of every label and number in the pictures agrees."""
     texts = set()
     for picture in pictures.values():
-        texts |= set(re.findall(r"\\node\[edge value\] at \([^)]*\) \{\$(.*)\$\};", picture))
+        texts |= set(re.findall(r"\\node\[edge value[^\]]*\] at \([^)]*\) \{\$(.*)\$\};", picture))
         texts |= set(re.findall(r"\\node\[neuron[^\]]*\] \(\w+\) at \([^)]*\) \{\$([^$]*)\$\};", picture))
     lines = [f"\\settowidth\\w{{\\scriptsize ${t}$}}\\typeout{{WIDTH {i} \\the\\w}}" for i, t in enumerate(texts)]
     (tmp_path / "m.tex").write_text(

@@ -106,8 +106,8 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
         else:
             lines.append(f"\\draw[bpEdge{i}, line width={width:.2f}pt] ({names[u]}) -- ({names[v]});")
         if (u, v) in labels:
-            x, y = geo.label_at(u, v)
-            texts.append(f"\\node[edge value] at ({x:.3f},{y:.3f}) {{${labels[u, v]}$}};")
+            x, y, angle = geo.label_at(u, v)
+            texts.append(f"\\node[edge value, rotate={angle:.1f}] at ({x:.3f},{y:.3f}) {{${labels[u, v]}$}};")
 
     for node, d in G.nodes(data=True):
         x, y = geo.pos[node]
@@ -173,8 +173,7 @@ def _styles(geo: Geometry) -> str:
             f"neuron/.style={{circle, draw=black!80, line width=0.6pt, minimum size={geo.diameter:.2f}cm, "
             "inner sep=0pt, align=center, font=\\scriptsize}",
             "dropped/.style={dashed, opacity=0.5}",
-            "edge value/.style={fill=white, fill opacity=0.85, text opacity=1, text=black, inner sep=1pt, "
-            "rounded corners=1pt, font=\\scriptsize}",
+            "edge value/.style={fill=white, text=black, inner sep=1pt, rounded corners=1pt, font=\\scriptsize}",
             "symbol/.style={anchor=south, inner sep=2pt, font=\\footnotesize}",
             "note/.style={anchor=north, inner sep=1pt, fill=white, fill opacity=0.85, text opacity=1, font=\\scriptsize, text=black!75}",
             "more/.style={align=center, font=\\scriptsize, text=black!70}",

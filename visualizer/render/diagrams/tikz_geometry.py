@@ -4,6 +4,7 @@ TikZ measures text only when LaTeX runs, so the widths here are estimates from t
 of Computer Modern, measured. The circles are as large as
 the longest number inside one; the layers are as far apart as the edge labels need; the rows are
 as far apart as needed for the labels of crossing edges not to stack, and no label covers a neuron.
+Each edge label is written along its edge, so that it plainly belongs to that edge.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from visualizer.render.layout import LAYER_GAP, edge_label_share
 CM_PER_PT = 2.54 / 72.27
 VALUE_PT = 7.0  # \scriptsize in a 10pt document: numbers inside neurons and on edges
 LABEL_HEIGHT = 0.34  # an edge label's box, cm: a digit's height and depth, an arrow, the inner sep
+LABEL_GAP = 0.15  # cm kept clear between two edge labels, so that labels of crossing edges read apart
 SYMBOL_HEIGHT = 0.45  # a neuron's symbol above it (a⁽¹⁾₁), cm
 # widths in ems of \scriptsize math, as measured with \settowidth (7pt Computer Modern is wider
 # than 10pt scaled down: a digit is 0.57 em); a relation or operator includes its spacing
@@ -51,6 +53,7 @@ class Geometry:
         self.widths = {edge: text_width(text) + 0.1 for edge, text in labels.items()}
         longest = max(self.widths.values(), default=0.0)
         self.layer_gap = self.diameter + max(3.0, 1.6 * longest)
+        self.below = below
         self.row_gap = max(1.9, self.diameter + 0.8 + (LABEL_HEIGHT if below else 0.0))
         self.labels = {}
         for _ in range(80):  # spread out until every label has a free place
@@ -78,44 +81,70 @@ class Geometry:
             for node, d in self.G.nodes(data=True)
         }
 
-    def label_at(self, u, v) -> tuple[float, float]:
+    def label_at(self, u, v) -> tuple[float, float, float]:
+        """Where the label of edge u → v goes, and its angle in degrees: along the edge."""
         return self.labels[u, v]
 
     def _place(self, edges) -> dict | None:
-        """Each label at the shared share of the way along its edge (`layout.edge_label_share`),
-        or, where that spot is taken by a neuron, its notes or an earlier label, at the nearest
+        """Each label along its edge at the shared share of the way (`layout.edge_label_share`),
+        or, where that spot is taken by a neuron, its symbol or an earlier label, at the nearest
         free share toward the edge's source; None if some label has no free spot."""
-        taken = self._neuron_boxes()
-        placed = {}
+        obstacles, taken, placed = self._obstacles(), [], {}
         for u, v in edges:
             share = edge_label_share(self.G, u)
             for t in [share - 0.06 * k for k in range(7)] + [share + 0.06]:
-                x, y = self._along(u, v, t)
-                w = self.widths[u, v]
-                box = (x - w / 2, y - LABEL_HEIGHT / 2, x + w / 2, y + LABEL_HEIGHT / 2)
-                if not any(_overlap(box, other) for other in taken):
-                    placed[u, v] = (x, y)
-                    taken.append(box)
+                x, y, angle = self._along(u, v, t)
+                half = self.widths[u, v] / 2
+                dx, dy = half * math.cos(math.radians(angle)), half * math.sin(math.radians(angle))
+                segment = ((x - dx, y - dy), (x + dx, y + dy))
+                if all(_to_segment(c, segment) >= r + LABEL_HEIGHT / 2 + 0.04 for c, r in obstacles) and all(
+                    segment_distance(segment, other) >= LABEL_HEIGHT + LABEL_GAP for other in taken
+                ):
+                    placed[u, v] = (x, y, angle)
+                    taken.append(segment)
                     break
             else:
                 return None
         return placed
 
-    def _along(self, u, v, t: float) -> tuple[float, float]:
-        """The point a share `t` of the way from u's rim to v's."""
+    def _along(self, u, v, t: float) -> tuple[float, float, float]:
+        """The point a share `t` of the way from u's rim to v's, and the edge's angle."""
         (x0, y0), (x1, y1) = self.pos[u], self.pos[v]
         length = math.hypot(x1 - x0, y1 - y0)
         dx, dy = (x1 - x0) / length * self.diameter / 2, (y1 - y0) / length * self.diameter / 2
         x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 - dx, y1 - dy
-        return (1 - t) * x0 + t * x1, (1 - t) * y0 + t * y1
+        return (1 - t) * x0 + t * x1, (1 - t) * y0 + t * y1, math.degrees(math.atan2(y1 - y0, x1 - x0))
 
-    def _neuron_boxes(self):
+    def _obstacles(self) -> list[tuple[tuple[float, float], float]]:
+        """Circles (centre, radius) no label may cover: the neurons, their symbols above, the
+        notes under them."""
         r = self.diameter / 2
-        return [(x - r, y - r, x + r, y + r + SYMBOL_HEIGHT) for x, y in self.pos.values()]
+        out = []
+        for x, y in self.pos.values():
+            out += [((x, y), r), ((x, y + r + SYMBOL_HEIGHT / 2), SYMBOL_HEIGHT / 2)]
+            if self.below:
+                out.append(((x, y - r - LABEL_HEIGHT / 2), LABEL_HEIGHT))
+        return out
 
 
-def _overlap(a, b, margin: float = 0.04) -> bool:
-    return a[0] < b[2] + margin and b[0] < a[2] + margin and a[1] < b[3] + margin and b[1] < a[3] + margin
+def _to_segment(point, segment) -> float:
+    """The distance from a point to a segment."""
+    (px, py), ((ax, ay), (bx, by)) = point, segment
+    length2 = (bx - ax) ** 2 + (by - ay) ** 2
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / length2))
+    return math.hypot(px - ax - t * (bx - ax), py - ay - t * (by - ay))
+
+
+def segment_distance(a, b) -> float:
+    """The distance between two segments ((x, y), (x, y)): 0 where they cross."""
+
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    (p1, q1), (p2, q2) = a, b
+    if side(p1, q1, p2) * side(p1, q1, q2) < 0 and side(p2, q2, p1) * side(p2, q2, q1) < 0:
+        return 0.0
+    return min(_to_segment(p1, b), _to_segment(q1, b), _to_segment(p2, a), _to_segment(q2, a))
 
 
 def colour_bar_ticks(limit: float) -> list[float]:
