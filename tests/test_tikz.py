@@ -17,7 +17,7 @@ import pytest
 from visualizer.core.expr import Style
 from visualizer.network.mlp import run
 from visualizer.network.sources import load_spec
-from visualizer.render.diagrams.tikz import PREAMBLE, tikz_network
+from visualizer.render.diagrams.tikz import PREAMBLE, SIZE7, tikz_network
 from visualizer.render.diagrams.tikz_geometry import CM_PER_PT, LABEL_HEIGHT, text_width
 from visualizer.render.layout import neuron_graph
 
@@ -174,7 +174,7 @@ def test_width_estimates_match_latex(tmp_path, pictures):
     for picture in pictures.values():
         texts |= set(re.findall(r"\\node\[edge value[^\]]*\] at \([^)]*\) \{\$(.*)\$\};", picture))
         texts |= set(re.findall(r"\\node\[neuron[^\]]*\] \(\w+\) at \([^)]*\) \{\$([^$]*)\$\};", picture))
-    lines = [f"\\settowidth\\w{{\\scriptsize ${t}$}}\\typeout{{WIDTH {i} \\the\\w}}" for i, t in enumerate(texts)]
+    lines = [f"\\settowidth\\w{{{SIZE7} ${t}$}}\\typeout{{WIDTH {i} \\the\\w}}" for i, t in enumerate(texts)]
     (tmp_path / "m.tex").write_text(
         "\\documentclass{standalone}\n\\newlength\\w\n\\begin{document}\n"
         + "\n".join(lines)

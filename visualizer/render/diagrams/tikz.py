@@ -30,6 +30,8 @@ PREAMBLE = "\\usepackage{tikz}\n\\usetikzlibrary{arrows.meta}"
 # the backward pass: the error flows from each edge's target back to its source; the head is
 # outlined, so that it shows on an edge whose colour is near white (a gradient near zero)
 ARROW = "-{{Stealth[length={size:.1f}mm, width={width:.1f}mm, round, color=black!45, fill={fill}, line width=0.4pt]}}"
+# type sizes in points, whatever the document's: the layout (tikz_geometry) is measured for them
+SIZE7, SIZE8, SIZE9, SIZE10 = (f"\\fontsize{{{pt}}}{{{round(pt * 1.2, 1)}}}\\selectfont" for pt in (7, 8, 9, 10))
 CROWDED = 20  # edges between two layers above which their arrowheads become one arrow under the layers
 NEWLINE = "\\\\"  # between the lines of a node's text
 SUBTITLES = {  # the matplotlib subtitles (network.KINDS), in LaTeX
@@ -152,7 +154,7 @@ def _flow(G, geo: Geometry, per_layer: dict) -> list[str]:
             start, end = (l * geo.layer_gap - geo.diameter / 2, (l - 1) * geo.layer_gap + geo.diameter / 2)
             out.append(
                 f"\\draw[bpBackward, line width=1.2pt, -{{Stealth[length=3mm, width=2.6mm]}}] ({start:.3f},{y:.3f}) "
-                f"-- ({end:.3f},{y:.3f}) node[midway, below, font=\\scriptsize] {{error flows back}};"
+                f"-- ({end:.3f},{y:.3f}) node[midway, below, font={SIZE7}] {{error flows back}};"
             )
     return out
 
@@ -171,12 +173,13 @@ def _styles(geo: Geometry) -> str:
     return ", ".join(
         [
             f"neuron/.style={{circle, draw=black!80, line width=0.6pt, minimum size={geo.diameter:.2f}cm, "
-            "inner sep=0pt, align=center, font=\\scriptsize}",
+            f"inner sep=0pt, align=center, font={SIZE7}}}",
             "dropped/.style={dashed, opacity=0.5}",
-            "edge value/.style={fill=white, text=black, inner sep=1pt, rounded corners=1pt, font=\\scriptsize}",
-            "symbol/.style={anchor=south, inner sep=2pt, font=\\footnotesize}",
-            "note/.style={anchor=north, inner sep=1pt, fill=white, fill opacity=0.85, text opacity=1, font=\\scriptsize, text=black!75}",
-            "more/.style={align=center, font=\\scriptsize, text=black!70}",
+            f"edge value/.style={{fill=white, text=black, inner sep=1pt, rounded corners=1pt, font={SIZE7}}}",
+            f"symbol/.style={{anchor=south, inner sep=2pt, font={SIZE8}}}",
+            "note/.style={anchor=north, inner sep=1pt, fill=white, fill opacity=0.85, text opacity=1, "
+            f"font={SIZE7}, text=black!75}}",
+            f"more/.style={{align=center, font={SIZE7}, text=black!70}}",
         ]
     )
 
@@ -202,7 +205,7 @@ def _neuron_notes(node, d: dict, name: str, kind: str, number) -> list[str]:
     notes = [f"\\node[symbol] at ({name}.north) {{${symbol.latex()}$}};"]
     if d["kind"] == "output" and kind == "forward":
         notes.append(
-            f"\\node[anchor=west, font=\\scriptsize, text=bpLoss] at ({name}.east) {{$y = {number(d['target'])}$}};"
+            f"\\node[anchor=west, font={SIZE7}, text=bpLoss] at ({name}.east) {{$y = {number(d['target'])}$}};"
         )
     if d.get("dropped"):
         notes.append(
@@ -228,8 +231,8 @@ def _titles(trace: Trace, G, kind: str, geo: Geometry, number) -> list[str]:
         )
     x, top = geo.middle, geo.top
     return [
-        f"\\node[anchor=south, font=\\small, text=bp{kind.title()}] (subtitle) at ({x:.3f},{top:.3f}) {{{subtitle}}};",
-        f"\\node[anchor=south, font=\\normalsize\\bfseries] at (subtitle.north) {{{title}}};",
+        f"\\node[anchor=south, font={SIZE9}, text=bp{kind.title()}] (subtitle) at ({x:.3f},{top:.3f}) {{{subtitle}}};",
+        f"\\node[anchor=south, font={SIZE10}\\bfseries] at (subtitle.north) {{{title}}};",
     ]
 
 
@@ -252,10 +255,10 @@ def _colour_bar(geo: Geometry, kind: str, limit: float) -> list[str]:
         y = bottom + (tick + limit) / (2 * limit) * height
         out.append(
             f"\\draw[black!60, line width=0.4pt] ({x + 0.3:.3f},{y:.3f}) -- ++(0.08,0) "
-            f"node[anchor=west, font=\\scriptsize, text=black] {{${number(tick)}$}};"
+            f"node[anchor=west, font={SIZE7}, text=black] {{${number(tick)}$}};"
         )
     out.append(
-        f"\\node[rotate=90, anchor=north, font=\\scriptsize] at ({x + 0.5 + geo.tick_width:.3f},{bottom + height / 2:.3f}) "
+        f"\\node[rotate=90, anchor=north, font={SIZE7}] at ({x + 0.5 + geo.tick_width:.3f},{bottom + height / 2:.3f}) "
         f"{{{BAR_LABELS[kind]}}};"
     )
     return out

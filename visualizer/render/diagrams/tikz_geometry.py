@@ -15,11 +15,11 @@ import re
 from visualizer.render.layout import LAYER_GAP, edge_label_share
 
 CM_PER_PT = 2.54 / 72.27
-VALUE_PT = 7.0  # \scriptsize in a 10pt document: numbers inside neurons and on edges
+VALUE_PT = 7.0  # numbers inside neurons and on edges (tikz.SIZE7)
 LABEL_HEIGHT = 0.34  # an edge label's box, cm: a digit's height and depth, an arrow, the inner sep
 LABEL_GAP = 0.15  # cm kept clear between two edge labels, so that labels of crossing edges read apart
 SYMBOL_HEIGHT = 0.45  # a neuron's symbol above it (a⁽¹⁾₁), cm
-# widths in ems of \scriptsize math, as measured with \settowidth (7pt Computer Modern is wider
+# widths in ems of 7pt math, as measured with \settowidth (7pt Computer Modern is wider
 # than 10pt scaled down: a digit is 0.57 em); a relation or operator includes its spacing
 EM = {"\\to": 1.79, "\\times": 1.41, ".": 0.34, "-": 0.9, " ": 0.0, "$": 0.0, ":": 0.75, "=": 1.6}
 _TOKEN = re.compile(r"\\to|\\times|\^\{([^}]*)\}|\\[a-zA-Z]+|.")
