@@ -49,15 +49,19 @@ BAR_LABELS = {
 def tikz_network(
     trace: Trace, kind: str, *, step: int = 0, precision: int | None = None, fragment: bool = False
 ) -> str:
-    """The `kind` picture of step `step` at `precision` significant figures (None: the spec's,
-    as the Trace records it, else the default), as a standalone document or, with `fragment`,
-    the tikzpicture alone."""
+    """The `kind` picture of step `step` at `precision` significant figures, as a standalone
+    document or, with `fragment`, the tikzpicture alone. The command line passes the spec's
+    precision (or --precision); None is the default (4), as the Trace does not record the digits
+    shown (a Trace that did, as `network.precision`, would be honoured)."""
     digits = precision or getattr(trace.network, "precision", None) or DEFAULT_DIGITS
     picture = _picture(trace, kind, step, digits)
     title = f"% backprop diagram: {trace.network.name}, {kind}, step {trace.steps[step].index}"
     if fragment:
         needs = PREAMBLE.replace("\n", " ")
-        return f"{title}\n% \\input this into a document or beamer frame whose preamble has: {needs}\n{picture}"
+        return (
+            f"{title}\n% \\input this into a document or beamer frame whose preamble has: {needs}\n"
+            "% (to fit a frame: \\resizebox{\\linewidth}{!}{\\input{this-file}})\n" + picture
+        )
     return "\n".join(
         [
             title,

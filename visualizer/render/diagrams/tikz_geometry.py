@@ -56,12 +56,14 @@ class Geometry:
         self.below = below
         self.row_gap = max(1.9, self.diameter + 0.8 + (LABEL_HEIGHT if below else 0.0))
         self.labels = {}
-        for _ in range(80):  # spread out until every label has a free place
+        for i in range(120):  # spread out, rows and layers in turn, until every label has a free place
             self.labels = self._place(list(labels))
             if self.labels is not None:
                 break
-            self.row_gap += 0.1
-            self.layer_gap += 0.15
+            if i % 2:
+                self.layer_gap += 0.15
+            else:
+                self.row_gap += 0.1
         else:  # give up: the shared places, overlapping or not
             self.labels = {edge: self._along(*edge, edge_label_share(G, edge[0])) for edge in labels}
         xs = [x for x, _ in self.pos.values()]
@@ -88,24 +90,38 @@ class Geometry:
     def _place(self, edges) -> dict | None:
         """Each label along its edge at the shared share of the way (`layout.edge_label_share`),
         or, where that spot is taken by a neuron, its symbol or an earlier label, at the nearest
-        free share toward the edge's source; None if some label has no free spot."""
+        free share; a spot where the label would lie across another labelled edge (at a crossing,
+        where it would read as that edge's) only if there is no other. None if some label has no
+        free spot."""
         obstacles, taken, placed = self._obstacles(), [], {}
+        lines = {edge: (self._along(*edge, 0.0)[:2], self._along(*edge, 1.0)[:2]) for edge in edges}
         for u, v in edges:
             share = edge_label_share(self.G, u)
-            for t in [share - 0.06 * k for k in range(7)] + [share + 0.06]:
-                x, y, angle = self._along(u, v, t)
-                half = self.widths[u, v] / 2
-                dx, dy = half * math.cos(math.radians(angle)), half * math.sin(math.radians(angle))
-                segment = ((x - dx, y - dy), (x + dx, y + dy))
+            shares = [t for k in range(9) for t in (share - 0.06 * k, share + 0.06 * k)[: 1 if k == 0 else 2]]
+            free = []
+            for t in (t for t in shares if 0.15 <= t <= 0.9):
+                segment = self._segment(u, v, t, self.widths[u, v])
                 if all(_to_segment(c, segment) >= r + LABEL_HEIGHT / 2 + 0.04 for c, r in obstacles) and all(
                     segment_distance(segment, other) >= LABEL_HEIGHT + LABEL_GAP for other in taken
                 ):
-                    placed[u, v] = (x, y, angle)
-                    taken.append(segment)
-                    break
-            else:
+                    across = any(
+                        segment_distance(segment, line) < LABEL_HEIGHT / 2
+                        for edge, line in lines.items()
+                        if edge != (u, v)
+                    )
+                    free.append((across, t, segment))
+            if not free:
                 return None
+            _, t, segment = min(free, key=lambda f: f[0])  # the first in order of preference not across an edge
+            placed[u, v] = self._along(u, v, t)
+            taken.append(segment)
         return placed
+
+    def _segment(self, u, v, t: float, length: float):
+        """The centre line of a label `length` long, a share `t` of the way along edge u → v."""
+        x, y, angle = self._along(u, v, t)
+        dx, dy = length / 2 * math.cos(math.radians(angle)), length / 2 * math.sin(math.radians(angle))
+        return (x - dx, y - dy), (x + dx, y + dy)
 
     def _along(self, u, v, t: float) -> tuple[float, float, float]:
         """The point a share `t` of the way from u's rim to v's, and the edge's angle."""
