@@ -1,6 +1,5 @@
 """Layouts and diagrams: structure equals the Trace, positions are fixed, files are real pictures."""
 
-import shutil
 import struct
 import subprocess
 import sys
@@ -14,7 +13,6 @@ from matplotlib.patches import Circle
 from visualizer.network.mlp import run
 from visualizer.network.sources import load_spec
 from visualizer.render.diagrams import draw, save
-from visualizer.render.diagrams.tikz import tikz_network
 from visualizer.render.layout import computation_graph, neuron_graph
 from visualizer.style import format_number
 
@@ -119,25 +117,6 @@ def test_files_are_real_pictures(tmp_path, small, kind):
     assert svg.read_text().lstrip().startswith("<?xml") and "<svg" in svg.read_text()
     assert pdf.read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([png.name, svg.name, pdf.name])
-
-
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is installed by `make setup`")
-@pytest.mark.parametrize("kind", ["forward", "backward", "update"])
-def test_tikz_compiles(tmp_path, kind):
-    picture = tikz_network(run(load_spec("784-16-10")), kind)
-    assert picture.count("\\node[neuron") == 24
-    (tmp_path / "d.tex").write_text(
-        "\\documentclass{article}\\usepackage{tikz}\\begin{document}\n" + picture + "\\end{document}\n",
-        encoding="utf-8",
-    )
-    result = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout[-1500:]
 
 
 BIN = Path(sys.executable).parent

@@ -43,6 +43,16 @@ def signed_color(value: float, limit: float) -> str:
     return to_hex(colormaps[SIGNED_CMAP](0.5 + 0.5 * max(-1.0, min(1.0, value / limit))))
 
 
+def text_color(fill: str) -> str:
+    """ "black" or "white", whichever contrasts more with the colour `fill` (#rrggbb), by the WCAG
+    2 contrast ratio of their relative luminances: the ink for a number written on a filled shape."""
+    channels = [int(fill.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    # contrast with white (1.05 / (L + 0.05)) against contrast with black ((L + 0.05) / 0.05)
+    return "white" if 1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.05 else "black"
+
+
 def pick(n: int, limit: int) -> list[int | None]:
     """Which of n items to show, `limit` at most: all of them, or the first limit − 1, None
     where the other n − limit are left out, and the last. Every renderer shortens this way."""

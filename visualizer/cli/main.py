@@ -194,7 +194,13 @@ def verify_command(spec, steps):
     help="With --kind all: the format of every file [default: png]. Otherwise the extension decides.",
 )
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of PNGs.")
-def diagram(spec, steps, kind, output, format_, dpi):
+@click.option(
+    "--fragment",
+    is_flag=True,
+    help="TikZ only: write the tikzpicture alone, for \\input into a document or beamer frame whose preamble "
+    "has \\usepackage{tikz} and \\usetikzlibrary{arrows.meta} [default: a document pdflatex compiles as it is].",
+)
+def diagram(spec, steps, kind, output, format_, dpi, fragment):
     """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
     the computation graph, or the loss over --steps (100 when --steps is not given).
 
@@ -211,6 +217,9 @@ def diagram(spec, steps, kind, output, format_, dpi):
     from visualizer.render.diagrams import FORMATS, KINDS, format_of
 
     kinds = KINDS if kind == "all" else (kind,)
+    # TikZ draws the network pictures: --kind all writes those and says which it skipped
+    skipped = [k for k in kinds if k not in TIKZ_KINDS] if kind == "all" and format_ == "tikz" else []
+    kinds = tuple(k for k in kinds if k not in skipped)
     extension = {"png": ".png", "svg": ".svg", "pdf": ".pdf", "tikz": ".tex"}[format_ or "png"]
     # every check first, and folders made only after the run: bad input or a run that fails leaves nothing
     if kind == "all":
@@ -230,26 +239,36 @@ def diagram(spec, steps, kind, output, format_, dpi):
         for path in targets:
             writable_path(path)
     for k, path in zip(kinds, targets):
-        if format_of(path) == "tikz" and k not in ("forward", "backward", "update"):
-            fix = "--format png, svg or pdf" if kind == "all" else ".png, .svg or .pdf"  # all: --format decides
+        if format_of(path) == "tikz" and k not in TIKZ_KINDS:
             raise UsageError(
-                f"TikZ output is for the network pictures (forward, backward, update), not {k!r}; use {fix}"
+                f"TikZ output is for the network pictures (forward, backward, update), not {k!r}; use .png, .svg or .pdf"
             )
+        if fragment and format_of(path) != "tikz":
+            raise UsageError(f"--fragment is for TikZ output (a .tex file or --format tikz), not {path.name}")
     trained = run(spec, steps if steps > 1 or "loss" not in kinds else 100)
     folder.mkdir(parents=True, exist_ok=True)
     for k, path in zip(kinds, targets):
-        _draw_one(trained, k, path, dpi)
+        _draw_one(trained, k, path, dpi, fragment)
         click.echo(f"wrote {path}", err=True)
+    if skipped:
+        click.echo(
+            f"skipped {', '.join(skipped)}: TikZ output is for the network pictures; use --format png, svg or pdf "
+            "for them",
+            err=True,
+        )
 
 
-def _draw_one(trace, kind, path, dpi) -> None:
+TIKZ_KINDS = ("forward", "backward", "update")  # the kinds TikZ can draw
+
+
+def _draw_one(trace, kind, path, dpi, fragment=False) -> None:
     from visualizer.render.diagrams import draw, format_of, save
 
     if format_of(path) == "tikz":
         from visualizer.files import write_text_atomic
         from visualizer.render.diagrams.tikz import tikz_network
 
-        write_text_atomic(path, tikz_network(trace, kind))
+        write_text_atomic(path, tikz_network(trace, kind, fragment=fragment))
         return
     save(draw(trace, kind), path, dpi=dpi)
 
