@@ -175,7 +175,13 @@ def verify_command(spec, steps):
     help="With --kind all: the format of every file [default: png]. Otherwise the extension decides.",
 )
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of PNGs.")
-def diagram(spec, steps, kind, output, format_, dpi):
+@click.option(
+    "--precision",
+    type=click.IntRange(1, 17),
+    metavar="K",
+    help="Significant digits of the numbers drawn (default 4, or the spec's).",
+)
+def diagram(spec, steps, kind, output, format_, dpi, precision):
     """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
     the computation graph, or the loss over --steps (100 when --steps is not given).
 
@@ -219,20 +225,20 @@ def diagram(spec, steps, kind, output, format_, dpi):
     trained = run(spec, steps if steps > 1 or "loss" not in kinds else 100)
     folder.mkdir(parents=True, exist_ok=True)
     for k, path in zip(kinds, targets):
-        _draw_one(trained, k, path, dpi)
+        _draw_one(trained, k, path, dpi, precision or spec.precision)
         click.echo(f"wrote {path}", err=True)
 
 
-def _draw_one(trace, kind, path, dpi) -> None:
+def _draw_one(trace, kind, path, dpi, precision) -> None:
     from visualizer.render.diagrams import draw, format_of, save
 
     if format_of(path) == "tikz":
         from visualizer.files import write_text_atomic
         from visualizer.render.diagrams.tikz import tikz_network
 
-        write_text_atomic(path, tikz_network(trace, kind))
+        write_text_atomic(path, tikz_network(trace, kind, precision=precision))
         return
-    save(draw(trace, kind), path, dpi=dpi)
+    save(draw(trace, kind, precision=precision), path, dpi=dpi)
 
 
 @click.command("render")
@@ -267,7 +273,13 @@ def _draw_one(trace, kind, path, dpi) -> None:
     help="Also make the lecture a slide deck: one HTML file working offline, a slide per step of the "
     "derivation, each with its captions and its narration and numbers as speaker notes (press S).",
 )
-def render(spec, steps, scenes, quality, output, slides):
+@click.option(
+    "--precision",
+    type=click.IntRange(1, 17),
+    metavar="K",
+    help="Significant digits of the numbers on screen (default 4, or the spec's).",
+)
+def render(spec, steps, scenes, quality, output, slides, precision):
     """Render the lecture video (manim) of a training step, every number on screen from the
     verified Trace, with its captions (.srt and .vtt) beside each video. Independent scenes
     render in parallel, one per core. The training beat (in the lecture too) shows --steps
@@ -312,7 +324,7 @@ def render(spec, steps, scenes, quality, output, slides):
                 spec.name,
                 progress,
                 slides=slides,
-                precision=spec.precision,
+                precision=precision or spec.precision,
             )
         except RuntimeError as err:
             raise UsageError(str(err)) from None
