@@ -70,12 +70,14 @@ def explain(what, *, precision: int | None = None, phase: str = "all", show: str
     return Explanation(trace, Options(precision=precision or digits, phase=phase, show=show))
 
 
-def draw(trace, kind: str = "forward"):
-    """A diagram of the trace as a matplotlib Figure: forward, backward, update, graph or loss
-    (save it with `fig.savefig("x.svg")`)."""
+def draw(trace, kind: str = "forward", *, precision: int | None = None):
+    """A diagram of the trace as a matplotlib Figure: forward, backward, update, graph or loss,
+    its numbers at `precision` significant figures (default 4). Save it with `fig.savefig("x.svg")`,
+    or for slides (SVG text as text, TrueType fonts in PDF) with
+    `visualizer.render.diagrams.save(fig, Path("x.svg"))`."""
     from visualizer.render.diagrams import draw as draw_kind
 
-    return draw_kind(trace, kind)
+    return draw_kind(trace, kind, precision=precision)
 
 
 def load_trace(path):

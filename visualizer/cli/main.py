@@ -195,12 +195,18 @@ def verify_command(spec, steps):
 )
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of PNGs.")
 @click.option(
+    "--precision",
+    type=click.IntRange(1, 17),
+    metavar="K",
+    help="Significant digits of the numbers drawn (default 4, or the spec's).",
+)
+@click.option(
     "--fragment",
     is_flag=True,
     help="TikZ only: write the tikzpicture alone, for \\input into a document or beamer frame whose preamble "
     "has \\usepackage{tikz} and \\usetikzlibrary{arrows.meta} [default: a document pdflatex compiles as it is].",
 )
-def diagram(spec, steps, kind, output, format_, dpi, fragment):
+def diagram(spec, steps, kind, output, format_, dpi, precision, fragment):
     """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
     the computation graph, or the loss over --steps (100 when --steps is not given).
 
@@ -248,7 +254,7 @@ def diagram(spec, steps, kind, output, format_, dpi, fragment):
     trained = run(spec, steps if steps > 1 or "loss" not in kinds else 100)
     folder.mkdir(parents=True, exist_ok=True)
     for k, path in zip(kinds, targets):
-        _draw_one(trained, k, path, dpi, fragment)
+        _draw_one(trained, k, path, dpi, precision or spec.precision, fragment)
         click.echo(f"wrote {path}", err=True)
     if skipped:
         click.echo(
@@ -261,16 +267,16 @@ def diagram(spec, steps, kind, output, format_, dpi, fragment):
 TIKZ_KINDS = ("forward", "backward", "update")  # the kinds TikZ can draw
 
 
-def _draw_one(trace, kind, path, dpi, fragment=False) -> None:
+def _draw_one(trace, kind, path, dpi, precision, fragment=False) -> None:
     from visualizer.render.diagrams import draw, format_of, save
 
     if format_of(path) == "tikz":
         from visualizer.files import write_text_atomic
         from visualizer.render.diagrams.tikz import tikz_network
 
-        write_text_atomic(path, tikz_network(trace, kind, fragment=fragment))
+        write_text_atomic(path, tikz_network(trace, kind, precision=precision, fragment=fragment))
         return
-    save(draw(trace, kind), path, dpi=dpi)
+    save(draw(trace, kind, precision=precision), path, dpi=dpi)
 
 
 @click.command("render")
@@ -305,7 +311,13 @@ def _draw_one(trace, kind, path, dpi, fragment=False) -> None:
     help="Also make the lecture a slide deck: one HTML file working offline, a slide per step of the "
     "derivation, each with its captions and its narration and numbers as speaker notes (press S).",
 )
-def render(spec, steps, scenes, quality, output, slides):
+@click.option(
+    "--precision",
+    type=click.IntRange(1, 17),
+    metavar="K",
+    help="Significant digits of the numbers on screen (default 4, or the spec's).",
+)
+def render(spec, steps, scenes, quality, output, slides, precision):
     """Render the lecture video (manim) of a training step, every number on screen from the
     verified Trace, with its captions (.srt and .vtt) beside each video. Independent scenes
     render in parallel, one per core. The training beat (in the lecture too) shows --steps
@@ -350,7 +362,7 @@ def render(spec, steps, scenes, quality, output, slides):
                 spec.name,
                 progress,
                 slides=slides,
-                precision=spec.precision,
+                precision=precision or spec.precision,
             )
         except RuntimeError as err:
             raise UsageError(str(err)) from None

@@ -1,7 +1,10 @@
 """Static diagrams of a Trace: forward, backward, update, computation graph, loss curve.
 
-`draw(trace, kind)` returns a matplotlib Figure; `save(fig, path)` writes PNG, SVG or PDF by the
-file's extension, whole or not at all. TikZ is in `tikz.py`.
+`draw(trace, kind, precision=K)` returns a matplotlib Figure, its numbers at K significant
+figures (default 4; the CLI passes the spec's); `save(fig, path)` writes PNG, SVG or PDF by the
+file's extension, whole or not at all, ready for slides: cropped to the drawing, SVG text kept
+as text, PDF fonts embedded as TrueType, and the same bytes for the same figure. TikZ is in
+`tikz.py`.
 """
 
 from __future__ import annotations
@@ -14,19 +17,19 @@ KINDS = ("forward", "backward", "update", "graph", "loss")
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".tex": "tikz", ".tikz": "tikz"}
 
 
-def draw(trace, kind: str):
+def draw(trace, kind: str, *, precision: int | None = None):
     if kind in ("forward", "backward", "update"):
         from .network import draw_network
 
-        return draw_network(trace, kind)
+        return draw_network(trace, kind, precision=precision)
     if kind == "graph":
         from .graph import draw_graph
 
-        return draw_graph(trace)
+        return draw_graph(trace, precision=precision)
     if kind == "loss":
         from .loss import draw_loss
 
-        return draw_loss(trace)
+        return draw_loss(trace, precision=precision)
     raise UsageError(f"unknown diagram kind {kind!r}; choose one of: {', '.join(KINDS)}, all")
 
 
@@ -37,9 +40,19 @@ def format_of(path: Path) -> str:
         raise UsageError(f"cannot tell the format of {path}: use .png, .svg, .pdf or .tex (TikZ)") from None
 
 
+# Slide-ready files: text stays text in SVG (editable, searchable), PDF embeds TrueType (Type 42)
+# fonts rather than Type 3, and ids and dates are fixed so the same figure gives the same bytes.
+SAVE_RC = {"svg.fonttype": "none", "pdf.fonttype": 42, "ps.fonttype": 42, "svg.hashsalt": "backprop"}
+NO_DATES = {"png": None, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
+
+
 def save(fig, path: Path, dpi: int = 150) -> None:
-    """Write the figure to `path` (format from its extension), whole or not at all."""
+    """Write the figure to `path` (format from its extension), whole or not at all, cropped to
+    what is drawn (a small pad around it)."""
+    from matplotlib import rc_context
+
     from visualizer.files import atomic_target
 
-    with atomic_target(path) as tmp:
-        fig.savefig(tmp, format=format_of(path), dpi=dpi)
+    format_ = format_of(path)
+    with rc_context(SAVE_RC), atomic_target(path) as tmp:
+        fig.savefig(tmp, format=format_, dpi=dpi, bbox_inches="tight", pad_inches=0.05, metadata=NO_DATES[format_])

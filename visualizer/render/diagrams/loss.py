@@ -5,10 +5,11 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from visualizer.network.trace import Trace
-from visualizer.style import PHASE_COLORS, format_number
+from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, format_display
 
 
-def draw_loss(trace: Trace) -> Figure:
+def draw_loss(trace: Trace, *, precision: int | None = None) -> Figure:
+    digits = precision or DEFAULT_DIGITS
     history = trace.loss_history
     fig = Figure(figsize=(7.5, 4.2), dpi=100, layout="constrained")
     ax = fig.add_subplot()
@@ -25,8 +26,8 @@ def draw_loss(trace: Trace) -> Figure:
     ax.grid(alpha=0.3)
     ax.margins(x=0.02)
     fig.suptitle(
-        f"{trace.network.name} · {len(history) - 1} steps · E {format_number(history[0])} → "
-        f"{format_number(history[-1])}",
+        f"{trace.network.name} · {len(history) - 1} steps · E {format_display(history[0], digits, zeros=True)} → "
+        f"{format_display(history[-1], digits, zeros=True)}",
         fontsize=13,
         fontweight="bold",
     )
