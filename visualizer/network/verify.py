@@ -8,7 +8,9 @@
    ReLU input across 0, there is no derivative to check (a kink), and the entry is skipped.
 
 A number passes when |ours − reference| ≤ tolerance·max(1, largest |reference| of its field):
-absolute near zero, relative where large. torch is imported here only, and only when a check runs.
+absolute near zero, relative where large. torch is imported here only, and only when a check runs;
+torch.optim runs without its torch.compile guards, which would import torch._dynamo (1.3 s, more
+than the whole check), see torch_twin.torch_step.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from visualizer.functions.regularization import torch_penalty
 
 from .definitions import Definitions
 from .mlp import forward
-from .torch_twin import torch_forward
+from .torch_twin import torch_forward, torch_optimizer, torch_step
 from .trace import BACKWARD_FIELDS, FORWARD_FIELDS, UPDATE_FIELDS, Check, Trace, Verification
 
 TORCH_TOLERANCE = 1e-12
@@ -106,7 +108,7 @@ def torch_replay(trace: Trace) -> list[dict]:
 
     W = [tensor(layer.W, True) for layer in trace.steps[0].layers]
     b = [tensor(layer.b, True) for layer in trace.steps[0].layers]
-    optimizer = defs.optimizer.torch(torch, W + (b if defs.train_biases else []), defs.hyper)
+    optimizer = torch_optimizer(torch, defs.optimizer, W + (b if defs.train_biases else []), defs.hyper)
 
     def forward(weights, biases, masks, x, y, penalties=True):
         return torch_forward(torch, defs, weights, biases, x, y, masks, penalties=penalties)
@@ -146,8 +148,7 @@ def torch_replay(trace: Trace) -> list[dict]:
             for W_l, b_l, layer in zip(W, b, step.layers):
                 W_l.copy_(tensor(layer.W))
                 b_l.copy_(tensor(layer.b))
-        optimizer.zero_grad()
-        for t in b:  # untrained biases are outside the optimizer: clear them here
+        for t in W + b:  # optimizer.zero_grad(), and the untrained biases outside the optimizer too
             t.grad = None
         rows = trace.rows(step)
         x, y = tensor(trace.input[rows]), tensor(trace.target[rows])
@@ -188,7 +189,7 @@ def torch_replay(trace: Trace) -> list[dict]:
             for W_l, b_l, layer in zip(W, b, step.layers):
                 W_l.grad.copy_(tensor(layer.grad_W))
                 b_l.grad.copy_(tensor(layer.grad_b))
-        optimizer.step()
+        torch_step(torch, optimizer)  # optimizer.step(), as torch runs it eagerly
         for layer, W_l, b_l in zip(layers, W, b):
             layer["W_new"], layer["b_new"] = W_l.detach().clone(), b_l.detach().clone()
             # torch's own state (velocity, running averages), under our slot names
