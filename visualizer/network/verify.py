@@ -5,7 +5,8 @@
    weights that step started from; every field of every step is compared.
 2. Central finite differences: ∂E/∂θ ≈ (E(θ + h) − E(θ − h)) / 2h for every weight, every bias
    and every z (the δ's), at the weights each step started from. Where a nudge of ±h moves a
-   ReLU input across 0, there is no derivative to check (a kink), and the entry is skipped.
+   ReLU input across 0, or under L1 a weight across 0, there is no derivative to check (a kink),
+   and the entry is skipped.
 
 A number passes when |ours − reference| ≤ tolerance·max(1, largest |reference| of its field):
 absolute near zero, relative where large. torch is imported here only, and only when a check runs;
@@ -276,7 +277,7 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
         biases = [np.array(layer.b) for layer in step.layers]
         zs = [np.array(layer.z) for layer in step.layers]
         masks = [np.array(layer.mask) for layer in step.layers]
-        base_branches = _branches(defs, forward(defs, weights, biases, x, y, masks=masks))
+        base_branches = _branches(defs, forward(defs, weights, biases, x, y, masks=masks), weights)
 
         for l, layer in enumerate(step.layers):
             for kind, arrays, ours in (
@@ -298,13 +299,16 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
     return tally.check()
 
 
-def _branches(defs: Definitions, f) -> list[np.ndarray]:
-    """Which side of each kink every z of a kinked activation is on (on a kink is its own side)."""
+def _branches(defs: Definitions, f, weights) -> list[np.ndarray]:
+    """Which side of each kink every z of a kinked activation is on (on a kink is its own side);
+    with L1, which side of 0 every weight is on (|w| has a kink there; w² has none)."""
     codes = []
     for z, activation in zip(f.z, defs.activations):
         if activation.kinks:
             kinks = np.array(activation.kinks)
             codes.append(2 * np.searchsorted(kinks, z.value) + np.isin(z.value, kinks))
+    if any(penalty.name == "l1" for penalty, _ in defs.penalties):
+        codes.extend(np.sign(W) for W in weights)
     return codes
 
 
@@ -317,7 +321,7 @@ def _nudged_loss(defs, weights, biases, x, y, masks, arrays, l, kind, index, nud
     f = forward(defs, weights, biases, x, y, replace_z=replace_z, masks=masks)
     # all read before the restore: the nodes share the arrays
     extra = defs.loss.rounding(f.a[-1].value, y) if defs.loss.rounding else 0.0
-    result = float(f.loss.value), _branches(defs, f), extra
+    result = float(f.loss.value), _branches(defs, f, weights), extra
     arrays[l][index] = saved
     return result
 
