@@ -98,6 +98,17 @@ def torch_step(torch, optimizer) -> None:
     """optimizer.step(), without loading torch._dynamo: the class's own step, under the grad mode
     its guard sets (off, unless the optimizer is differentiable); no profiler range, and no hooks
     to run (with any registered, the public step runs)."""
+    step = None if _dynamo_loaded() else unguarded_step(optimizer)
+    if step is None:
+        optimizer.step()
+        return
+    with torch.set_grad_enabled(optimizer.defaults.get("differentiable", False)):
+        step(optimizer)
+
+
+def unguarded_step(optimizer):
+    """The optimizer class's own step under the guards known here; None where another wrapper
+    sits in between or step hooks are registered."""
     from torch.optim import optimizer as module
 
     step, guards = type(optimizer).step, []
@@ -110,8 +121,4 @@ def torch_step(torch, optimizer) -> None:
         module._global_optimizer_pre_hooks,
         module._global_optimizer_post_hooks,
     )
-    if _dynamo_loaded() or not guards or not set(guards) <= _STEP_GUARDS or any(hooks):
-        optimizer.step()
-        return
-    with torch.set_grad_enabled(optimizer.defaults.get("differentiable", False)):
-        step(optimizer)
+    return step if guards and set(guards) <= _STEP_GUARDS and not any(hooks) else None
