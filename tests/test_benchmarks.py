@@ -29,6 +29,7 @@ def test_explain_startup_benchmark_runs():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "explain --net 2-3-1: first output" in result.stdout
     assert "--no-verify under 0.5 s:" in result.stdout
+    assert "explain with verification within 1.3x `import torch`:" in result.stdout
 
 
 def test_render_speed_benchmark_runs():

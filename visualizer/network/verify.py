@@ -5,10 +5,13 @@
    weights that step started from; every field of every step is compared.
 2. Central finite differences: ∂E/∂θ ≈ (E(θ + h) − E(θ − h)) / 2h for every weight, every bias
    and every z (the δ's), at the weights each step started from. Where a nudge of ±h moves a
-   ReLU input across 0, there is no derivative to check (a kink), and the entry is skipped.
+   ReLU input across 0, or under L1 a weight across 0, there is no derivative to check (a kink),
+   and the entry is skipped.
 
 A number passes when |ours − reference| ≤ tolerance·max(1, largest |reference| of its field):
-absolute near zero, relative where large. torch is imported here only, and only when a check runs.
+absolute near zero, relative where large. torch is imported here only, and only when a check runs;
+torch.optim runs without its torch.compile guards, which would import torch._dynamo (1.3 s, more
+than the whole check), see torch_twin.torch_step.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from visualizer.functions.regularization import torch_penalty
 
 from .definitions import Definitions
 from .mlp import forward
-from .torch_twin import torch_forward
+from .torch_twin import torch_forward, torch_optimizer, torch_step
 from .trace import BACKWARD_FIELDS, FORWARD_FIELDS, UPDATE_FIELDS, Check, Trace, Verification
 
 TORCH_TOLERANCE = 1e-12
@@ -106,7 +109,7 @@ def torch_replay(trace: Trace) -> list[dict]:
 
     W = [tensor(layer.W, True) for layer in trace.steps[0].layers]
     b = [tensor(layer.b, True) for layer in trace.steps[0].layers]
-    optimizer = defs.optimizer.torch(torch, W + (b if defs.train_biases else []), defs.hyper)
+    optimizer = torch_optimizer(torch, defs.optimizer, W + (b if defs.train_biases else []), defs.hyper)
 
     def forward(weights, biases, masks, x, y, penalties=True):
         return torch_forward(torch, defs, weights, biases, x, y, masks, penalties=penalties)
@@ -146,8 +149,7 @@ def torch_replay(trace: Trace) -> list[dict]:
             for W_l, b_l, layer in zip(W, b, step.layers):
                 W_l.copy_(tensor(layer.W))
                 b_l.copy_(tensor(layer.b))
-        optimizer.zero_grad()
-        for t in b:  # untrained biases are outside the optimizer: clear them here
+        for t in W + b:  # optimizer.zero_grad(), and the untrained biases outside the optimizer too
             t.grad = None
         rows = trace.rows(step)
         x, y = tensor(trace.input[rows]), tensor(trace.target[rows])
@@ -188,7 +190,7 @@ def torch_replay(trace: Trace) -> list[dict]:
             for W_l, b_l, layer in zip(W, b, step.layers):
                 W_l.grad.copy_(tensor(layer.grad_W))
                 b_l.grad.copy_(tensor(layer.grad_b))
-        optimizer.step()
+        torch_step(torch, optimizer)  # optimizer.step(), as torch runs it eagerly
         for layer, W_l, b_l in zip(layers, W, b):
             layer["W_new"], layer["b_new"] = W_l.detach().clone(), b_l.detach().clone()
             # torch's own state (velocity, running averages), under our slot names
@@ -275,7 +277,7 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
         biases = [np.array(layer.b) for layer in step.layers]
         zs = [np.array(layer.z) for layer in step.layers]
         masks = [np.array(layer.mask) for layer in step.layers]
-        base_branches = _branches(defs, forward(defs, weights, biases, x, y, masks=masks))
+        base_branches = _branches(defs, forward(defs, weights, biases, x, y, masks=masks), weights)
 
         for l, layer in enumerate(step.layers):
             for kind, arrays, ours in (
@@ -297,13 +299,16 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
     return tally.check()
 
 
-def _branches(defs: Definitions, f) -> list[np.ndarray]:
-    """Which side of each kink every z of a kinked activation is on (on a kink is its own side)."""
+def _branches(defs: Definitions, f, weights) -> list[np.ndarray]:
+    """Which side of each kink every z of a kinked activation is on (on a kink is its own side);
+    with L1, which side of 0 every weight is on (|w| has a kink there; w² has none)."""
     codes = []
     for z, activation in zip(f.z, defs.activations):
         if activation.kinks:
             kinks = np.array(activation.kinks)
             codes.append(2 * np.searchsorted(kinks, z.value) + np.isin(z.value, kinks))
+    if any(penalty.name == "l1" for penalty, _ in defs.penalties):
+        codes.extend(np.sign(W) for W in weights)
     return codes
 
 
@@ -316,7 +321,7 @@ def _nudged_loss(defs, weights, biases, x, y, masks, arrays, l, kind, index, nud
     f = forward(defs, weights, biases, x, y, replace_z=replace_z, masks=masks)
     # all read before the restore: the nodes share the arrays
     extra = defs.loss.rounding(f.a[-1].value, y) if defs.loss.rounding else 0.0
-    result = float(f.loss.value), _branches(defs, f), extra
+    result = float(f.loss.value), _branches(defs, f, weights), extra
     arrays[l][index] = saved
     return result
 
