@@ -16,11 +16,11 @@ from visualizer.errors import UsageError
 from visualizer.render.explain.document import PHASES
 from visualizer.render.video.beats import SCENES
 
-from .options import net_options
+from .options import Command, Group, net_options
 from .train import train
 
 
-@click.command("explain")
+@click.command("explain", cls=Command)
 @net_options
 @click.option(
     "--show",
@@ -51,8 +51,19 @@ from .train import train
     help="markdown renders on GitHub; latex compiles; json is the Trace.",
 )
 @click.option("--fragment", is_flag=True, help="With --format latex: only the body, to paste into slides.")
-@click.option("-o", "--output", type=click.Path(), help="Write to this file instead of the terminal.")
-@click.option("--width", type=click.IntRange(60, 400), help="Text width (default: the terminal's, or 100 in a file).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    metavar="FILE",
+    help="Write to this file instead of the terminal (- for standard output; a FIFO or device is written directly).",
+)
+@click.option(
+    "--width",
+    type=click.IntRange(60, 400),
+    metavar="COLUMNS",
+    help="Text width (default: the terminal's, or 100 in a file).",
+)
 @click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
 @click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
 def explain(spec, steps, show, phase, precision, format_, fragment, output, width, no_color, no_verify):
@@ -72,6 +83,8 @@ def explain(spec, steps, show, phase, precision, format_, fragment, output, widt
 
     if fragment and format_ != "latex":
         raise click.UsageError("--fragment goes with --format latex")
+    if output == "-":  # standard output: as without -o
+        output = None
     if output:
         writable_path(output)
     trace = run(spec, steps)
@@ -126,7 +139,7 @@ def _render(document, format_, verify, output, width, *, color: bool, fragment: 
     return buffer.getvalue() if output else ""
 
 
-@click.command("verify")
+@click.command("verify", cls=Command)
 @net_options
 def verify_command(spec, steps):
     """Check every number of a training run against torch autograd and finite differences.
@@ -151,7 +164,7 @@ def verify_command(spec, steps):
     sys.exit(0 if v.passed else 1)
 
 
-@click.command("diagram")
+@click.command("diagram", cls=Command)
 @net_options
 @click.option(
     "--kind",
@@ -165,16 +178,19 @@ def verify_command(spec, steps):
     "-o",
     "--output",
     type=click.Path(),
-    help="A .png, .svg, .pdf or .tex (TikZ) file; for --kind all, a folder "
+    metavar="PATH",
+    help="A .png, .svg, .pdf or .tex (TikZ) file, or - for standard output; for --kind all, a folder "
     "[default: renders/NET-KIND.png, or renders/NET/].",
 )
 @click.option(
     "--format",
     "format_",
     type=click.Choice(["png", "svg", "pdf", "tikz"]),
-    help="With --kind all: the format of every file [default: png]. Otherwise the extension decides.",
+    help="The format [default: -o's extension, else png]; with --kind all, of every file.",
 )
-@click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of PNGs.")
+@click.option(
+    "--dpi", type=click.IntRange(50, 600), metavar="DPI", default=150, show_default=True, help="Resolution of PNGs."
+)
 def diagram(spec, steps, kind, output, format_, dpi):
     """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
     the computation graph, or the loss over --steps (100 when --steps is not given).
@@ -187,9 +203,9 @@ def diagram(spec, steps, kind, output, format_, dpi):
     """
     from pathlib import Path
 
-    from visualizer.files import writable_folder, writable_path
+    from visualizer.files import STDOUT, is_terminal, writable_folder, writable_path
     from visualizer.network.mlp import run
-    from visualizer.render.diagrams import FORMATS, KINDS, format_of
+    from visualizer.render.diagrams import FORMATS, KINDS
 
     kinds = KINDS if kind == "all" else (kind,)
     extension = {"png": ".png", "svg": ".svg", "pdf": ".pdf", "tikz": ".tex"}[format_ or "png"]
@@ -210,32 +226,55 @@ def diagram(spec, steps, kind, output, format_, dpi):
     if folder.is_dir():
         for path in targets:
             writable_path(path)
-    for k, path in zip(kinds, targets):
-        if format_of(path) == "tikz" and k not in ("forward", "backward", "update"):
+    formats = [_diagram_format(path, format_) for path in targets]
+    for k, path, fmt in zip(kinds, targets, formats):
+        if fmt == "tikz" and k not in ("forward", "backward", "update"):
             fix = "--format png, svg or pdf" if kind == "all" else ".png, .svg or .pdf"  # all: --format decides
             raise UsageError(
                 f"TikZ output is for the network pictures (forward, backward, update), not {k!r}; use {fix}"
             )
+        if fmt in ("png", "pdf") and is_terminal(path):  # a picture's bytes would scramble the terminal
+            raise UsageError(
+                f"not writing a {fmt.upper()} to the terminal; redirect it (> x.{fmt}), give a file "
+                f"(-o x.{fmt}), or use --format svg or tikz, which are text"
+            )
     trained = run(spec, steps if steps > 1 or "loss" not in kinds else 100)
     folder.mkdir(parents=True, exist_ok=True)
-    for k, path in zip(kinds, targets):
-        _draw_one(trained, k, path, dpi)
-        click.echo(f"wrote {path}", err=True)
+    for k, path, fmt in zip(kinds, targets, formats):
+        _draw_one(trained, k, path, fmt, dpi)
+        if str(path) != STDOUT:
+            click.echo(f"wrote {path}", err=True)
 
 
-def _draw_one(trace, kind, path, dpi) -> None:
-    from visualizer.render.diagrams import draw, format_of, save
+def _diagram_format(path, format_: str | None) -> str:
+    """The format of one picture: --format, else the file's extension; png for standard output,
+    a FIFO or a device, whose names have none."""
+    from visualizer.files import output_target
+    from visualizer.render.diagrams import FORMATS
 
-    if format_of(path) == "tikz":
+    named = FORMATS.get(path.suffix.lower())
+    if format_ and named and named != format_:
+        raise UsageError(f"{path} is named as {named} but --format says {format_}; give one of the two")
+    if format_ or named:
+        return format_ or named
+    if output_target(path).direct:
+        return "png"
+    raise UsageError(f"cannot tell the format of {path}: use .png, .svg, .pdf or .tex (TikZ), or give --format")
+
+
+def _draw_one(trace, kind, path, fmt, dpi) -> None:
+    from visualizer.render.diagrams import draw, save
+
+    if fmt == "tikz":
         from visualizer.files import write_text_atomic
         from visualizer.render.diagrams.tikz import tikz_network
 
         write_text_atomic(path, tikz_network(trace, kind))
         return
-    save(draw(trace, kind), path, dpi=dpi)
+    save(draw(trace, kind), path, dpi=dpi, format=fmt)
 
 
-@click.command("render")
+@click.command("render", cls=Command)
 @net_options
 @click.option(
     "--scene",
@@ -337,10 +376,13 @@ def _verified(trace):
         return trace.with_verification(verify(trace))
 
 
-@click.group()
+@click.group(cls=Group, invoke_without_command=True)
 @click.version_option(package_name="backprop")
-def backprop():
+@click.pass_context
+def backprop(ctx):
     """backprop: see every number of backpropagation in a small neural network, verified."""
+    if ctx.invoked_subcommand is None:  # `backprop` alone: what it can do
+        click.echo(ctx.get_help())
 
 
 backprop.add_command(explain)
@@ -368,6 +410,10 @@ def _run(command, prog_name: str) -> None:
     except KeyboardInterrupt:
         click.echo(f"{prog_name}: interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        # the reader of standard output has gone (`| head`): end quietly, as rich does for the text
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 def explain_main() -> None:

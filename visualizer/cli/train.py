@@ -19,7 +19,7 @@ from visualizer.errors import UsageError
 from visualizer.network.sources import is_bare_shape
 from visualizer.network.spec import NetSpec
 
-from .options import net_options
+from .options import Command, net_options
 
 # the output activation and loss each task trains with, unless the spec or an option says otherwise
 MIN_EPOCHS, MIN_STEPS = 20, 1_000  # the default length of training: enough steps for a small data set too
@@ -31,7 +31,7 @@ TASK_DEFAULTS = {
 }
 
 
-@click.command("train")
+@click.command("train", cls=Command)
 @net_options(skip=("input", "target", "steps", "batch_size"))
 @click.option(
     "--data",
@@ -118,7 +118,7 @@ def train(
     """
     from click.core import ParameterSource
 
-    from visualizer.files import writable_folder, writable_path
+    from visualizer.files import is_stdout, is_terminal, writable_folder, writable_path
     from visualizer.network.batches import steps_per_epoch
     from visualizer.training.data import load_dataset, validation_split
     from visualizer.training.loop import TrainOptions, fit
@@ -132,6 +132,8 @@ def train(
     )
     folder = Path(output or Path("renders") / f"{spec.name}-{_slug(dataset.name)}")
     if save:
+        if is_stdout(save) or is_terminal(save):  # standard output carries the report; a terminal, text
+            raise UsageError(f"--save {save}: a model is binary; give a file name, e.g. --save model.safetensors")
         writable_path(save)
     writable_folder(folder)  # a file, or a folder we cannot write in: said now, not after the training
     if early_stopping and not val_split:

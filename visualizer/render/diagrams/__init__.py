@@ -37,9 +37,10 @@ def format_of(path: Path) -> str:
         raise UsageError(f"cannot tell the format of {path}: use .png, .svg, .pdf or .tex (TikZ)") from None
 
 
-def save(fig, path: Path, dpi: int = 150) -> None:
-    """Write the figure to `path` (format from its extension), whole or not at all."""
+def save(fig, path: Path, dpi: int = 150, format: str | None = None) -> None:
+    """Write the figure to `path` (in `format`, else by its extension), whole or not at all;
+    `path` may be a FIFO, a device or standard output (visualizer/files.py)."""
     from visualizer.files import atomic_target
 
     with atomic_target(path) as tmp:
-        fig.savefig(tmp, format=format_of(path), dpi=dpi)
+        fig.savefig(tmp, format=format or format_of(path), dpi=dpi)
