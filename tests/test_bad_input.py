@@ -86,6 +86,13 @@ def make_files(tmp: Path) -> None:
     readonly = tmp / "read-only"
     readonly.mkdir()
     readonly.chmod(0o500)
+    (tmp / "read-only.txt").write_text("precious\n")
+    (tmp / "read-only.txt").chmod(0o444)
+    # output paths that cannot be written: a link loop, a link into a missing folder, a link to a folder
+    (tmp / "loop-a").symlink_to("loop-b")
+    (tmp / "loop-b").symlink_to("loop-a")
+    (tmp / "dangling").symlink_to("no/such/x.txt")
+    (tmp / "folder-link").symlink_to("a-folder")
     # data
     (tmp / "empty.csv").write_text("")
     (tmp / "points.csv").write_text("a,b,y\n" + "".join(f"{i % 7},{i % 3},{i % 2}\n" for i in range(40)))
@@ -264,6 +271,15 @@ ROWS = [
     P("explain", ["-o", "{tmp}/" + "y" * 300], "File name too long", id="output-name-too-long"),
     P("explain", ["-o", "{tmp}/read-only/x.txt"], "no permission to write in", id="output-read-only",
       marks=ROOT_SKIP),
+    P("explain", ["-o", "{tmp}/read-only.txt"], "the file is read-only", id="output-read-only-file",
+      marks=ROOT_SKIP),
+    P("explain", ["-o", "{tmp}/loop-a"], "Too many levels of symbolic links", id="output-symlink-loop"),
+    P("explain", ["-o", "{tmp}/dangling"], "no/such does not exist; create it first",
+      id="output-dangling-link-into-missing-folder"),
+    P("explain", ["-o", "{tmp}/folder-link"], "it is a folder", id="output-link-to-a-folder"),
+    P("explain", ["-o", "/dev/fd/9"], "file descriptor 9 is not open", id="output-fd-not-open"),
+    P("explain", ["2-3-1"], "unexpected argument '2-3-1'; did you mean --net 2-3-1?", id="net-as-argument"),
+    P("explain", ["--format", "latex", "json"], "did you mean --format json?", id="choice-as-argument"),
     # ---- verify --------------------------------------------------------------------------------
     P("verify", ["--net", "2-x-1"], "'x' in '2-x-1' is not a layer size", id="verify-shape"),
     P("verify", ["--net", "{tmp}/truncated.toml"], "not valid TOML", id="verify-toml-truncated"),
@@ -284,6 +300,11 @@ ROWS = [
       "not 'graph'; use --format png, svg or pdf", id="diagram-all-tikz"),
     P("diagram", ["--net", "regression", "--lr", "1e10", "--kind", "loss"], "training diverged at step",
       id="diagram-diverges"),
+    P("diagram", ["-o", "{tmp}/x.svg", "--format", "png"], "x.svg is named as svg but --format says png",
+      id="diagram-format-and-extension-differ"),
+    P("diagram", ["-o", "{tmp}/picture"], "cannot tell the format of", id="diagram-no-extension"),
+    P("diagram", ["--kind", "all", "-o", "-"], "-o - is standard output", id="diagram-all-to-stdout"),
+    P("diagram", ["backward"], "did you mean --kind backward?", id="diagram-kind-as-argument"),
     P("diagram", ["--dpi", "5", "-o", "{tmp}/x.png"], "5 is not in the range 50<=x<=600", id="diagram-dpi"),
     P("diagram", ["--net", "{tmp}/corrupt.safetensors", "-o", "{tmp}/x.png"], "not a readable safetensors",
       id="diagram-model-corrupt"),
@@ -300,6 +321,7 @@ ROWS = [
     P("render", ["-o", "{tmp}/a-file.txt"], "is a file", id="render-output-is-a-file"),
     P("render", ["-o", "{tmp}/a-file.txt/videos"], "a-file.txt is a file", id="render-output-under-a-file",
       marks=RENDER_TOOLS),
+    P("render", ["-o", "-"], "-o - is standard output", id="render-output-stdout", marks=RENDER_TOOLS),
     P("render", ["--net", "{tmp}/foreign.safetensors"], "not a backprop-model/1 model", id="render-model-not-ours"),
     P("render", ["--lr", "nan"], "'--lr': nan is not a finite number", id="render-lr-nan"),
     P("render", ["-o", "{tmp}/read-only/videos"], "no permission to write in", id="render-read-only",
@@ -345,6 +367,12 @@ ROWS = [
       "does not exist; create it first", id="train-save-folder-missing"),
     P("train", ["--net", "2-4-1", "--data", "xor", "-o", "{tmp}/a-file.txt"], "it is a file",
       id="train-output-is-a-file"),
+    P("train", ["--net", "2-4-1", "--data", "xor", "-o", "-"], "-o - is standard output", id="train-output-stdout"),
+    P("train", ["--net", "2-4-1", "--data", "xor", "--save", "-"], "a model is binary", id="train-save-stdout"),
+    P("train", ["--net", "2-4-1", "--data", "xor", "--save", "/dev/stdout"], "a model is binary",
+      id="train-save-dev-stdout"),
+    P("train", ["--net", "2-4-1", "--data", "xor", "--save", "{tmp}/loop-a"], "Too many levels of symbolic links",
+      id="train-save-symlink-loop"),
     P("train", ["--net", "2-4-1", "--data", "csv:{tmp}/two-rows.csv"], "are too few to set 10% of them aside",
       id="train-csv-two-rows"),
     P("train", ["--net", "2-4-1", "--data", "xor", "--lr", "1e10", "--optimizer", "sgd", "--output-activation",
