@@ -52,7 +52,7 @@ def test_python_dash_m_and_the_umbrella_command():
         (["--net", "2"], "one layer"),
         (["--net", "missing.toml"], "missing.toml does not exist"),
         (["--net", "mazurr"], "did you mean 'mazur'"),
-        (["--input", "1,2,3"], "3 value(s) per sample"),
+        (["--input", "1,2,3"], "3 values per sample"),
         (["--input", "a,b"], "not a list of numbers"),
         (["--lr", "-1"], "learning rate must be a positive number"),
         (["--loss", "nope"], "unknown loss 'nope'"),

@@ -15,8 +15,9 @@ import click
 from visualizer.errors import UsageError
 from visualizer.render.explain.document import PHASES
 from visualizer.render.video.beats import SCENES
+from visualizer.style import count
 
-from .options import Command, Group, net_options
+from .options import Command, Group, OutputPath, WholeNumber, net_options
 from .train import train
 
 
@@ -38,7 +39,7 @@ from .train import train
 )
 @click.option(
     "--precision",
-    type=click.IntRange(1, 17),
+    type=WholeNumber(1, 17),
     metavar="K",
     help="Significant digits shown (default 4, or the spec's); lines that need more to add up get more.",
 )
@@ -54,13 +55,13 @@ from .train import train
 @click.option(
     "-o",
     "--output",
-    type=click.Path(),
+    type=OutputPath(),
     metavar="FILE",
     help="Write to this file instead of the terminal (- for standard output; a FIFO or device is written directly).",
 )
 @click.option(
     "--width",
-    type=click.IntRange(60, 400),
+    type=WholeNumber(60, 400),
     metavar="COLUMNS",
     help="Text width (default: the terminal's, or 100 in a file).",
 )
@@ -152,7 +153,7 @@ def verify_command(spec, steps):
     trace = _verified(run(spec, steps))
     v = trace.verification
     net = trace.network
-    click.echo(f"network {net.name} ({'-'.join(map(str, net.sizes))}), {len(trace.steps)} step(s)")
+    click.echo(f"network {net.name} ({'-'.join(map(str, net.sizes))}), {count(len(trace.steps), 'step')}")
     for name, check in (("torch autograd", v.torch), ("finite differences", v.finite_difference)):
         extra = f", {check.skipped} at a kink skipped" if check.skipped else ""
         click.echo(
@@ -177,7 +178,7 @@ def verify_command(spec, steps):
 @click.option(
     "-o",
     "--output",
-    type=click.Path(),
+    type=OutputPath(),
     metavar="PATH",
     help="A .png, .svg, .pdf or .tex (TikZ) file, or - for standard output; for --kind all, a folder "
     "[default: renders/NET-KIND.png, or renders/NET/].",
@@ -189,7 +190,7 @@ def verify_command(spec, steps):
     help="The format [default: -o's extension, else png]; with --kind all, of every file.",
 )
 @click.option(
-    "--dpi", type=click.IntRange(50, 600), metavar="DPI", default=150, show_default=True, help="Resolution of PNGs."
+    "--dpi", type=WholeNumber(50, 600), metavar="DPI", default=150, show_default=True, help="Resolution of PNGs."
 )
 def diagram(spec, steps, kind, output, format_, dpi):
     """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
@@ -295,7 +296,7 @@ def _draw_one(trace, kind, path, fmt, dpi) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False),
+    type=OutputPath(file_okay=False),
     default="renders",
     show_default=True,
     help="Folder for the videos.",

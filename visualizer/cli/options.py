@@ -94,7 +94,36 @@ class BatchParam(click.ParamType):
             self.fail(f"{value!r} is not a list of numbers; write e.g. 0.05,0.10 (and ';' between samples)", param, ctx)
 
 
-class FiniteFloat(click.FloatRange):
+class WholeNumber(click.IntRange):
+    """click's IntRange, named as a newcomer says it: "'two' is not a valid whole number"
+    (click's own words: "not a valid integer range")."""
+
+    name = "whole number"
+
+
+class Number(click.FloatRange):
+    """click's FloatRange, named plainly: "'fast' is not a valid number"."""
+
+    name = "number"
+
+
+class OutputPath(click.Path):
+    """A path to write to (-o, --save): a value that starts with '-' (but '-' itself, standard
+    output) is an option the user forgot a file name before, not a file to create."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and value.startswith("-") and value != "-":
+            option = param.opts[0] if param is not None else "it"
+            self.fail(
+                f"{value!r} is an option, not a name to write to; give the name right after {option} "
+                f"(./{value} for one called that)",
+                param,
+                ctx,
+            )
+        return super().convert(value, param, ctx)
+
+
+class FiniteFloat(Number):
     """A number that must be finite: click's float takes "nan" and "inf", which would otherwise
     reach the spec's checks and come back as "lr must be a number; got nan", not naming the option."""
 
@@ -119,7 +148,7 @@ def override_options() -> dict:
     here is all a spec field needs to be set from the command line."""
     return {
         "seed": click.option(
-            "--seed", type=click.IntRange(min=0), metavar="N", help="Seed for starting weights and drawn data."
+            "--seed", type=WholeNumber(min=0), metavar="N", help="Seed for starting weights and drawn data."
         ),
         "input": click.option("--input", type=BatchParam(), help="Input sample(s): 0.05,0.10 or 0,0;0,1 for a batch."),
         "target": click.option("--target", type=BatchParam(), help="Target(s), like --input."),
@@ -150,7 +179,7 @@ def override_options() -> dict:
         ),
         "batch_size": click.option(
             "--batch-size",
-            type=click.IntRange(min=1),
+            type=WholeNumber(min=1),
             metavar="K",
             help="Mini-batch SGD: each step learns from K of the samples, shuffled each epoch "
             "(default: all of them, gradient descent).",
@@ -183,7 +212,7 @@ def net_options(command=None, *, skip: tuple[str, ...] = ()):
         **overrides,
         "steps": click.option(
             "--steps",
-            type=click.IntRange(1, MAX_STEPS),
+            type=WholeNumber(1, MAX_STEPS),
             metavar="N",
             default=1,
             show_default=True,
