@@ -57,7 +57,7 @@ from .train import train
     "--output",
     type=OutputPath(),
     metavar="FILE",
-    help="Write to this file instead of the terminal (- for standard output; a FIFO or device is written directly).",
+    help="Write to this file instead of the terminal (whole or not at all; - for standard output).",
 )
 @click.option(
     "--width",
@@ -297,6 +297,7 @@ def _draw_one(trace, kind, path, fmt, dpi) -> None:
     "-o",
     "--output",
     type=OutputPath(file_okay=False),
+    metavar="DIR",
     default="renders",
     show_default=True,
     help="Folder for the videos.",

@@ -150,8 +150,12 @@ def override_options() -> dict:
         "seed": click.option(
             "--seed", type=WholeNumber(min=0), metavar="N", help="Seed for starting weights and drawn data."
         ),
-        "input": click.option("--input", type=BatchParam(), help="Input sample(s): 0.05,0.10 or 0,0;0,1 for a batch."),
-        "target": click.option("--target", type=BatchParam(), help="Target(s), like --input."),
+        "input": click.option(
+            "--input",
+            type=BatchParam(),
+            help="The input: one sample (0.05,0.10) or a batch, ';' between samples (0,0;0,1).",
+        ),
+        "target": click.option("--target", type=BatchParam(), help="The target, one per sample, like --input."),
         "activation": click.option(
             "--activation",
             metavar="NAME",
