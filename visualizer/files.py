@@ -165,7 +165,9 @@ def writable_folder(path: str | Path, option: str = "-o") -> Path:
     write in, or it does not exist yet and its nearest existing parent is one (it is created only
     when there is something to put in it, so a failed run leaves nothing behind)."""
     if str(path) == STDOUT:
-        raise UsageError(f"{option} - is standard output, which takes one text; give a folder with {option}")
+        raise UsageError(
+            f"{option} - is standard output, but this writes several files into a folder; give a folder with {option}"
+        )
     path = Path(path)
     try:
         if path.exists() and not path.is_dir():
@@ -232,7 +234,7 @@ def _keep_mode_and_owner(tmp: str, replaced: os.stat_result | None) -> None:
             os.chown(tmp, replaced.st_uid, replaced.st_gid)
         except OSError:  # not ours to give away: the file becomes ours, as with any editor's save
             pass
-    os.chmod(tmp, stat.S_IMODE(replaced.st_mode))
+    os.chmod(tmp, stat.S_IMODE(replaced.st_mode) & 0o777)  # its permissions, not a set-user-ID bit on new content
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
