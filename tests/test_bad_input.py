@@ -86,6 +86,13 @@ def make_files(tmp: Path) -> None:
     readonly = tmp / "read-only"
     readonly.mkdir()
     readonly.chmod(0o500)
+    (tmp / "read-only.txt").write_text("precious\n")
+    (tmp / "read-only.txt").chmod(0o444)
+    # output paths that cannot be written: a link loop, a link into a missing folder, a link to a folder
+    (tmp / "loop-a").symlink_to("loop-b")
+    (tmp / "loop-b").symlink_to("loop-a")
+    (tmp / "dangling").symlink_to("no/such/x.txt")
+    (tmp / "folder-link").symlink_to("a-folder")
     # data
     (tmp / "empty.csv").write_text("")
     (tmp / "points.csv").write_text("a,b,y\n" + "".join(f"{i % 7},{i % 3},{i % 2}\n" for i in range(40)))
@@ -165,16 +172,18 @@ ROWS = [
     P("explain", ["--input", "nan,1"], "input contains a non-finite number", id="input-nan"),
     P("explain", ["--input", "1e400,1"], "input contains a non-finite number", id="input-overflow"),
     P("explain", ["--target", "inf"], "target contains a non-finite number", id="target-inf"),
-    P("explain", ["--input", "1,2,3"], "input has 3 value(s) per sample but the input layer has 2",
+    P("explain", ["--input", "1,2,3"], "input has 3 values per sample but the input layer has 2 neurons",
       id="input-too-long"),
-    P("explain", ["--target", "1,0"], "target has 2 value(s) per sample but the output layer has 1",
+    P("explain", ["--target", "1,0"], "target has 2 values per sample but the output layer has 1 neuron",
       id="target-too-long"),
-    P("explain", ["--input", "0,0;0,1", "--target", "1"], "2 input sample(s) but 1 target(s)",
+    P("explain", ["--input", "0,0;0,1", "--target", "1"], "2 input samples but 1 target;",
       id="batch-lengths-differ"),
     P("explain", ["--lr", "nan"], "'--lr': nan is not a finite number", id="lr-nan"),
     P("explain", ["--lr", "inf"], "'--lr': inf is not a finite number", id="lr-inf"),
     P("explain", ["--lr", "-1"], "learning rate must be a positive number", id="lr-negative"),
-    P("explain", ["--lr", "fast"], "'fast' is not a valid float", id="lr-word"),
+    P("explain", ["--lr", "fast"], "'fast' is not a valid number", id="lr-word"),
+    P("explain", ["--steps", "two"], "'two' is not a valid whole number", id="steps-word"),
+    P("explain", ["-o", "--format", "json"], "'--format' is an option, not a name to write to", id="output-forgotten"),
     P("explain", ["--l2", "nan"], "'--l2': nan is not a finite number", id="l2-nan"),
     P("explain", ["--l2", "inf"], "'--l2': inf is not a finite number", id="l2-inf"),
     P("explain", ["--l1", "-0.1"], "-0.1 is not in the range x>=0", id="l1-negative"),
@@ -204,7 +213,7 @@ ROWS = [
     P("explain", ["--loss", "mape", "--target", "0"], "mape divides by the target", id="mape-target-0"),
     P("explain", ["--loss", "multi_hinge"], "multi_hinge compares", id="multi-hinge-one-output"),
     P("explain", ["--net", "2-1", "--dropout", "0.5"], "this network has no hidden layer", id="dropout-no-hidden"),
-    P("explain", ["--batch-size", "5"], "batch size 5 is more than the 1 sample(s)", id="batch-size-too-big"),
+    P("explain", ["--batch-size", "5"], "batch size 5 is more than the 1 sample given", id="batch-size-too-big"),
     P("explain", ["--fragment"], "--fragment goes with --format latex", id="fragment-without-latex"),
     # ---- explain: TOML specs -------------------------------------------------------------------
     P("explain", ["--net", "{tmp}/malformed.toml"], "malformed.toml: not valid TOML", id="toml-malformed"),
@@ -267,6 +276,15 @@ ROWS = [
     P("explain", ["-o", "{tmp}/" + "y" * 300], "File name too long", id="output-name-too-long"),
     P("explain", ["-o", "{tmp}/read-only/x.txt"], "no permission to write in", id="output-read-only",
       marks=ROOT_SKIP),
+    P("explain", ["-o", "{tmp}/read-only.txt"], "the file is read-only", id="output-read-only-file",
+      marks=ROOT_SKIP),
+    P("explain", ["-o", "{tmp}/loop-a"], "Too many levels of symbolic links", id="output-symlink-loop"),
+    P("explain", ["-o", "{tmp}/dangling"], "no/such does not exist; create it first",
+      id="output-dangling-link-into-missing-folder"),
+    P("explain", ["-o", "{tmp}/folder-link"], "it is a folder", id="output-link-to-a-folder"),
+    P("explain", ["-o", "/dev/fd/9"], "file descriptor 9 is not open", id="output-fd-not-open"),
+    P("explain", ["2-3-1"], "unexpected argument '2-3-1'; did you mean --net 2-3-1?", id="net-as-argument"),
+    P("explain", ["--format", "latex", "json"], "did you mean --format json?", id="choice-as-argument"),
     # ---- verify --------------------------------------------------------------------------------
     P("verify", ["--net", "2-x-1"], "'x' in '2-x-1' is not a layer size", id="verify-shape"),
     P("verify", ["--net", "{tmp}/truncated.toml"], "not valid TOML", id="verify-toml-truncated"),
@@ -288,6 +306,11 @@ ROWS = [
     P("diagram", ["--fragment", "-o", "{tmp}/x.png"], "--fragment is for TikZ output", id="diagram-fragment-png"),
     P("diagram", ["--net", "regression", "--lr", "1e10", "--kind", "loss"], "training diverged at step",
       id="diagram-diverges"),
+    P("diagram", ["-o", "{tmp}/x.svg", "--format", "png"], "x.svg is named as svg but --format says png",
+      id="diagram-format-and-extension-differ"),
+    P("diagram", ["-o", "{tmp}/picture"], "cannot tell the format of", id="diagram-no-extension"),
+    P("diagram", ["--kind", "all", "-o", "-"], "-o - is standard output", id="diagram-all-to-stdout"),
+    P("diagram", ["backward"], "did you mean --kind backward?", id="diagram-kind-as-argument"),
     P("diagram", ["--dpi", "5", "-o", "{tmp}/x.png"], "5 is not in the range 50<=x<=600", id="diagram-dpi"),
     P("diagram", ["--precision", "0", "-o", "{tmp}/x.png"], "0 is not in the range 1<=x<=17", id="diagram-precision"),
     P("diagram", ["--net", "{tmp}/corrupt.safetensors", "-o", "{tmp}/x.png"], "not a readable safetensors",
@@ -306,6 +329,7 @@ ROWS = [
     P("render", ["-o", "{tmp}/a-file.txt"], "is a file", id="render-output-is-a-file"),
     P("render", ["-o", "{tmp}/a-file.txt/videos"], "a-file.txt is a file", id="render-output-under-a-file",
       marks=RENDER_TOOLS),
+    P("render", ["-o", "-"], "-o - is standard output", id="render-output-stdout", marks=RENDER_TOOLS),
     P("render", ["--net", "{tmp}/foreign.safetensors"], "not a backprop-model/1 model", id="render-model-not-ours"),
     P("render", ["--lr", "nan"], "'--lr': nan is not a finite number", id="render-lr-nan"),
     P("render", ["-o", "{tmp}/read-only/videos"], "no permission to write in", id="render-read-only",
@@ -351,7 +375,16 @@ ROWS = [
       "does not exist; create it first", id="train-save-folder-missing"),
     P("train", ["--net", "2-4-1", "--data", "xor", "-o", "{tmp}/a-file.txt"], "it is a file",
       id="train-output-is-a-file"),
-    P("train", ["--net", "2-4-1", "--data", "csv:{tmp}/two-rows.csv"], "are too few to set 10% of them aside",
+    P("train", ["xor"], "did you mean --data xor?", id="train-data-as-argument"),
+    P("train", ["--net", "2-4-1", "--data", "xor", "--save", "--epochs", "1"], "'--epochs' is an option",
+      id="train-save-forgotten"),
+    P("train", ["--net", "2-4-1", "--data", "xor", "-o", "-"], "-o - is standard output", id="train-output-stdout"),
+    P("train", ["--net", "2-4-1", "--data", "xor", "--save", "-"], "a model is binary", id="train-save-stdout"),
+    P("train", ["--net", "2-4-1", "--data", "xor", "--save", "/dev/stdout"], "a model is binary",
+      id="train-save-dev-stdout"),
+    P("train", ["--net", "2-4-1", "--data", "xor", "--save", "{tmp}/loop-a"], "Too many levels of symbolic links",
+      id="train-save-symlink-loop"),
+    P("train", ["--net", "2-4-1", "--data", "csv:{tmp}/two-rows.csv"], "1 sample is too few to set 10% aside",
       id="train-csv-two-rows"),
     P("train", ["--net", "2-4-1", "--data", "xor", "--lr", "1e10", "--optimizer", "sgd", "--output-activation",
                 "identity", "--loss", "mse"], "training diverged", id="train-diverges"),

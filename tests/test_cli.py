@@ -52,7 +52,7 @@ def test_python_dash_m_and_the_umbrella_command():
         (["--net", "2"], "one layer"),
         (["--net", "missing.toml"], "missing.toml does not exist"),
         (["--net", "mazurr"], "did you mean 'mazur'"),
-        (["--input", "1,2,3"], "3 value(s) per sample"),
+        (["--input", "1,2,3"], "3 values per sample"),
         (["--input", "a,b"], "not a list of numbers"),
         (["--lr", "-1"], "learning rate must be a positive number"),
         (["--loss", "nope"], "unknown loss 'nope'"),
@@ -142,3 +142,28 @@ def test_a_mismatch_is_loud_and_fails():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "✗ MISMATCH: torch autograd differs at step 1, layer 2, d_activation" in result.stdout
+
+
+def test_backprop_alone_prints_its_help():
+    result = cli(program="backprop")
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("Usage: backprop") and "explain" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["explain", "verify", "diagram", "render", "train"])
+def test_every_help_reads_well(command):
+    """No click artefacts a newcomer trips over: a range of None, a bare type name for a metavar."""
+    result = cli(command, "--help", program="backprop")
+    assert result.returncode == 0, result.stderr
+    assert "None" not in result.stdout
+    assert not re.search(r"INTEGER RANGE|FLOAT RANGE|\bTEXT\b", result.stdout), result.stdout
+    if "--net" in result.stdout:
+        assert "saved by train --save (.safetensors)" in re.sub(r"\s+", " ", result.stdout)
+
+
+def test_a_network_given_as_a_command_says_how_to_explain_it():
+    result = cli("2-3-1", program="backprop")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "backprop: error: '2-3-1' is not a command; to explain that network: backprop explain --net 2-3-1"
+    )

@@ -75,3 +75,8 @@ def more(n: int, noun: str, plural: str | None = None) -> str:
 def format_diff(value: float) -> str:
     """A verification difference: two significant figures in scientific notation (2.8e-17)."""
     return f"{value:.1e}"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: 1 sample, 3 samples (never "sample(s)")."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

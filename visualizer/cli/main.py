@@ -15,12 +15,14 @@ import click
 from visualizer.errors import UsageError
 from visualizer.render.explain.document import PHASES
 from visualizer.render.video.beats import SCENES
+from visualizer.style import count
 
-from .options import net_options
+from .diagram import diagram
+from .options import Command, Group, OutputPath, WholeNumber, net_options
 from .train import train
 
 
-@click.command("explain")
+@click.command("explain", cls=Command)
 @net_options
 @click.option(
     "--show",
@@ -38,7 +40,7 @@ from .train import train
 )
 @click.option(
     "--precision",
-    type=click.IntRange(1, 17),
+    type=WholeNumber(1, 17),
     metavar="K",
     help="Significant digits shown (default 4, or the spec's); lines that need more to add up get more.",
 )
@@ -59,8 +61,19 @@ from .train import train
     help="markdown renders on GitHub; latex compiles; json is the Trace.",
 )
 @click.option("--fragment", is_flag=True, help="With --format latex: only the body, to paste into slides.")
-@click.option("-o", "--output", type=click.Path(), help="Write to this file instead of the terminal.")
-@click.option("--width", type=click.IntRange(60, 400), help="Text width (default: the terminal's, or 100 in a file).")
+@click.option(
+    "-o",
+    "--output",
+    type=OutputPath(),
+    metavar="FILE",
+    help="Write to this file instead of the terminal (whole or not at all; - for standard output).",
+)
+@click.option(
+    "--width",
+    type=WholeNumber(60, 400),
+    metavar="COLUMNS",
+    help="Text width (default: the terminal's, or 100 in a file).",
+)
 @click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
 @click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
 def explain(spec, steps, show, phase, precision, samples, format_, fragment, output, width, no_color, no_verify):
@@ -80,6 +93,8 @@ def explain(spec, steps, show, phase, precision, samples, format_, fragment, out
 
     if fragment and format_ != "latex":
         raise click.UsageError("--fragment goes with --format latex")
+    if output == "-":  # standard output: as without -o
+        output = None
     if output:
         writable_path(output)
     trace = run(spec, steps)
@@ -145,7 +160,7 @@ def _render(document, format_, verify, output, width, *, color: bool, fragment: 
     return buffer.getvalue() if output else ""
 
 
-@click.command("verify")
+@click.command("verify", cls=Command)
 @net_options
 def verify_command(spec, steps):
     """Check every number of a training run against torch autograd and finite differences.
@@ -158,7 +173,7 @@ def verify_command(spec, steps):
     trace = _verified(run(spec, steps))
     v = trace.verification
     net = trace.network
-    click.echo(f"network {net.name} ({'-'.join(map(str, net.sizes))}), {len(trace.steps)} step(s)")
+    click.echo(f"network {net.name} ({'-'.join(map(str, net.sizes))}), {count(len(trace.steps), 'step')}")
     for name, check in (("torch autograd", v.torch), ("finite differences", v.finite_difference)):
         extra = f", {check.skipped} at a kink skipped" if check.skipped else ""
         click.echo(
@@ -170,116 +185,7 @@ def verify_command(spec, steps):
     sys.exit(0 if v.passed else 1)
 
 
-@click.command("diagram")
-@net_options
-@click.option(
-    "--kind",
-    type=click.Choice(["forward", "backward", "update", "graph", "loss", "all"]),
-    default="forward",
-    show_default=True,
-    help="forward, backward, update: the network; graph: the computation graph; loss: the loss curve; "
-    "all: every kind into a folder.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(),
-    help="A .png, .svg, .pdf or .tex (TikZ) file; for --kind all, a folder "
-    "[default: renders/NET-KIND.png, or renders/NET/].",
-)
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(["png", "svg", "pdf", "tikz"]),
-    help="With --kind all: the format of every file [default: png]. Otherwise the extension decides.",
-)
-@click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of PNGs.")
-@click.option(
-    "--precision",
-    type=click.IntRange(1, 17),
-    metavar="K",
-    help="Significant digits of the numbers drawn (default 4, or the spec's).",
-)
-@click.option(
-    "--fragment",
-    is_flag=True,
-    help="TikZ only: write the tikzpicture alone, for \\input into a document or beamer frame whose preamble "
-    "has \\usepackage{tikz} and \\usetikzlibrary{arrows.meta} [default: a document pdflatex compiles as it is].",
-)
-def diagram(spec, steps, kind, output, format_, dpi, precision, fragment):
-    """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
-    the computation graph, or the loss over --steps (100 when --steps is not given).
-
-    \b
-    Examples:
-      backprop diagram --net 2-3-1 --kind backward -o renders/backward.png
-      backprop diagram --net mazur --kind all -o renders/mazur/
-      backprop diagram --net xor --kind loss --steps 500 -o renders/xor-loss.svg
-    """
-    from pathlib import Path
-
-    from visualizer.files import writable_folder, writable_path
-    from visualizer.network.mlp import run
-    from visualizer.render.diagrams import FORMATS, KINDS, format_of
-
-    kinds = KINDS if kind == "all" else (kind,)
-    # TikZ draws the network pictures: --kind all writes those and says which it skipped
-    skipped = [k for k in kinds if k not in TIKZ_KINDS] if kind == "all" and format_ == "tikz" else []
-    kinds = tuple(k for k in kinds if k not in skipped)
-    extension = {"png": ".png", "svg": ".svg", "pdf": ".pdf", "tikz": ".tex"}[format_ or "png"]
-    # every check first, and folders made only after the run: bad input or a run that fails leaves nothing
-    if kind == "all":
-        folder = Path(output or Path("renders") / spec.name)
-        if folder.suffix.lower() in FORMATS:
-            raise UsageError(f"--kind all writes one file per kind into a folder; give a folder, not {folder}")
-        writable_folder(folder)
-        targets = [folder / f"{spec.name}-{k}{extension}" for k in kinds]
-    else:
-        targets = [Path(output or Path("renders") / f"{spec.name}-{kind}{extension}")]
-        folder = targets[0].parent
-        if output:
-            writable_path(targets[0])
-        else:
-            writable_folder(folder)
-    if folder.is_dir():
-        for path in targets:
-            writable_path(path)
-    for k, path in zip(kinds, targets):
-        if format_of(path) == "tikz" and k not in TIKZ_KINDS:
-            raise UsageError(
-                f"TikZ output is for the network pictures (forward, backward, update), not {k!r}; use .png, .svg or .pdf"
-            )
-        if fragment and format_of(path) != "tikz":
-            raise UsageError(f"--fragment is for TikZ output (a .tex file or --format tikz), not {path.name}")
-    trained = run(spec, steps if steps > 1 or "loss" not in kinds else 100)
-    folder.mkdir(parents=True, exist_ok=True)
-    for k, path in zip(kinds, targets):
-        _draw_one(trained, k, path, dpi, precision or spec.precision, fragment)
-        click.echo(f"wrote {path}", err=True)
-    if skipped:
-        click.echo(
-            f"skipped {', '.join(skipped)}: TikZ output is for the network pictures; use --format png, svg or pdf "
-            "for them",
-            err=True,
-        )
-
-
-TIKZ_KINDS = ("forward", "backward", "update")  # the kinds TikZ can draw
-
-
-def _draw_one(trace, kind, path, dpi, precision, fragment=False) -> None:
-    from visualizer.render.diagrams import draw, format_of, save
-
-    if format_of(path) == "tikz":
-        from visualizer.files import write_text_atomic
-        from visualizer.render.diagrams.tikz import tikz_network
-
-        write_text_atomic(path, tikz_network(trace, kind, precision=precision, fragment=fragment))
-        return
-    save(draw(trace, kind, precision=precision), path, dpi=dpi)
-
-
-@click.command("render")
+@click.command("render", cls=Command)
 @net_options
 @click.option(
     "--scene",
@@ -300,7 +206,8 @@ def _draw_one(trace, kind, path, dpi, precision, fragment=False) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False),
+    type=OutputPath(file_okay=False),
+    metavar="DIR",
     default="renders",
     show_default=True,
     help="Folder for the videos.",
@@ -313,7 +220,7 @@ def _draw_one(trace, kind, path, dpi, precision, fragment=False) -> None:
 )
 @click.option(
     "--precision",
-    type=click.IntRange(1, 17),
+    type=WholeNumber(1, 17),
     metavar="K",
     help="Significant digits of the numbers on screen (default 4, or the spec's).",
 )
@@ -387,10 +294,13 @@ def _verified(trace):
         return trace.with_verification(verify(trace))
 
 
-@click.group()
+@click.group(cls=Group, invoke_without_command=True)
 @click.version_option(package_name="backprop")
-def backprop():
+@click.pass_context
+def backprop(ctx):
     """backprop: see every number of backpropagation in a small neural network, verified."""
+    if ctx.invoked_subcommand is None:  # `backprop` alone: what it can do
+        click.echo(ctx.get_help())
 
 
 backprop.add_command(explain)
@@ -418,6 +328,10 @@ def _run(command, prog_name: str) -> None:
     except KeyboardInterrupt:
         click.echo(f"{prog_name}: interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        # the reader of standard output has gone (`| head`): end quietly, as rich does for the text
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 def explain_main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 
 import click
 
@@ -19,6 +20,50 @@ from visualizer.functions.optimizers import OPTIMIZERS
 from visualizer.network.mlp import MAX_STEPS
 from visualizer.network.sources import load_spec, preset_names
 from visualizer.network.spec import NetSpec
+
+
+def looks_like_net(word: str) -> bool:
+    """Whether a stray word on the command line is what `--net` takes: a shape, a preset, a spec
+    or a saved model (by its look; --net itself checks it)."""
+    return bool(
+        re.fullmatch(r"\d+(\s*-\s*\d+)+", word.strip())
+        or word.endswith((".toml", ".safetensors"))
+        or word in preset_names()
+    )
+
+
+class Command(click.Command):
+    """A command that says what a word it did not expect was probably meant for:
+    `explain 2-3-1` → --net 2-3-1, `diagram backward` → --kind backward."""
+
+    def parse_args(self, ctx, args):
+        ctx.allow_extra_args = True  # the leftover words reach ctx.args, to be named here
+        rest = super().parse_args(ctx, args)
+        if ctx.args:
+            ctx.fail(self.unexpected(ctx.args[0]))
+        return rest
+
+    def unexpected(self, word: str) -> str:
+        takers = [
+            p.opts[-1]
+            for p in self.params
+            if isinstance(p, click.Option) and isinstance(p.type, click.Choice) and word in p.type.choices
+        ]
+        if len(takers) == 1:
+            return f"unexpected argument {word!r}; did you mean {takers[0]} {word}?"
+        if looks_like_net(word) and any(p.name == "spec" for p in self.params):
+            return f"unexpected argument {word!r}; did you mean --net {word}?"
+        return f"unexpected argument {word!r}; every setting is an option (--name value), see --help"
+
+
+class Group(click.Group):
+    """`backprop 2-3-1` says how to explain that network, not only that there is no such command."""
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else ""
+        if self.get_command(ctx, name) is None and not name.startswith("-") and looks_like_net(name):
+            ctx.fail(f"{name!r} is not a command; to explain that network: {ctx.command_path} explain --net {name}")
+        return super().resolve_command(ctx, args)
 
 
 class NetParam(click.ParamType):
@@ -49,7 +94,36 @@ class BatchParam(click.ParamType):
             self.fail(f"{value!r} is not a list of numbers; write e.g. 0.05,0.10 (and ';' between samples)", param, ctx)
 
 
-class FiniteFloat(click.FloatRange):
+class WholeNumber(click.IntRange):
+    """click's IntRange, named as a newcomer says it: "'two' is not a valid whole number"
+    (click's own words: "not a valid integer range")."""
+
+    name = "whole number"
+
+
+class Number(click.FloatRange):
+    """click's FloatRange, named plainly: "'fast' is not a valid number"."""
+
+    name = "number"
+
+
+class OutputPath(click.Path):
+    """A path to write to (-o, --save): a value that starts with '-' (but '-' itself, standard
+    output) is an option the user forgot a file name before, not a file to create."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and value.startswith("-") and value != "-":
+            option = param.opts[0] if param is not None else "it"
+            self.fail(
+                f"{value!r} is an option, not a name to write to; give the name right after {option} "
+                f"(./{value} for one called that)",
+                param,
+                ctx,
+            )
+        return super().convert(value, param, ctx)
+
+
+class FiniteFloat(Number):
     """A number that must be finite: click's float takes "nan" and "inf", which would otherwise
     reach the spec's checks and come back as "lr must be a number; got nan", not naming the option."""
 
@@ -63,40 +137,53 @@ class FiniteFloat(click.FloatRange):
             self.fail(f"{value} is not a finite number; give a number such as {self.example}", param, ctx)
         return number
 
+    def _describe_range(self) -> str:
+        # click would print "x<=None" for a number without bounds; its help says what it takes
+        return "" if self.min is None and self.max is None else super()._describe_range()
+
 
 def override_options() -> dict:
     """The options that override a spec, keyed by the TOML key each sets (NetSpec.with_overrides
     takes them as they are; lr sets the optimizer's), in the order --help lists them. An option
     here is all a spec field needs to be set from the command line."""
     return {
-        "seed": click.option("--seed", type=click.IntRange(min=0), help="Seed for starting weights and drawn data."),
-        "input": click.option("--input", type=BatchParam(), help="Input sample(s): 0.05,0.10 or 0,0;0,1 for a batch."),
-        "target": click.option("--target", type=BatchParam(), help="Target(s), like --input."),
+        "seed": click.option(
+            "--seed", type=WholeNumber(min=0), metavar="N", help="Seed for starting weights and drawn data."
+        ),
+        "input": click.option(
+            "--input",
+            type=BatchParam(),
+            help="The input: one sample (0.05,0.10) or a batch, ';' between samples (0,0;0,1).",
+        ),
+        "target": click.option("--target", type=BatchParam(), help="The target, one per sample, like --input."),
         "activation": click.option(
             "--activation",
+            metavar="NAME",
             help=f"Hidden-layer activation: {', '.join(n for n, a in ACTIVATIONS.items() if not a.output_only)}.",
         ),
         "output_activation": click.option(
-            "--output-activation", help=f"Output-layer activation: {', '.join(ACTIVATIONS)}."
+            "--output-activation", metavar="NAME", help=f"Output-layer activation: {', '.join(ACTIVATIONS)}."
         ),
-        "loss": click.option("--loss", help=f"Loss: {', '.join(LOSSES)}."),
+        "loss": click.option("--loss", metavar="NAME", help=f"Loss: {', '.join(LOSSES)}."),
         "optimizer": click.option(
             "--optimizer",
+            metavar="NAME",
             help=f"Optimizer: gd (= sgd on the full batch), {', '.join(OPTIMIZERS)} "
             "(PyTorch's conventions; other settings in a TOML spec).",
         ),
-        "lr": click.option("--lr", type=FiniteFloat("0.5"), help="Learning rate η."),
+        "lr": click.option("--lr", type=FiniteFloat("0.5"), metavar="η", help="Learning rate η."),
         "l2": click.option(
             "--l2",
             type=FiniteFloat("0.01", min=0),
+            metavar="λ",
             help="L2 regularization λ₂: adds ½λ₂·Σw² to the loss (the same step as SGD's weight_decay).",
         ),
         "l1": click.option(
-            "--l1", type=FiniteFloat("0.01", min=0), help="L1 regularization λ₁: adds λ₁·Σ|w| to the loss."
+            "--l1", type=FiniteFloat("0.01", min=0), metavar="λ", help="L1 regularization λ₁: adds λ₁·Σ|w| to the loss."
         ),
         "batch_size": click.option(
             "--batch-size",
-            type=click.IntRange(min=1),
+            type=WholeNumber(min=1),
             metavar="K",
             help="Mini-batch SGD: each step learns from K of the samples, shuffled each epoch "
             "(default: all of them, gradient descent).",
@@ -123,12 +210,14 @@ def net_options(command=None, *, skip: tuple[str, ...] = ()):
             type=NetParam(),
             default="2-3-1",
             show_default=True,
-            help=f"A shape (2-3-1), a preset ({', '.join(preset_names())}) or a TOML spec file.",
+            help=f"A shape (2-3-1), a preset ({', '.join(preset_names())}), a TOML spec file or a model "
+            "saved by train --save (.safetensors).",
         ),
         **overrides,
         "steps": click.option(
             "--steps",
-            type=click.IntRange(1, MAX_STEPS),
+            type=WholeNumber(1, MAX_STEPS),
+            metavar="N",
             default=1,
             show_default=True,
             help="Training steps (on the same batch, or on mini-batches with --batch-size).",

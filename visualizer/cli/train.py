@@ -18,8 +18,9 @@ import click
 from visualizer.errors import UsageError
 from visualizer.network.sources import is_bare_shape
 from visualizer.network.spec import NetSpec
+from visualizer.style import count
 
-from .options import net_options
+from .options import Command, Number, OutputPath, WholeNumber, net_options
 
 # the output activation and loss each task trains with, unless the spec or an option says otherwise
 MIN_EPOCHS, MIN_STEPS = 20, 1_000  # the default length of training: enough steps for a small data set too
@@ -31,7 +32,18 @@ TASK_DEFAULTS = {
 }
 
 
-@click.command("train")
+class TrainCommand(Command):
+    """`train xor` means the data set (xor is a preset too): --data xor."""
+
+    def unexpected(self, word: str) -> str:
+        from visualizer.training.data import CSV_PREFIX, DATASETS
+
+        if word in DATASETS or word.startswith(CSV_PREFIX):
+            return f"unexpected argument {word!r}; did you mean --data {word}?"
+        return super().unexpected(word)
+
+
+@click.command("train", cls=TrainCommand)
 @net_options(skip=("input", "target", "steps", "batch_size"))
 @click.option(
     "--data",
@@ -45,17 +57,17 @@ TASK_DEFAULTS = {
 @click.option("--data-dir", type=click.Path(), metavar="DIR", help="Where the IDX files of mnist / fashion-mnist are.")
 @click.option("--download", is_flag=True, help="Fetch missing IDX files from their canonical addresses.")
 @click.option("--target-column", metavar="NAME", help="With csv:PATH: the column to predict (default: the last).")
-@click.option("--samples", type=click.IntRange(min=1), metavar="N", help="Use only the first N training samples.")
+@click.option("--samples", type=WholeNumber(min=1), metavar="N", help="Use only the first N training samples.")
 @click.option(
     "--epochs",
-    type=click.IntRange(1, 10_000),
+    type=WholeNumber(1, 10_000),
     metavar="N",
     help=f"Passes over the training samples (default: {MIN_EPOCHS}, or more so that training takes at "
     f"least {MIN_STEPS:,} steps on small data sets).",
 )
 @click.option(
     "--batch-size",
-    type=click.IntRange(min=1),
+    type=WholeNumber(min=1),
     default=32,
     show_default=True,
     metavar="K",
@@ -63,7 +75,7 @@ TASK_DEFAULTS = {
 )
 @click.option(
     "--val-split",
-    type=click.FloatRange(0, 0.9),
+    type=Number(0, 0.9),
     default=0.1,
     show_default=True,
     metavar="F",
@@ -71,7 +83,7 @@ TASK_DEFAULTS = {
 )
 @click.option(
     "--early-stopping",
-    type=click.IntRange(min=1),
+    type=WholeNumber(min=1),
     metavar="PATIENCE",
     help="Stop when the validation loss has not improved for PATIENCE epochs; keep the best weights.",
 )
@@ -83,12 +95,12 @@ TASK_DEFAULTS = {
     help="engine: ours; torch: the identical network in torch, to compare.",
 )
 @click.option(
-    "--save", type=click.Path(), metavar="FILE", help="Save the trained model (safetensors), e.g. model.safetensors."
+    "--save", type=OutputPath(), metavar="FILE", help="Save the trained model (safetensors), e.g. model.safetensors."
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(),
+    type=OutputPath(),
     metavar="DIR",
     help="Folder for the plots and reports (default: renders/NET-DATA/).",
 )
@@ -118,7 +130,7 @@ def train(
     """
     from click.core import ParameterSource
 
-    from visualizer.files import writable_folder, writable_path
+    from visualizer.files import is_stdout, is_terminal, writable_folder, writable_path
     from visualizer.network.batches import steps_per_epoch
     from visualizer.training.data import load_dataset, validation_split
     from visualizer.training.loop import TrainOptions, fit
@@ -132,6 +144,8 @@ def train(
     )
     folder = Path(output or Path("renders") / f"{spec.name}-{_slug(dataset.name)}")
     if save:
+        if is_stdout(save) or is_terminal(save):  # standard output carries the report; a terminal, text
+            raise UsageError(f"--save {save}: a model is binary; give a file name, e.g. --save model.safetensors")
         writable_path(save)
     writable_folder(folder)  # a file, or a folder we cannot write in: said now, not after the training
     if early_stopping and not val_split:
@@ -169,17 +183,17 @@ def fit_to_data(spec: NetSpec, dataset, explicit: dict) -> NetSpec:
     layer gives what the task needs; a bare shape (784-16-10) gets the task's output and loss."""
     if spec.sizes[0] != dataset.n_features:
         shape = "-".join(map(str, (dataset.n_features, *spec.sizes[1:])))
-        features = f"{dataset.n_features} feature{'s' if dataset.n_features != 1 else ''}"
         raise UsageError(
-            f"{dataset.name} has {features} per sample, but the network's input layer "
-            f"has {spec.sizes[0]} neurons; use --net {shape}"
+            f"{dataset.name} has {count(dataset.n_features, 'feature')} per sample, but the network's input "
+            f"layer has {count(spec.sizes[0], 'neuron')}; use --net {shape}"
         )
     if spec.sizes[-1] != dataset.n_outputs and not (dataset.task == "binary" and spec.sizes[-1] == 2):
         shape = "-".join(map(str, (*spec.sizes[:-1], dataset.n_outputs)))
-        what = f"{dataset.n_outputs} classes" if dataset.task == "multiclass" else f"{dataset.n_outputs} output(s)"
+        noun = ("class", "classes") if dataset.task == "multiclass" else ("output",)
+        what = count(dataset.n_outputs, *noun)
         raise UsageError(
-            f"{dataset.name} needs {what}, but the network's output layer has {spec.sizes[-1]} "
-            f"neurons; use --net {shape}"
+            f"{dataset.name} needs {what}, but the network's output layer has {count(spec.sizes[-1], 'neuron')}; "
+            f"use --net {shape}"
         )
     if is_bare_shape(spec):  # the task decides the output and the loss
         output, loss = TASK_DEFAULTS[dataset.task]
@@ -227,7 +241,9 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
     console = Console()
     console.print(_summary(spec, dataset, result))
     console.print(
-        report_table(report, title=f"{spec.name} on the {dataset.name} test set ({len(dataset.x_test)} samples)")
+        report_table(
+            report, title=f"{spec.name} on the {dataset.name} test set ({count(len(dataset.x_test), 'sample')})"
+        )
     )
     if result.stopped:
         console.print(result.stopped)
@@ -283,7 +299,7 @@ def _summary(spec, dataset, result):
     table = Table(
         title=f"training {spec.name} on {dataset.name}",
         title_justify="left",
-        caption=f"{spec.optimizer['name']} ({hyper}) · {spec.loss} · {steps:,} steps of "
+        caption=f"{spec.optimizer['name']} ({hyper}) · {spec.loss} · {count(steps, 'step')} of "
         f"{result.batch_size} · {result.stopped or 'all epochs'}",
         caption_justify="left",
     )

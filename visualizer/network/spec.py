@@ -31,7 +31,7 @@ from visualizer.functions.activations import RULES, get_activation
 from visualizer.functions.initializers import check_init, draw_data, initialize
 from visualizer.functions.losses import get_loss
 from visualizer.functions.optimizers import get_optimizer
-from visualizer.style import DEFAULT_DIGITS
+from visualizer.style import DEFAULT_DIGITS, count
 
 # Limits that keep a typo (784-16000-10) from filling memory; the point is small networks.
 MAX_LAYER_WIDTH = 4096
@@ -288,7 +288,8 @@ def _check_data(spec: NetSpec) -> None:
     loss = get_loss(spec.loss)
     if spec.input is not None and spec.input.shape[1] != spec.sizes[0]:
         raise UsageError(
-            f"input has {spec.input.shape[1]} value(s) per sample but the input layer has {spec.sizes[0]} neuron(s)"
+            f"input has {count(spec.input.shape[1], 'value')} per sample but the input layer has "
+            f"{count(spec.sizes[0], 'neuron')}"
         )
     if spec.target is not None and spec.target.shape[1] != loss.target_width(spec.sizes[-1]):
         # only a loss that takes class indices (one per sample, whatever the output's width) gets the class
@@ -299,11 +300,13 @@ def _check_data(spec: NetSpec) -> None:
                 f"{spec.target.shape[1]} values; for one-hot targets use --loss cross_entropy"
             )
         raise UsageError(
-            f"target has {spec.target.shape[1]} value(s) per sample but the output layer has {spec.sizes[-1]} neuron(s)"
+            f"target has {count(spec.target.shape[1], 'value')} per sample but the output layer has "
+            f"{count(spec.sizes[-1], 'neuron')}"
         )
     if spec.input is not None and spec.target is not None and len(spec.input) != len(spec.target):
         raise UsageError(
-            f"{len(spec.input)} input sample(s) but {len(spec.target)} target(s); give one target per input"
+            f"{count(len(spec.input), 'input sample')} but {count(len(spec.target), 'target')}; "
+            f"give one target per input"
         )
     given = [a for a in (spec.input, spec.target) if a is not None]
     if len(given) == 1 and len(given[0]) > 1:
@@ -315,7 +318,7 @@ def _check_data(spec: NetSpec) -> None:
             raise UsageError(f"batch size must be a whole number ≥ 1; got {k!r}")
         if k > n:
             raise UsageError(
-                f"batch size {k} is more than the {n} sample(s) given; give more samples with --input "
+                f"batch size {k} is more than the {count(n, 'sample')} given; give more samples with --input "
                 f"and --target, or a batch size up to {n}"
             )
 
@@ -371,7 +374,7 @@ def _check_parameters(spec: NetSpec) -> None:
         if arrays is None:
             continue
         if len(arrays) != spec.n_layers:
-            raise UsageError(f"{key} has {len(arrays)} layer(s) but the network has {spec.n_layers}")
+            raise UsageError(f"{key} has {count(len(arrays), 'layer')} but the network has {spec.n_layers}")
         for layer, (array, n_in, n_out) in enumerate(zip(arrays, spec.sizes[:-1], spec.sizes[1:]), start=1):
             expected = (n_out, n_in) if key == "weights" else (n_out,)
             if array.shape != expected:

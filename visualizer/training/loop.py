@@ -27,6 +27,7 @@ from visualizer.network.definitions import Definitions
 from visualizer.network.mlp import forward, learn, network_info, output
 from visualizer.network.spec import NetSpec
 from visualizer.network.torch_twin import torch_forward
+from visualizer.style import count
 
 BACKENDS = ("engine", "torch")
 
@@ -129,7 +130,7 @@ def fit(
             if waited >= options.early_stopping:
                 result.stopped = (
                     f"early stopping after epoch {epoch}: the validation loss has not improved for "
-                    f"{waited} epochs; keeping epoch {history['best_epoch']}'s weights"
+                    f"{count(waited, 'epoch')}; keeping epoch {history['best_epoch']}'s weights"
                 )
                 break
     for key in ("val_loss", "train_accuracy", "val_accuracy"):  # not measured (no validation, regression)

@@ -46,13 +46,14 @@ SAVE_RC = {"svg.fonttype": "none", "pdf.fonttype": 42, "ps.fonttype": 42, "svg.h
 NO_DATES = {"png": None, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
 
 
-def save(fig, path: Path, dpi: int = 150) -> None:
-    """Write the figure to `path` (format from its extension), whole or not at all, cropped to
-    what is drawn (a small pad around it)."""
+def save(fig, path: Path, dpi: int = 150, format: str | None = None) -> None:
+    """Write the figure to `path` (in `format`, else by its extension), whole or not at all,
+    cropped to what is drawn (a small pad around it); `path` may be a FIFO, a device or standard
+    output (visualizer/files.py)."""
     from matplotlib import rc_context
 
     from visualizer.files import atomic_target
 
-    format_ = format_of(path)
+    format_ = format or format_of(path)
     with rc_context(SAVE_RC), atomic_target(path) as tmp:
         fig.savefig(tmp, format=format_, dpi=dpi, bbox_inches="tight", pad_inches=0.05, metadata=NO_DATES[format_])

@@ -24,6 +24,7 @@ from collections import Counter
 import numpy as np
 
 from visualizer.errors import UsageError, unknown_name
+from visualizer.style import count
 
 from .dataset import Dataset
 
@@ -45,11 +46,11 @@ def split(
 
     stratify = None if task == "regression" else y[:, 0]
     if stratify is not None:
-        label, count = min(Counter(stratify.tolist()).items(), key=lambda item: item[1])
-        if count < 2:
+        label, fewest = min(Counter(stratify.tolist()).items(), key=lambda item: item[1])
+        if fewest < 2:
             name = repr(classes[int(label)]) if classes else int(label)
             raise UsageError(
-                f"cannot split {what}: class {name} has only {count} sample, and a split that keeps "
+                f"cannot split {what}: class {name} has only {fewest} sample, and a split that keeps "
                 f"every class on both sides needs at least 2; add samples"
             )
     # too few rows for both sides (scikit-learn puts ceil(fraction · n) on side b): said plainly here,
@@ -57,15 +58,15 @@ def split(
     if not 1 <= math.ceil(fraction * len(x)) < len(x):
         need = next(n for n in range(2, 10_000) if 1 <= math.ceil(fraction * n) < n)
         raise UsageError(
-            f"cannot split {what}: {len(x)} sample(s) are too few to set {fraction:.0%} of them aside "
-            f"and keep the rest; it takes at least {need}, so add samples"
+            f"cannot split {what}: {count(len(x), 'sample')} {'is' if len(x) == 1 else 'are'} too few to set "
+            f"{fraction:.0%} aside and keep the rest; it takes at least {need}, so add samples"
         )
     try:
         x_a, x_b, y_a, y_b = train_test_split(x, y, test_size=fraction, random_state=seed, stratify=stratify)
     except ValueError as err:
         reason = " ".join(str(err).split())
         raise UsageError(
-            f"cannot split {what} of {len(x)} samples with a share {fraction} on one side: {reason}; "
+            f"cannot split {what} of {count(len(x), 'sample')} with a share {fraction} on one side: {reason}; "
             f"use more samples or another fraction"
         ) from None
     return tuple(np.ascontiguousarray(a, dtype=np.float64) for a in (x_a, y_a, x_b, y_b))
