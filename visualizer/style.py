@@ -67,11 +67,6 @@ def format_display(value: float, digits: int = DEFAULT_DIGITS, *, zeros: bool = 
     return format_number(value, digits, zeros=zeros).replace("-", "−")
 
 
-def more(n: int, noun: str, plural: str | None = None) -> str:
-    """ "1 more sample", "3 more samples": what a note says was left out."""
-    return f"{n} more {noun if n == 1 else plural or noun + 's'}"
-
-
 def format_diff(value: float) -> str:
     """A verification difference: two significant figures in scientific notation (2.8e-17)."""
     return f"{value:.1e}"

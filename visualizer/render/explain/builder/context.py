@@ -13,7 +13,7 @@ from visualizer.core.expr import Num
 from visualizer.functions.classes import class_indices
 from visualizer.network.definitions import Definitions
 from visualizer.network.trace import Step, Trace
-from visualizer.style import format_display, more, pick
+from visualizer.style import count, format_display, pick
 
 from ..digits import honest_digits
 from ..document import Equation, Note, Options, Table
@@ -113,7 +113,7 @@ class Context:
                 continue
             for j in pick(self.sizes[l], NEURONS):
                 if j is None:
-                    items.append(Note(f"… {more(self.sizes[l] - NEURONS, 'neuron')}, computed the same way"))
+                    items.append(Note(f"… {count(self.sizes[l] - NEURONS, 'more neuron')}, computed the same way"))
                 else:
                     items += equations(s, j)
         return items

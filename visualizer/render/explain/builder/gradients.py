@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from visualizer.core.expr import Deriv, Expr, Num, SumOver, Sym, add, fraction, mul
-from visualizer.style import more, pick
+from visualizer.style import count, pick
 
 from ..document import Equation, Note
 from ..notation import a_, b_, d_, shown_sum, w_
@@ -26,10 +26,12 @@ def gradients(c: Context, l: int) -> list:
     if n_out * n_in > len(shown):
         slopes = "".join(" + " + p.slope_formula(p.symbol, Sym("w", ("j", "k"))).text() for p, _ in c.penalties)
         items.append(
-            Note(f"… {more(n_out * n_in - len(shown), 'weight gradient')} of layer {l}, each ∂E/∂wⱼₖ = δⱼ·aₖ{slopes}")
+            Note(
+                f"… {count(n_out * n_in - len(shown), 'more weight gradient')} of layer {l}, each ∂E/∂wⱼₖ = δⱼ·aₖ{slopes}"
+            )
         )
     items += [
-        Note(f"… {more(n_out - NEURONS, 'bias gradient')}, each ∂E/∂bⱼ = δⱼ") if j is None else _bias(c, l, j)
+        Note(f"… {count(n_out - NEURONS, 'more bias gradient')}, each ∂E/∂bⱼ = δⱼ") if j is None else _bias(c, l, j)
         for j in pick(n_out, NEURONS)
     ]
     return items

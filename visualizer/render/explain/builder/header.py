@@ -9,7 +9,7 @@ from visualizer.core.expr import SUP, Sym
 from visualizer.functions import dropout
 from visualizer.functions.activations import PERCEPTRON_RULE
 from visualizer.network.batches import steps_per_epoch
-from visualizer.style import pick
+from visualizer.style import count, pick
 from visualizer.texify import latex_text
 
 from ..document import Note, Section, Table
@@ -43,8 +43,8 @@ def sections(c: Context) -> list[Section]:
 
 
 def _layers(c: Context) -> Note:
-    layers = [f"{c.sizes[0]} inputs"] + [
-        f"{n} {'output' + ('s' if n > 1 else '') if l == c.L else 'hidden'} ({a.name})"
+    layers = [count(c.sizes[0], "input")] + [
+        f"{count(n, 'output') if l == c.L else f'{n} hidden'} ({a.name})"
         for l, (n, a) in enumerate(zip(c.sizes[1:], c.activations), start=1)
     ]
     return Note(" → ".join(layers))

@@ -10,7 +10,7 @@ import numpy as np
 
 from visualizer.core.expr import Sym
 from visualizer.functions.optimizers import DERIVED, formulas
-from visualizer.style import more
+from visualizer.style import count
 
 from ..document import Equation, Note, Section
 from ..notation import b_, w_
@@ -52,7 +52,9 @@ def _layer(c: Context, l: int) -> Section:
             section.items += _lines(c, parameter, detailed=n < DETAILED)
         if len(group) > PARAMETERS:
             section.items.append(
-                Note(f"… {more(len(group) - PARAMETERS, name[:-1], name)} of layer {l}, updated the same way")
+                Note(
+                    f"… {count(len(group) - PARAMETERS, 'more ' + name[:-1], 'more ' + name)} of layer {l}, updated the same way"
+                )
             )
     if not trained:
         section.items.append(Note("biases stay fixed (train_biases = false)"))
