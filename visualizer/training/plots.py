@@ -12,13 +12,13 @@ import math
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.colors import TwoSlopeNorm
+from matplotlib.colors import TwoSlopeNorm, to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from visualizer.functions.classes import class_indices
-from visualizer.style import PHASE_COLORS, SIGNED_CMAP, format_number
+from visualizer.style import PHASE_COLORS, SIGNED_CMAP, format_number, text_color
 
 # A wrong prediction: red, a colour none of the phases uses, so it cannot be read as one of them.
 # Wrong images also get a thick frame and a bold title, so the mark does not rest on colour alone.
@@ -99,7 +99,15 @@ def confusion(matrix, classes, *, title: str) -> Figure:
     fig.colorbar(image, ax=ax, label="samples", shrink=0.8)
     fontsize = 11 if k <= 5 else 9 if k <= 12 else 6
     for (i, j), count in np.ndenumerate(counts):
-        ax.text(j, i, str(count), ha="center", va="center", fontsize=fontsize, color=_ink(image.to_rgba(count)))
+        ax.text(
+            j,
+            i,
+            str(count),
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            color=text_color(to_hex(image.to_rgba(count))),
+        )
     long = max(len(n) for n in names[:k]) > 3
     ax.set_xticks(
         range(k), names[:k], rotation=40 if long else 0, ha="right" if long else "center", rotation_mode="anchor"
@@ -111,12 +119,6 @@ def confusion(matrix, classes, *, title: str) -> Figure:
     share = f" ({format_number(100 * right / total)} %)" if total else ""
     ax.set_title(f"{right} of {total} on the diagonal: predicted right{share}", fontsize=10)
     return fig
-
-
-def _ink(rgba) -> str:
-    """Black text on a light cell, white on a dark one (by the cell colour's luminance)."""
-    r, g, b = rgba[:3]
-    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "white"
 
 
 def roc(fpr, tpr, auc: float | None, *, title: str) -> Figure:

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
-from matplotlib.colors import Normalize
+from matplotlib.colors import Normalize, to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
@@ -24,7 +24,7 @@ from visualizer.core.expr import Sym
 from visualizer.functions.dropout import keep_scale
 from visualizer.network.trace import Trace
 from visualizer.render.layout import LABELLED_EDGES, edge_label_share, neuron_graph, symmetric_limit
-from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, SIGNED_CMAP, format_display
+from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, SIGNED_CMAP, format_display, text_color
 
 from .canvas import Label, extent, fit_scale, page, square
 
@@ -72,7 +72,7 @@ def draw_network(trace: Trace, kind: str, *, step: int = 0, precision: int | Non
         if per_layer[d["layer"]] <= LABELLED_EDGES
     ]
     for node, d in G.nodes(data=True):
-        labels += _node_labels(node, d, pos[node], kind, node_key, node_norm, digits)
+        labels += _node_labels(node, d, pos[node], kind, node_key, lambda v: cmap(node_norm(v)), digits)
     for label in labels:
         label.measure()
     circles = [square(*pos[n], RADIUS) for n, d in G.nodes(data=True) if d["kind"] != "ellipsis"]
@@ -149,7 +149,7 @@ def _new(old: float, new: float, digits: int) -> str:
     return format_display(new, digits) if new == old else _computed(new, digits)
 
 
-def _node_labels(node, d, xy, kind, key, norm, digits) -> list[Label]:
+def _node_labels(node, d, xy, kind, key, fill, digits) -> list[Label]:
     """The texts of one neuron: its value inside, its symbol above, its target or bias change beside."""
     l, j = node
     x, y = xy
@@ -163,9 +163,9 @@ def _node_labels(node, d, xy, kind, key, norm, digits) -> list[Label]:
             Label(x, y - RADIUS - 0.1, "dropped", dict(ha="center", va="top", fontsize=7, color="0.35", zorder=5))
         )
     if value is not None and not dropped:  # a dropped neuron's 0 is what the cross says
-        dark = abs(norm(value) - 0.5) > 0.35
+        ink = text_color(to_hex(fill(value)))  # black or white by WCAG contrast, as TikZ and the video
         text = format_display(value, digits) if l == 0 else _computed(value, digits)  # inputs are given
-        props = dict(ha="center", va="center", fontsize=NUMBER_SIZE, color="white" if dark else "black", zorder=5)
+        props = dict(ha="center", va="center", fontsize=NUMBER_SIZE, color=ink, zorder=5)
         labels.append(Label(x, y, text, props, inside=(x, y, RADIUS)))
     backward = kind == "backward"
     symbol = (
