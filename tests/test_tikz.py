@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def test_backward_labels_delta_and_points_back(traces):
     trace, digits = traces["2-3-1"]
     picture = tikz_network(trace, "backward", precision=digits)
     G = neuron_graph(trace)
-    number = Style("latex", digits).number
+    number = partial(Style("latex", digits).number, zeros=True)  # computed: trailing zeros kept
     neurons = [node for node in G if node[0] > 0]
     assert picture.count("$\\delta^{") == len(neurons) and "$a^{" not in picture
     for l, j in neurons:  # each neuron holds its δ

@@ -80,16 +80,26 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
     edge_key, node_key, _ = KINDS[kind]
     G = neuron_graph(trace, step=step)
     style = Style("latex", digits)
-    number = style.number
+    number = style.number  # a given number (x, w, b, y), as typed
+
+    def computed(value: float, old: float | None = None) -> str:
+        """A computed number keeps its trailing zeros, as in the PNG, explain and the video; a
+        parameter the update left as it was is written as given."""
+        return number(value) if value == old else style.number(value, zeros=True)
+
     edges = list(G.edges(data=True))
     edge_values = [d[edge_key] for *_, d in edges]
     node_values = [d[node_key] for _, d in G.nodes(data=True) if node_key and node_key in d]
     limit = symmetric_limit(edge_values + (node_values if kind == "backward" else []))
     node_limit = limit if kind == "backward" else symmetric_limit(node_values)
     per_layer = {l: sum(1 for *_, d in edges if d["layer"] == l) for l in range(1, len(G.graph["sizes"]))}
-    labels = {(u, v): _edge_text(kind, d, number) for u, v, d in edges if per_layer[d["layer"]] <= LABELLED_EDGES}
+    labels = {
+        (u, v): _edge_text(kind, d, number, computed) for u, v, d in edges if per_layer[d["layer"]] <= LABELLED_EDGES
+    }
     inside = {  # the lines of math written in each neuron: its value; in the update, its bias old → new
-        node: [number(d[node_key])] if node_key else [number(d["b"]), f"\\to {number(d['b_new'])}"]
+        node: [(number if node[0] == 0 else computed)(d[node_key])]
+        if node_key
+        else [number(d["b"]), f"\\to {computed(d['b_new'], d['b'])}"]
         for node, d in G.nodes(data=True)
         if (node_key in d if node_key else "b" in d) and not (d.get("dropped") and node_key)
     }
@@ -140,7 +150,7 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
             *notes,
             *texts,
             *(_flow(G, geo, per_layer) if kind == "backward" else []),
-            *_titles(trace, G, kind, geo, number),
+            *_titles(trace, G, kind, geo, number, computed),
             *_colour_bar(geo, kind, limit),
             "\\end{tikzpicture}",
             "",
@@ -188,10 +198,10 @@ def _styles(geo: Geometry) -> str:
     )
 
 
-def _edge_text(kind: str, d: dict, number) -> str:
+def _edge_text(kind: str, d: dict, number, computed) -> str:
     if kind == "update":
-        return f"{number(d['w'])} \\to {number(d['w_new'])}"
-    return number(d["grad"] if kind == "backward" else d["w"])
+        return f"{number(d['w'])} \\to {computed(d['w_new'], d['w'])}"
+    return computed(d["grad"]) if kind == "backward" else number(d["w"])
 
 
 def _neuron_notes(node, d: dict, name: str, kind: str, number) -> list[str]:
@@ -221,9 +231,9 @@ def _neuron_notes(node, d: dict, name: str, kind: str, number) -> list[str]:
     return notes
 
 
-def _titles(trace: Trace, G, kind: str, geo: Geometry, number) -> list[str]:
-    loss = number(G.graph["loss"])
-    after = f" \\to {number(G.graph['loss_after'])}" if kind == "update" else ""
+def _titles(trace: Trace, G, kind: str, geo: Geometry, number, computed) -> list[str]:
+    loss = computed(G.graph["loss"])
+    after = f" \\to {computed(G.graph['loss_after'])}" if kind == "update" else ""
     batch = len(trace.rows(trace.steps[G.graph["step"] - 1]))
     sample = f" $\\cdot$ sample 1 of {batch}" if batch > 1 and kind != "update" else ""
     title = f"{latex_text(trace.network.name)} $\\cdot$ step {G.graph['step']} $\\cdot$ $E = {loss}{after}$" + sample
