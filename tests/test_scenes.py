@@ -42,35 +42,14 @@ def test_the_network_fits_its_share_of_the_frame_and_keeps_its_numbers_readable(
                 assert mob.values[node].width < circle.width
 
 
-def test_render_makes_the_lecture_video(tmp_path):
-    """The CI smoke test: `backprop render` of the whole lecture at low quality, a real video
-    whose frames through every beat have something on them."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
+def test_render_makes_the_lecture_video(lecture_render):
+    """The CI smoke test: `backprop render` of the whole lecture at low quality (conftest's shared
+    render), a real video whose frames through every beat have something on them."""
     import av
 
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "backprop"),
-            "render",
-            "--net",
-            "2-3-1",
-            "--scene",
-            "lecture",
-            "--quality",
-            "low",
-            "-o",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    video = tmp_path / "2-3-1-Lecture.mp4"
-    assert result.stdout.strip() == str(video)
+    out, printed = lecture_render
+    video = out / "2-3-1-Lecture.mp4"
+    assert printed[0] == str(video)
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
         assert 60 < float(stream.duration * stream.time_base) < 300
@@ -118,9 +97,11 @@ def test_scene_equations_are_explains():
     assert "δ₁⁽¹⁾" in equations(trace, "backward") and "E" in equations(trace, "loss")
 
 
-@pytest.mark.parametrize("scene", ["NeuronDotProduct", "Loss", "BackwardPass", "WeightUpdate", "Training"])
+# the other beats of mazur run to their end in test_lecture_layout.py, which checks every frame
+@pytest.mark.parametrize("scene", ["Loss", "Training"])
 def test_every_beat_runs(tmp_path, scene):
-    """Each beat runs to its end (manim's dry run: every animation, no video written)."""
+    """The beats run from the plain manim command line to their end (a dry run: every animation,
+    no video written), for mazur after 20 steps."""
     import os
     import subprocess
     import sys
