@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -431,22 +430,6 @@ def test_bad_input(tmp_path, program, args, phrase):
     assert lines[-1].startswith(f"{command}: error: "), shown  # (a line before it may be a note)
     assert phrase in result.stderr.replace("\n", " "), shown
     assert listing(tmp_path) == before, shown
-
-
-@pytest.mark.parametrize("check", ["file", "folder", "new folder"])
-def test_no_permission_is_one_line(tmp_path, monkeypatch, check):
-    """The read-only rows above cannot run as root (root may write anywhere); the check itself
-    can, with os.access saying no."""
-    from visualizer import files
-    from visualizer.errors import UsageError
-
-    monkeypatch.setattr(files.os, "access", lambda path, mode: False)
-    with pytest.raises(UsageError, match=re.escape(f"no permission to write in {tmp_path}")):
-        if check == "file":
-            files.writable_path(tmp_path / "out.json")
-        else:
-            files.writable_folder(tmp_path if check == "folder" else tmp_path / "new" / "deeper")
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_there_are_enough_rows():

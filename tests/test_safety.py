@@ -320,3 +320,19 @@ def test_a_read_only_file_is_refused_in_one_line(tmp_path, monkeypatch):
     with pytest.raises(UsageError, match="the file is read-only"):
         files.writable_path(target)
     assert target.read_text() == "precious"
+
+
+@pytest.mark.parametrize("check", ["file", "folder", "new folder"])
+def test_no_permission_is_one_line(tmp_path, monkeypatch, check):
+    """The read-only rows of test_bad_input.py cannot run as root (root may write anywhere); the check itself
+    can, with os.access saying no."""
+    from visualizer import files
+    from visualizer.errors import UsageError
+
+    monkeypatch.setattr(files.os, "access", lambda path, mode: False)
+    with pytest.raises(UsageError, match=re.escape(f"no permission to write in {tmp_path}")):
+        if check == "file":
+            files.writable_path(tmp_path / "out.json")
+        else:
+            files.writable_folder(tmp_path if check == "folder" else tmp_path / "new" / "deeper")
+    assert list(tmp_path.iterdir()) == []
