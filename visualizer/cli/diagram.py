@@ -6,7 +6,7 @@ import click
 
 from visualizer.errors import UsageError
 
-from .options import Command, OutputPath, WholeNumber, net_options
+from .options import Command, OutputPath, WholeNumber, net_options, precision_option
 
 
 @click.command("diagram", cls=Command)
@@ -36,12 +36,7 @@ from .options import Command, OutputPath, WholeNumber, net_options
 @click.option(
     "--dpi", type=WholeNumber(50, 600), metavar="DPI", default=150, show_default=True, help="Resolution of PNGs."
 )
-@click.option(
-    "--precision",
-    type=WholeNumber(1, 17),
-    metavar="K",
-    help="Significant digits of the numbers drawn (default 4, or the spec's).",
-)
+@precision_option("of the numbers drawn")
 @click.option(
     "--fragment",
     is_flag=True,

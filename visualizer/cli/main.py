@@ -18,7 +18,7 @@ from visualizer.render.video.beats import SCENES
 from visualizer.style import count
 
 from .diagram import diagram
-from .options import Command, Group, OutputPath, WholeNumber, net_options
+from .options import Command, Group, OutputPath, WholeNumber, net_options, precision_option
 from .train import train
 
 
@@ -38,12 +38,7 @@ from .train import train
     show_default=True,
     help="Write out only this phase of the step.",
 )
-@click.option(
-    "--precision",
-    type=WholeNumber(1, 17),
-    metavar="K",
-    help="Significant digits shown (default 4, or the spec's); lines that need more to add up get more.",
-)
+@precision_option("shown", "; lines that need more to add up get more")
 @click.option(
     "--samples",
     default="8",
@@ -218,12 +213,7 @@ def verify_command(spec, steps):
     help="Also make the lecture a slide deck: one HTML file working offline, a slide per step of the "
     "derivation, each with its captions and its narration and numbers as speaker notes (press S).",
 )
-@click.option(
-    "--precision",
-    type=WholeNumber(1, 17),
-    metavar="K",
-    help="Significant digits of the numbers on screen (default 4, or the spec's).",
-)
+@precision_option("of the numbers on screen")
 def render(spec, steps, scenes, quality, output, slides, precision):
     """Render the lecture video (manim) of a training step, every number on screen from the
     verified Trace, with its captions (.srt and .vtt) beside each video. Independent scenes

@@ -242,3 +242,14 @@ def build_spec(spec: NetSpec, **overrides) -> NetSpec:
             f"note: {spec.name} gives its own weights; --seed changes only what the spec does not give", err=True
         )
     return spec.with_overrides(**overrides)
+
+
+def precision_option(what: str, more: str = ""):
+    """--precision, the same for every command that shows numbers: significant digits, 1 to 17 (a
+    float64 has 17), the spec's own when not given."""
+    return click.option(
+        "--precision",
+        type=WholeNumber(1, 17),
+        metavar="K",
+        help=f"Significant digits {what} (default 4, or the spec's){more}.",
+    )
