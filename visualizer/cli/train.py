@@ -135,7 +135,7 @@ def train(
     Examples:
       backprop train --data fashion-mnist         # 784-16-10, the files `make setup` unpacked
       backprop train --net 64-16-10 --data digits
-      backprop train --net 784-16-10 --data fashion-mnist --data-dir data/ --optimizer adam --lr 1e-3
+      backprop train --net 784-16-10 --data fashion-mnist --optimizer adam --lr 1e-3 --epochs 5
       backprop train --net 2-4-1 --data xor --save xor.safetensors
       explain --net xor.safetensors --input 1,0 --target 1
     """
