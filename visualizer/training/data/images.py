@@ -121,8 +121,9 @@ def bundled_folder(dataset: str) -> Path | None:
 
 def split_of(folder: Path) -> str:
     """Which train/test split the files in `folder` have: the one recorded beside them by a
-    conversion (fashion_npm's split.json, up to two folders above), else the official one."""
-    for place in (folder, *list(folder.parents)[:2]):
+    conversion (fashion_npm's split.json, in `folder` or above its FashionMNIST/raw), else the official one."""
+    layout = folder.parts[-2:] in {sub.parts for sub in SUBFOLDERS.values()}
+    for place in (folder, folder.parent.parent) if layout else (folder,):
         record = place / SPLIT_FILE
         if record.is_file():
             try:
