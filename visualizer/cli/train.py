@@ -146,7 +146,10 @@ def train(
             f"and read it with safetensors.torch.load_file"
         )
     loaded = dict(data_dir=data_dir, download=download, target_column=target_column, seed=spec.seed, samples=samples)
-    dataset = load_dataset(data_name, **loaded)
+    try:
+        dataset = load_dataset(data_name, **loaded)
+    except KeyboardInterrupt:
+        _nothing_saved(f"while loading {data_name}")
     given = click.get_current_context().params  # what the user typed, before the spec took it
     spec = fit_to_data(
         spec, dataset, explicit={k: given.get(k) for k in ("output_activation", "loss", "optimizer", "lr")}
@@ -182,22 +185,21 @@ def train(
         with TrainingProgress(epochs) as progress:
             result = fit(spec, dataset.task, x_train, y_train, x_val, y_val, options, progress=progress.update)
     except KeyboardInterrupt:
-        click.echo("backprop: interrupted before the first epoch finished; nothing was saved", err=True)
-        sys.exit(130)
+        _nothing_saved("before the first epoch finished")
     from visualizer.training.settings import input_scaling, split_description, training_settings
 
-    settings = training_settings(
-        spec,
-        dataset,
-        options,
-        result,
-        split=split_description(dataset, data_dir=data_dir, test_split=0.2, seed=spec.seed),
-        val_split=val_split,
-        samples=samples,
-        dtype=str(given.get("dtype") or "float64"),  # --dtype, where the command has it
-    )
-    scaling = input_scaling(dataset, lambda: load_dataset(data_name, **loaded, scale="none"))
     with _saving() as interrupted:  # Ctrl-C now would leave some files new and some old: it waits
+        settings = training_settings(
+            spec,
+            dataset,
+            options,
+            result,
+            split=split_description(dataset, data_dir=data_dir, test_split=0.2, seed=spec.seed),
+            val_split=val_split,
+            samples=samples,
+            dtype=str(given.get("dtype") or "float64"),  # --dtype, where the command has it
+        )
+        scaling = input_scaling(dataset, lambda: load_dataset(data_name, **loaded, scale="none"))
         written = _report(spec, dataset, result, folder, settings, scaling)
         if save:
             from visualizer.network.model_io import save_model
@@ -218,6 +220,11 @@ def train(
         done = len(result.history["epoch"])
         click.echo(f"backprop: stopped after epoch {done} of {epochs}; saved {', '.join(map(str, written))}", err=True)
         sys.exit(130)
+
+
+def _nothing_saved(when: str):
+    click.echo(f"backprop: interrupted {when}; nothing was saved", err=True)
+    sys.exit(130)
 
 
 @contextmanager
