@@ -185,6 +185,11 @@ def test_the_loss_curve_plots_every_step_with_the_epoch_losses_on_top():
     assert list(each.get_ydata()) == steps and each.get_linewidth() < train.get_linewidth()
     assert list(train.get_xdata()) == [1] and list(val.get_xdata()) == [1]
     assert [t.get_text() for t in loss.get_legend().get_texts()][0] == "each step (its mini-batch)"
+    assert [ax.get_xlim() for ax in fig.axes] == [(0, 1), (0, 1)]
+    many = tp.curves(history, title="noisy", step_losses=list(np.arange(600.0)), steps_per_epoch=600).axes[0]
+    mean = many.get_lines()[1]  # the running mean over a sixtieth of the steps, at the last step it covers
+    assert mean.get_label() == "mean of 10 steps" and mean.get_xdata()[0] == 10 / 600
+    assert mean.get_ydata()[0] == pytest.approx(4.5)  # the mean of steps 1…10 (losses 0…9)
 
 
 def test_the_prediction_grid_shows_the_usual_greys_and_each_probability():

@@ -27,6 +27,7 @@ NEUTRAL_COLOR = "0.35"  # guides that carry no phase: the chance diagonal, the b
 COUNT_CMAP = "Blues"  # counts (confusion matrix): sequential, white at 0
 CLASS_COLORS = "tab10"  # one colour per class (decision regions and their points)
 MAX_IMAGES = 32
+SMOOTHED_POINTS = 60  # the running mean of the step losses: its window is the steps divided by this
 # How each image data set is usually shown: MNIST and Fashion-MNIST as stored (0 is the black
 # background, 255 white ink: torchvision's and matplotlib's `cmap="gray"`), scikit-learn's digits
 # dark on light (its own examples use gray_r).
@@ -55,7 +56,8 @@ def curves(history: dict, *, title: str, step_losses=None, steps_per_epoch: int 
     """Loss per epoch (training solid, validation dashed) and, when there is one, accuracy per
     epoch beside it; `best_epoch` (early stopping) as a dotted vertical line in each panel.
     With `step_losses` (each step's mini-batch loss, `steps_per_epoch` to an epoch) the loss panel
-    draws them too, thin and light, step k at epoch k / steps_per_epoch, under the epoch-end lines."""
+    draws them too, thin and light, step k at epoch k / steps_per_epoch, with their running mean
+    (over a sixtieth of the steps, when that is 3 or more) and the epoch-end losses on top."""
     panels = [("loss", PHASE_COLORS["loss"])]
     if any(history.get(f"{split}_accuracy") is not None for split in SPLITS):
         panels.append(("accuracy", PHASE_COLORS["update"]))
@@ -64,8 +66,13 @@ def curves(history: dict, *, title: str, step_losses=None, steps_per_epoch: int 
         if metric == "loss" and step_losses is not None and len(step_losses) and steps_per_epoch:
             steps = np.arange(1, len(step_losses) + 1) / steps_per_epoch
             ax.plot(steps, step_losses, color=color, lw=0.6, alpha=0.35, label="each step (its mini-batch)")
-            ax.set_xlim(0, max(steps[-1], 1))
+            window = len(step_losses) // SMOOTHED_POINTS  # a running mean shows the trend through the noise
+            if window >= 3:
+                mean = np.convolve(np.asarray(step_losses, dtype=np.float64), np.ones(window) / window, mode="valid")
+                ax.plot(steps[window - 1 :], mean, color=color, lw=1.2, alpha=0.8, label=f"mean of {window} steps")
         _curve_panel(ax, history, metric, color)
+        if step_losses is not None and len(step_losses) and steps_per_epoch:  # both panels from epoch 0
+            ax.set_xlim(0, max(len(step_losses) / steps_per_epoch, 1))
     return fig
 
 
