@@ -26,7 +26,7 @@ def backprop(*args, cwd=None):
 
 
 def torch_recipe(path: Path, raw: np.ndarray) -> np.ndarray:
-    """docs/training.md's recipe, word for word: the file alone, into torch.nn.Sequential."""
+    """docs/training.md's recipe: the file alone, into torch.nn.Sequential."""
     import torch
     from safetensors import safe_open
     from safetensors.torch import load_file
