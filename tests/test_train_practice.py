@@ -204,3 +204,34 @@ def test_the_prediction_grid_shows_the_usual_greys_and_each_probability():
     assert {ax.get_images()[0].get_cmap().name for ax in fig.axes} == {"gray"}  # ink white on black, as stored
     assert "predicted (its probability) / actual · 1 of 4 wrong" in fig._suptitle.get_text()
     assert (tp.USUAL_GREYS["fashion-mnist"], tp.USUAL_GREYS["digits"]) == ("gray", "gray_r")
+
+
+# Ctrl-C inside the loop (the command's side: test_interrupt.py)
+
+
+def interrupt_at(epoch: int, step: int | None):
+    def progress(e, s, steps, value):
+        if (e, s) == (epoch, step):
+            raise KeyboardInterrupt
+
+    return progress
+
+
+@pytest.mark.parametrize("early_stopping", [None, 5])
+def test_ctrl_c_in_an_epoch_keeps_exactly_the_finished_epochs(early_stopping):
+    from visualizer.network.sources import load_spec
+    from visualizer.training.data import load_dataset, validation_split
+    from visualizer.training.loop import TrainOptions, fit
+
+    ds = load_dataset("digits", seed=0)
+    data = (ds.task, *validation_split(ds, 0.1, 0))
+    spec = load_spec("64-16-10").with_overrides(output_activation="softmax", loss="sparse_cross_entropy")
+    whole = fit(spec, *data, TrainOptions(epochs=2, early_stopping=early_stopping))
+    for at in ((3, 7), (2, None)):  # in epoch 3's steps; as epoch 2's summary is shown (it is measured, so kept)
+        cut = fit(spec, *data, TrainOptions(epochs=10, early_stopping=early_stopping), progress=interrupt_at(*at))
+        assert cut.interrupted and cut.stopped == "stopped (Ctrl-C) after epoch 2 of 10"
+        assert cut.history == whole.history and cut.step_losses == whole.step_losses
+        for a, b in zip(cut.weights + cut.biases, whole.weights + whole.biases):
+            np.testing.assert_array_equal(a, b)
+    with pytest.raises(KeyboardInterrupt):  # nothing finished: nothing to keep
+        fit(spec, *data, TrainOptions(epochs=10), progress=interrupt_at(1, 5))
