@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import signal
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -30,6 +33,7 @@ LARGE_SET, LARGE_EPOCHS, LARGE_LR = 10_000, 10, 0.002
 NOT_SPEC_OPTIONS = ("input", "target", "steps", "batch_size")  # the shared options train has not, or its own
 DEFAULT_HIDDEN = 16  # no --net: the data's inputs, 16 hidden neurons, its outputs (MNIST: the lecture's 784-16-10)
 TRAIN_OPTIMIZER = "adam"  # for a bare shape when no --optimizer is given (its η: --lr, or Adam's default)
+TORCH_PICKLE_SUFFIXES = (".pt", ".pth")  # torch.save's names: torch.load would expect a pickle there
 TASK_DEFAULTS = {
     "multiclass": ("softmax", "sparse_cross_entropy"),
     "binary": ("sigmoid", "bce"),
@@ -146,9 +150,17 @@ def train(
     from visualizer.training.data import load_dataset, validation_split
     from visualizer.training.loop import TrainOptions, fit
 
-    dataset = load_dataset(
-        data_name, data_dir=data_dir, download=download, target_column=target_column, seed=spec.seed, samples=samples
-    )
+    if save and Path(save).suffix.lower() in TORCH_PICKLE_SUFFIXES:
+        raise UsageError(
+            f"--save {save}: {Path(save).suffix} names a torch pickle (torch.load), but the model is saved as "
+            f"safetensors (no pickle, nothing in it runs); use --save {Path(save).with_suffix('.safetensors')} "
+            f"and read it with safetensors.torch.load_file"
+        )
+    loaded = dict(data_dir=data_dir, download=download, target_column=target_column, seed=spec.seed, samples=samples)
+    try:
+        dataset = load_dataset(data_name, **loaded)
+    except KeyboardInterrupt:
+        _nothing_saved(f"while loading {data_name}")
     given = click.get_current_context().params  # what the user typed, before the spec took it
     if click.get_current_context().get_parameter_source("spec") == ParameterSource.DEFAULT:
         spec = default_network(dataset, given)
@@ -182,15 +194,68 @@ def train(
     elif epochs is None:
         epochs = max(MIN_EPOCHS, math.ceil(MIN_STEPS / steps_per_epoch(len(x_train), batch_size)))
     options = TrainOptions(epochs=epochs, batch_size=batch_size, early_stopping=early_stopping, backend=backend)
-    with _Progress(epochs, dataset.task) as progress:
-        result = fit(spec, dataset.task, x_train, y_train, x_val, y_val, options, progress=progress.update)
-    written = _report(spec, dataset, result, folder)
-    if save:
-        from visualizer.network.model_io import save_model
+    from visualizer.training.progress import TrainingProgress
 
-        written.append(save_model(save, spec, result.weights, result.biases, trained_on=_trained_on(dataset)))
+    try:
+        with TrainingProgress(epochs) as progress:
+            result = fit(spec, dataset.task, x_train, y_train, x_val, y_val, options, progress=progress.update)
+    except KeyboardInterrupt:
+        _nothing_saved("before the first epoch finished")
+    from visualizer.training.settings import input_scaling, split_description, training_settings
+
+    with _saving() as interrupted:  # Ctrl-C now would leave some files new and some old: it waits
+        settings = training_settings(
+            spec,
+            dataset,
+            options,
+            result,
+            split=split_description(dataset, data_dir=data_dir, test_split=0.2, seed=spec.seed),
+            val_split=val_split,
+            samples=samples,
+            dtype=str(given.get("dtype") or "float64"),  # --dtype, where the command has it
+        )
+        scaling = input_scaling(dataset, lambda: load_dataset(data_name, **loaded, scale="none"))
+        written = _report(spec, dataset, result, folder, settings, scaling)
+        if save:
+            from visualizer.network.model_io import save_model
+
+            model = save_model(
+                save,
+                spec,
+                result.weights,
+                result.biases,
+                trained_on=_trained_on(dataset),
+                scaling=scaling,
+                training=settings,
+            )
+            written.append(model)
     for path in written:
         click.echo(path)
+    if result.interrupted or interrupted():
+        done = len(result.history["epoch"])
+        click.echo(f"backprop: stopped after epoch {done} of {epochs}; saved {', '.join(map(str, written))}", err=True)
+        sys.exit(130)
+
+
+def _nothing_saved(when: str):
+    click.echo(f"backprop: interrupted {when}; nothing was saved", err=True)
+    sys.exit(130)
+
+
+@contextmanager
+def _saving():
+    """Ctrl-C held back while the files are written (each is atomic, the set is not); yields a
+    function saying whether it was pressed."""
+    pressed = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: pressed.append(True))
+    except ValueError:  # not the main thread (a test calling the command in a thread): nothing to hold back
+        yield lambda: False
+        return
+    try:
+        yield lambda: bool(pressed)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # train's --net defaults to the data's shape (default_network), not the 2-3-1 the other commands start from
@@ -255,7 +320,7 @@ def _trained_on(dataset) -> dict:
     }
 
 
-def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
+def _report(spec: NetSpec, dataset, result, folder: Path, settings: dict, scaling: dict) -> list[Path]:
     """Evaluate on the test set; print the summary and the metrics; write plots and JSON."""
     from rich.console import Console
 
@@ -265,6 +330,7 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
     from visualizer.network.mlp import network_info, output
     from visualizer.render.diagrams import save
     from visualizer.training import plots as plots
+    from visualizer.training.checks import warnings_for
     from visualizer.training.evaluation import evaluate, report_table
 
     defs = Definitions.from_info(network_info(spec))
@@ -279,8 +345,14 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
     )
     if result.stopped:
         console.print(result.stopped)
+    for warning in warnings_for(spec, dataset.task, report, out, dataset.y_test, result.step_losses):
+        click.echo(f"backprop: {warning}", err=True)
     title = f"{spec.name} on {dataset.name}"
-    figures = {"curves": plots.curves(result.history, title=title)}
+    figures = {
+        "curves": plots.curves(
+            result.history, title=title, step_losses=result.step_losses, steps_per_epoch=result.steps_per_epoch
+        )
+    }
     if dataset.task != "regression":
         figures["confusion"] = plots.confusion(report["confusion_matrix"], dataset.classes, title=title)
     if dataset.task == "binary":
@@ -290,7 +362,13 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
         images = dataset.x_test[:shown].reshape(shown, *dataset.image_shape)
         predicted = predicted_class(out[:shown])
         figures["predictions"] = plots.image_grid(
-            images, predicted, dataset.y_test[:shown, 0].astype(int), dataset.classes, title=title
+            images,
+            predicted,
+            dataset.y_test[:shown, 0].astype(int),
+            dataset.classes,
+            title=title,
+            probabilities=_probabilities(spec, out[:shown], predicted),
+            cmap=plots.USUAL_GREYS.get(dataset.name, "gray"),
         )
     if dataset.n_features == 2:
         figures["boundary"] = plots.decision_boundary(
@@ -311,6 +389,8 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
         "dataset": dataset.name,
         "task": dataset.task,
         "backend": result.backend,
+        "training": settings,
+        "input_scaling": scaling,
         "training_seconds": result.seconds,
         "stopped": result.stopped,
         "history": result.history,
@@ -318,6 +398,17 @@ def _report(spec: NetSpec, dataset, result, folder: Path) -> list[Path]:
     }
     written.append(write_text_atomic(folder / "metrics.json", json.dumps(run, indent=2) + "\n"))
     return written
+
+
+def _probabilities(spec, out, predicted):
+    """Each shown prediction's probability (None when the outputs are not probabilities)."""
+    import numpy as np
+
+    if spec.activations[-1] not in ("softmax", "sigmoid"):
+        return None
+    if out.shape[1] == 1:  # one sigmoid: P(class 1)
+        return np.where(predicted == 1, out[:, 0], 1 - out[:, 0])
+    return out[np.arange(len(out)), predicted]
 
 
 def _summary(spec, dataset, result):
@@ -351,53 +442,3 @@ def _summary(spec, dataset, result):
         shown(history["val_accuracy"]),
     )
     return table
-
-
-class _Progress:
-    """One progress bar on stderr for the current epoch, with the running loss; the summaries of
-    (at most about 20) epochs stay printed above it."""
-
-    def __init__(self, epochs: int, task: str):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.epochs, self.task = epochs, task
-        self.every = max(1, epochs // 20)  # which epochs' summaries are printed
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[status]}"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.bar = None
-
-    def __enter__(self):
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self.progress.__exit__(*exc)
-
-    def update(self, epoch, step, steps, value):
-        from visualizer.style import format_number
-
-        if self.bar is None:
-            self.bar = self.progress.add_task("", total=steps, status="")
-        if step == 1:
-            self.progress.reset(self.bar, total=steps, description=f"epoch {epoch}/{self.epochs}")
-        if step is not None:
-            if step % 10 == 0 or step == steps:  # redrawing every step would cost more than the step
-                self.progress.update(self.bar, completed=step, status=f"loss {format_number(value, 4)}")
-            return
-        parts = [f"loss {format_number(value['train_loss'], 4)}"]
-        if value["val_loss"] is not None:
-            parts.append(f"val {format_number(value['val_loss'], 4)}")
-        if value["val_accuracy"] is not None:
-            parts.append(f"val acc {value['val_accuracy']:.1%}")
-        elif value["train_accuracy"] is not None:
-            parts.append(f"acc {value['train_accuracy']:.1%}")
-        if epoch % self.every == 0 or epoch == self.epochs:
-            self.progress.console.print(f"epoch {epoch}/{self.epochs}: " + " · ".join(parts))

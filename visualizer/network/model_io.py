@@ -5,8 +5,10 @@ the same network (Linear layers at 0, 2, 4, … with an activation between them:
 `0.bias`, `2.weight`, …), so `torch.nn.Sequential(...).load_state_dict(safetensors.torch.
 load_file(path))` reads it as it is; and, as the file's text metadata, the spec as JSON (the
 fields spec.MODEL_FIELDS names: sizes, activations, loss, optimizer, seed, …) and what the
-network was trained on (its classes, the shape of its images). `--net model.safetensors` loads
-it wherever a network is accepted.
+network was trained on (its classes, the shape of its images), how its raw inputs are scaled
+(`input_scaling`: x = (raw − shift) / scale) and the settings it was trained with (`training`:
+seed, epochs, batch size, optimizer and lr, data set and split, dtype). `--net model.safetensors`
+loads it wherever a network is accepted.
 """
 
 from __future__ import annotations
@@ -33,8 +35,11 @@ def state_dict(weights, biases) -> dict[str, np.ndarray]:
     return tensors
 
 
-def save_model(path, spec, weights, biases, *, trained_on: dict | None = None) -> Path:
-    """Write the network with these weights to `path` (safetensors), whole or not at all."""
+def save_model(
+    path, spec, weights, biases, *, trained_on: dict | None = None, scaling: dict | None = None, training=None
+) -> Path:
+    """Write the network with these weights to `path` (safetensors), whole or not at all;
+    `scaling` and `training` (visualizer.training.settings) are kept as `input_scaling` and `training`."""
     from safetensors.numpy import save_file
 
     description = {
@@ -42,6 +47,10 @@ def save_model(path, spec, weights, biases, *, trained_on: dict | None = None) -
         **{name: getattr(spec, name) for name in MODEL_FIELDS},
         "trained_on": trained_on or {},
     }
+    if scaling is not None:
+        description["input_scaling"] = scaling
+    if training is not None:
+        description["training"] = training
     with atomic_target(path) as tmp:
         save_file(state_dict(weights, biases), str(tmp), metadata={"backprop": json.dumps(description)})
     return Path(path)

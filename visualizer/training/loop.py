@@ -6,7 +6,9 @@ the optimizer's update (`network.learn`, the engine; nothing is recorded but the
 each epoch the loss and accuracy on the training and validation samples are measured, without
 dropout. Early stopping keeps the weights of the epoch with the lowest validation loss and stops
 when `patience` epochs pass without a better one. A loss that stops being a finite number stops
-training with a message instead of carrying NaN on.
+training with a message instead of carrying NaN on. Ctrl-C (KeyboardInterrupt) during an epoch
+ends training as if `epochs` had been the last finished one (its weights, or the best epoch's
+under early stopping; `TrainResult.interrupted` says so); before any epoch finished it is raised.
 
 `backend="torch"` trains the identical network in torch (float64, the same starting weights,
 batches, dropout masks, loss and torch.optim optimizer), to compare the two step by step.
@@ -52,6 +54,8 @@ class TrainResult:
     batch_size: int = 0  # samples per step
     stopped: str = ""  # why it stopped early, if it did
     backend: str = "engine"  # what trained it: the engine, or the same network in torch
+    steps_per_epoch: int = 0
+    interrupted: bool = False  # Ctrl-C ended it after `len(history["epoch"])` epochs
 
 
 def accuracy(task: str, out: np.ndarray, y: np.ndarray) -> float | None:
@@ -96,43 +100,62 @@ def fit(
         "best_epoch": None,
     }
     best = (np.inf, weights, biases)
-    result = TrainResult(weights, biases, history, batch_size=k, backend=options.backend)
+    result = TrainResult(weights, biases, history, batch_size=k, backend=options.backend, steps_per_epoch=per_epoch)
     waited, started = 0, time.perf_counter()
-    for epoch in range(1, options.epochs + 1):
-        for i in range(per_epoch):
-            index = (epoch - 1) * per_epoch + i + 1  # the step's number, from 1: it seeds batch and mask
-            rows = batch_rows(n, k, spec.seed, index)
-            masks = draw_masks(spec.dropout, spec.sizes, len(rows), spec.seed, index) if spec.dropout > 0 else None
-            loss, weights, biases = step_fn(weights, biases, x_train[rows], y_train[rows], masks)
-            if not np.isfinite(loss):
-                raise Diverged(index, loss, spec.optimizer["lr"], f" (epoch {epoch})")
-            result.step_losses.append(loss)
+    # what Ctrl-C keeps: the epochs finished so far, replaced in one assignment after each epoch
+    kept = (0, weights, biases, best, None, 0)
+    try:
+        for epoch in range(1, options.epochs + 1):
+            for i in range(per_epoch):
+                index = (epoch - 1) * per_epoch + i + 1  # the step's number, from 1: it seeds batch and mask
+                rows = batch_rows(n, k, spec.seed, index)
+                masks = draw_masks(spec.dropout, spec.sizes, len(rows), spec.seed, index) if spec.dropout > 0 else None
+                loss, weights, biases = step_fn(weights, biases, x_train[rows], y_train[rows], masks)
+                if not np.isfinite(loss):
+                    raise Diverged(index, loss, spec.optimizer["lr"], f" (epoch {epoch})")
+                result.step_losses.append(loss)
+                if progress:
+                    progress(epoch, i + 1, per_epoch, loss)
+            result.seconds += time.perf_counter() - started
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a runaway loss is caught here
+                summary = _measure(defs, task, weights, biases, x_train, y_train, x_val, y_val)
+            if not np.isfinite(summary["train_loss"]):  # the last step's update: no step loss has seen it yet
+                raise Diverged(index, summary["train_loss"], spec.optimizer["lr"], f" (epoch {epoch})")
+            if x_val is not None and options.early_stopping is not None:
+                if summary["val_loss"] < best[0]:
+                    best, waited, best_epoch = (summary["val_loss"], weights, biases), 0, epoch
+                else:
+                    waited, best_epoch = waited + 1, history["best_epoch"]
+            else:
+                best_epoch = None
+            kept = (epoch, [w.copy() for w in weights], [b.copy() for b in biases], best, best_epoch, summary)
+            history["epoch"].append(epoch)
+            for key, value in summary.items():
+                history[key].append(value)
+            history["best_epoch"] = best_epoch
             if progress:
-                progress(epoch, i + 1, per_epoch, loss)
-        result.seconds += time.perf_counter() - started
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a loss that runs away is caught here
-            summary = _measure(defs, task, weights, biases, x_train, y_train, x_val, y_val)
-        if not np.isfinite(summary["train_loss"]):  # the last step's update: no step loss has seen it yet
-            raise Diverged(index, summary["train_loss"], spec.optimizer["lr"], f" (epoch {epoch})")
-        history["epoch"].append(epoch)
-        for key, value in summary.items():
-            history[key].append(value)
-        if progress:
-            progress(epoch, None, per_epoch, summary)
-        started = time.perf_counter()
-        if x_val is None or options.early_stopping is None:
-            continue
-        if summary["val_loss"] < best[0]:
-            best, waited = (summary["val_loss"], weights, biases), 0
-            history["best_epoch"] = epoch
-        else:
-            waited += 1
-            if waited >= options.early_stopping:
+                progress(epoch, None, per_epoch, summary)
+            started = time.perf_counter()
+            if best_epoch is not None and waited >= options.early_stopping:
                 result.stopped = (
                     f"early stopping after epoch {epoch}: the validation loss has not improved for "
-                    f"{count(waited, 'epoch')}; keeping epoch {history['best_epoch']}'s weights"
+                    f"{count(waited, 'epoch')}; keeping epoch {best_epoch}'s weights"
                 )
                 break
+    except KeyboardInterrupt:
+        done, weights, biases, best, best_epoch, summary = kept
+        if not done:
+            raise
+        # the history of the finished epochs, whole even if the interrupt came between its appends
+        for key, value in {"epoch": done, **summary}.items():
+            del history[key][done - 1 :]
+            history[key].append(value)
+        history["best_epoch"] = best_epoch
+        del result.step_losses[done * per_epoch :]
+        result.interrupted = True
+        result.stopped = f"stopped (Ctrl-C) after epoch {done} of {options.epochs}"
+        if best_epoch is not None and best_epoch != done:
+            result.stopped += f"; keeping epoch {best_epoch}'s weights (lowest validation loss)"
     for key in ("val_loss", "train_accuracy", "val_accuracy"):  # not measured (no validation, regression)
         if all(value is None for value in history[key]):
             history[key] = None

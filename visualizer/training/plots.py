@@ -27,6 +27,11 @@ NEUTRAL_COLOR = "0.35"  # guides that carry no phase: the chance diagonal, the b
 COUNT_CMAP = "Blues"  # counts (confusion matrix): sequential, white at 0
 CLASS_COLORS = "tab10"  # one colour per class (decision regions and their points)
 MAX_IMAGES = 32
+SMOOTHED_POINTS = 60  # the running mean of the step losses: its window is the steps divided by this
+# How each image data set is usually shown: MNIST and Fashion-MNIST as stored (0 is the black
+# background, 255 white ink: torchvision's and matplotlib's `cmap="gray"`), scikit-learn's digits
+# dark on light (its own examples use gray_r).
+USUAL_GREYS = {"digits": "gray_r", "mnist": "gray", "fashion-mnist": "gray"}
 SPLITS = {"train": ("training", "-", "o"), "val": ("validation", "--", "s")}  # label, line style, marker
 
 
@@ -47,15 +52,27 @@ def _class_colors(k: int) -> list:
     return list(colormaps[CLASS_COLORS if k <= 10 else "tab20"].colors)[:k]
 
 
-def curves(history: dict, *, title: str) -> Figure:
+def curves(history: dict, *, title: str, step_losses=None, steps_per_epoch: int = 0) -> Figure:
     """Loss per epoch (training solid, validation dashed) and, when there is one, accuracy per
-    epoch beside it; `best_epoch` (early stopping) as a dotted vertical line in each panel."""
+    epoch beside it; `best_epoch` (early stopping) as a dotted vertical line in each panel.
+    With `step_losses` (each step's mini-batch loss, `steps_per_epoch` to an epoch) the loss panel
+    draws them too, thin and light, step k at epoch k / steps_per_epoch, with their running mean
+    (over a sixtieth of the steps, when that is 3 or more) and the epoch-end losses on top."""
     panels = [("loss", PHASE_COLORS["loss"])]
     if any(history.get(f"{split}_accuracy") is not None for split in SPLITS):
         panels.append(("accuracy", PHASE_COLORS["update"]))
     fig = _figure((5.0 * len(panels) + 0.6, 4.2), title)
     for ax, (metric, color) in zip(fig.subplots(1, len(panels), squeeze=False)[0], panels):
+        if metric == "loss" and step_losses is not None and len(step_losses) and steps_per_epoch:
+            steps = np.arange(1, len(step_losses) + 1) / steps_per_epoch
+            ax.plot(steps, step_losses, color=color, lw=0.6, alpha=0.35, label="each step (its mini-batch)")
+            window = len(step_losses) // SMOOTHED_POINTS  # a running mean shows the trend through the noise
+            if window >= 3:
+                mean = np.convolve(np.asarray(step_losses, dtype=np.float64), np.ones(window) / window, mode="valid")
+                ax.plot(steps[window - 1 :], mean, color=color, lw=1.2, alpha=0.8, label=f"mean of {window} steps")
         _curve_panel(ax, history, metric, color)
+        if step_losses is not None and len(step_losses) and steps_per_epoch:  # both panels from epoch 0
+            ax.set_xlim(0, max(len(step_losses) / steps_per_epoch, 1))
     return fig
 
 
@@ -141,8 +158,12 @@ def roc(fpr, tpr, auc: float | None, *, title: str) -> Figure:
     return fig
 
 
-def image_grid(images, predicted, actual, classes, *, title: str, columns: int = 8) -> Figure:
-    """Up to 32 images in grey, each titled "predicted / actual"; wrong ones framed and titled in red."""
+def image_grid(
+    images, predicted, actual, classes, *, title: str, columns: int = 8, probabilities=None, cmap: str = "gray"
+) -> Figure:
+    """Up to 32 images in grey (`cmap`: see USUAL_GREYS), each titled "predicted / actual", or
+    "predicted 97% / actual" with the network's probability of its prediction; wrong ones framed
+    and titled in red."""
     images = _as_images(images)[:MAX_IMAGES]
     n = len(images)
     predicted, actual = class_indices(predicted)[:n], class_indices(actual)[:n]
@@ -150,17 +171,18 @@ def image_grid(images, predicted, actual, classes, *, title: str, columns: int =
         raise ValueError(f"{n} images need {n} predicted and actual classes, got {len(predicted)} and {len(actual)}")
     names = _names(classes, int(max(predicted.max(), actual.max())) + 1)
     rows, columns = math.ceil(n / columns), min(columns, n)
+    shown = None if probabilities is None else [f" {p:.0%}" for p in np.asarray(probabilities, dtype=float)[:n]]
     two_lines = max(len(names[i]) for i in (*predicted, *actual)) > 5
     fig = _figure((1.35 * columns + 0.3, (1.75 if two_lines else 1.55) * rows + 0.6), title)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     low, high = float(images.min()), float(images.max())
-    for ax, image, p, a in zip(axes, images, predicted, actual):
+    for i, (ax, image, p, a) in enumerate(zip(axes, images, predicted, actual)):
         wrong = p != a
-        ax.imshow(image, cmap="gray_r", vmin=low, vmax=high if high > low else low + 1, interpolation="nearest")
+        ax.imshow(image, cmap=cmap, vmin=low, vmax=high if high > low else low + 1, interpolation="nearest")
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(
-            f"{names[p]} /{chr(10) if two_lines else ' '}{names[a]}",
+            f"{names[p]}{shown[i] if shown else ''} /{chr(10) if two_lines else ' '}{names[a]}",
             fontsize=8,
             color=WRONG_COLOR if wrong else "black",
             fontweight="bold" if wrong else "normal",
@@ -171,9 +193,8 @@ def image_grid(images, predicted, actual, classes, *, title: str, columns: int =
     for ax in axes[n:]:
         ax.remove()
     wrong = int((predicted != actual).sum())
-    fig.suptitle(
-        f"{title}\ntitles: predicted / actual · {wrong} of {n} wrong, framed in red", fontsize=12, fontweight="bold"
-    )
+    said = "predicted (its probability) / actual" if shown else "predicted / actual"
+    fig.suptitle(f"{title}\ntitles: {said} · {wrong} of {n} wrong, framed in red", fontsize=12, fontweight="bold")
     return fig
 
 
