@@ -46,13 +46,13 @@ def _unbroadcast(grad: Array, shape: tuple[int, ...]) -> Array:
     return grad
 
 
-def _add_transposed(into: Array, grad: Array, block: int = 32) -> None:
-    """into += gradᵀ, for a large matrix a block of 32 columns of `into` at a time.
+def _add_transposed(into: Array, grad: Array, block: int = 16) -> None:
+    """into += gradᵀ, for a large matrix a block of 16 columns of `into` at a time.
 
     The same sums as `into += grad.T`, only faster: adding a transposed matrix reads one of the two
     against its memory order, a cache miss per number once it no longer fits in the cache (z = a @ Wᵀ
-    sends ∂E/∂Wᵀ back to W: 400,000 numbers for a 512 × 784 layer). The 32 rows of `grad` a block
-    reads stay in the cache: about 4× faster in float64.
+    sends ∂E/∂Wᵀ back to W: 400,000 numbers for a 512 × 784 layer). The 16 rows of `grad` a block
+    reads stay in the cache: about 2× faster in float64, 1.7× in float32.
     """
     if into.ndim != 2 or into.size < 65_536:
         into += grad.T

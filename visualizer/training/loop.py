@@ -86,6 +86,7 @@ def fit(
     defs = Definitions.from_info(network_info(spec))
     weights, biases = ([np.asarray(p, options.dtype) for p in ps] for ps in spec.parameters())
     x_train = np.asarray(x_train, options.dtype)  # once, not per batch
+    x_val = None if x_val is None else np.asarray(x_val, options.dtype)
     n, k = len(x_train), min(options.batch_size, len(x_train))
     per_epoch = steps_per_epoch(n, k)
     step_fn = _torch_stepper(defs, weights, biases) if options.backend == "torch" else _engine_stepper(defs)
