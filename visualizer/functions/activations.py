@@ -107,7 +107,7 @@ RELU = Activation(
     name="relu",
     function=lambda z: np.maximum(z, 0.0),
     # The kink at 0 gets derivative 0, as in torch.
-    derivative=lambda z, a: (z > 0).astype(np.float64),
+    derivative=lambda z, a: (z > 0).astype(z.dtype),  # float32 under float32 training
     latex=r"\mathrm{ReLU}(z) = \max(0, z)",
     text="ReLU(z) = max(0, z)",
     derivative_latex=r"\mathrm{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",

@@ -144,9 +144,13 @@ def _rmsprop(params, grads, state, hyper):
 def _lerp(start: Array, end: Array, weight: float) -> Array:
     """β₁m + (1 − β₁)g computed as torch.lerp computes it (Adam's running mean in torch): the
     two forms are equal in exact arithmetic, but with β₁ near 0 or 1 rounding tells them apart."""
+    difference = end - start  # then in place: one new array, not three
     if weight < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1 - weight)
+        difference *= weight
+        difference += start
+        return difference
+    difference *= 1 - weight
+    return np.subtract(end, difference, out=difference)
 
 
 def _adam(decoupled: bool):
@@ -154,14 +158,31 @@ def _adam(decoupled: bool):
         b1, b2, lr, eps = hyper["beta1"], hyper["beta2"], hyper["lr"], hyper["eps"]
         t = state.get("t", 0) + 1
         m = [_lerp(m_old, g, 1 - b1) for m_old, g in zip(_slot(state, "m", params), grads)]
-        v = [b2 * v_old + (1 - b2) * g * g for v_old, g in zip(_slot(state, "v", params), grads)]
+        v = [_running_square(v_old, g, b2) for v_old, g in zip(_slot(state, "v", params), grads)]
         m_hat = [x / (1 - b1**t) for x in m]
         v_hat = [x / (1 - b2**t) for x in v]
-        decay = hyper.get("weight_decay", 0.0) if decoupled else 0.0
-        new = [w - lr * (mh / (np.sqrt(vh) + eps) + decay * w) for w, mh, vh in zip(params, m_hat, v_hat)]
+        new = []
+        for w, mh, vh in zip(params, m_hat, v_hat):
+            # w − η·(m̂/(√v̂ + ε) + λw), worked out in one new array: on a wide layer the update's
+            # cost is memory traffic (a fresh array per operation), not arithmetic
+            step = np.sqrt(vh)
+            step += eps
+            np.divide(mh, step, out=step)
+            if decoupled:  # AdamW's decay (Adam has none)
+                step += hyper["weight_decay"] * w
+            step *= lr
+            new.append(np.subtract(w, step, out=step))
         return new, {"t": t, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
 
     return update
+
+
+def _running_square(v_old: Array, g: Array, b2: float) -> Array:
+    """β₂v + (1 − β₂)g², in one new array (the same operations, so the same rounding)."""
+    v = (1 - b2) * g
+    v *= g
+    v += b2 * v_old
+    return v
 
 
 def _torch_adam(torch, params, hyper):

@@ -150,7 +150,8 @@ def learn(defs: Definitions, weights, biases, x, y, state: dict, masks=None, rec
 def output(defs: Definitions, weights, biases, x) -> np.ndarray:
     """The network's output for inputs x (one per row), through the same definitions as
     training, without building a graph (no dropout: prediction)."""
-    a = np.asarray(x, dtype=np.float64)
+    # in float32 for float32 weights (training with --dtype float32 measures each epoch with them)
+    a = np.asarray(x, dtype=np.float32 if weights[0].dtype == np.float32 else np.float64)
     for W, b, f in zip(weights, biases, defs.activations):
         a = f.function(a @ W.T + b)
     return a

@@ -10,7 +10,7 @@ training with a message instead of carrying NaN on. Ctrl-C (KeyboardInterrupt) d
 ends training as if `epochs` had been the last finished one (its weights, or the best epoch's
 under early stopping; `TrainResult.interrupted` says so); before any epoch finished it is raised.
 
-`backend="torch"` trains the identical network in torch (float64, the same starting weights,
+`backend="torch"` trains the identical network in torch (in the same dtype, the same starting weights,
 batches, dropout masks, loss and torch.optim optimizer), to compare the two step by step.
 """
 
@@ -40,6 +40,7 @@ class TrainOptions:
     batch_size: int = 64
     early_stopping: int | None = None  # patience in epochs; None: train every epoch
     backend: str = "engine"
+    dtype: str = "float64"  # what training computes in: float64, or float32 (faster); results are float64
 
 
 @dataclass
@@ -87,7 +88,9 @@ def fit(
     """Train `spec`'s network on (x_train, y_train); `progress(epoch, step_in_epoch, steps_per_epoch,
     loss)` is called after each step and `progress(epoch, None, …, summary)` after each epoch."""
     defs = Definitions.from_info(network_info(spec))
-    weights, biases = spec.parameters()
+    weights, biases = ([np.asarray(p, options.dtype) for p in ps] for ps in spec.parameters())
+    x_train = np.asarray(x_train, options.dtype)  # once, not per batch
+    x_val = None if x_val is None else np.asarray(x_val, options.dtype)
     n, k = len(x_train), min(options.batch_size, len(x_train))
     per_epoch = steps_per_epoch(n, k)
     step_fn = _torch_stepper(defs, weights, biases) if options.backend == "torch" else _engine_stepper(defs)
@@ -110,6 +113,7 @@ def fit(
                 index = (epoch - 1) * per_epoch + i + 1  # the step's number, from 1: it seeds batch and mask
                 rows = batch_rows(n, k, spec.seed, index)
                 masks = draw_masks(spec.dropout, spec.sizes, len(rows), spec.seed, index) if spec.dropout > 0 else None
+                masks = masks and [np.asarray(m, options.dtype) for m in masks]
                 loss, weights, biases = step_fn(weights, biases, x_train[rows], y_train[rows], masks)
                 if not np.isfinite(loss):
                     raise Diverged(index, loss, spec.optimizer["lr"], f" (epoch {epoch})")
@@ -161,7 +165,7 @@ def fit(
             history[key] = None
     if history["best_epoch"] is not None:
         weights, biases = best[1], best[2]
-    result.weights, result.biases = weights, biases
+    result.weights, result.biases = ([np.asarray(p, np.float64) for p in ps] for ps in (weights, biases))
     return result
 
 
@@ -194,8 +198,8 @@ def _torch_stepper(defs: Definitions, weights, biases):
     """The same steps in torch: its autograd and its torch.optim optimizer, from our weights."""
     import torch
 
-    W = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in weights]
-    b = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in biases]
+    W = [torch.tensor(w, requires_grad=True) for w in weights]  # in the weights' dtype: float64 or float32
+    b = [torch.tensor(v, requires_grad=True) for v in biases]
     optimizer = defs.optimizer.torch(torch, W + (b if defs.train_biases else []), defs.hyper)
 
     def step(_weights, _biases, x, y, masks):
