@@ -238,3 +238,15 @@ def test_csv_missing_file(tmp_path):
         load_dataset(f"csv:{tmp_path / 'nope.csv'}")
     with pytest.raises(UsageError, match="needs a file path"):
         load_dataset("csv:")
+
+
+@pytest.mark.parametrize("name", ["moons", "digits"])
+@pytest.mark.parametrize("method", ["auto", "standard", "minmax", "none"])
+def test_a_data_set_records_the_scaling_it_applied(name, method):
+    """x = (raw − shift) / scale with the recorded numbers gives the scaled rows: what a model
+    file keeps so its inputs can be prepared again."""
+    raw, ds = load_dataset(name, seed=0, scale="none"), load_dataset(name, seed=0, scale=method)
+    shift, spread = (np.asarray(ds.scaling[k], dtype=np.float64) for k in ("shift", "scale"))
+    for before, after in ((raw.x_train, ds.x_train), (raw.x_test, ds.x_test)):
+        np.testing.assert_allclose((before - shift) / spread, after, rtol=1e-12, atol=1e-12)
+    assert ds.scaling["how"] and ds.split

@@ -164,9 +164,15 @@ def train(
             f"safetensors (no pickle, nothing in it runs); use --save {Path(save).with_suffix('.safetensors')} "
             f"and read it with safetensors.torch.load_file"
         )
-    loaded = dict(data_dir=data_dir, download=download, target_column=target_column, seed=spec.seed, samples=samples)
     try:
-        dataset = load_dataset(data_name, **loaded)
+        dataset = load_dataset(
+            data_name,
+            data_dir=data_dir,
+            download=download,
+            target_column=target_column,
+            seed=spec.seed,
+            samples=samples,
+        )
     except KeyboardInterrupt:
         nothing_saved(f"while loading {data_name}")
     given = click.get_current_context().params  # what the user typed, before the spec took it
@@ -211,7 +217,7 @@ def train(
             result = fit(spec, dataset.task, x_train, y_train, x_val, y_val, options, progress=progress.update)
     except KeyboardInterrupt:
         nothing_saved("before the first epoch finished")
-    from visualizer.training.settings import input_scaling, split_description, training_settings
+    from visualizer.training.settings import training_settings
 
     with holding_ctrl_c() as interrupted:  # Ctrl-C now would leave some files new and some old: it waits
         settings = training_settings(
@@ -219,12 +225,11 @@ def train(
             dataset,
             options,
             result,
-            split=split_description(dataset, data_dir=data_dir, test_split=0.2, seed=spec.seed),
             val_split=val_split,
             samples=samples,
             dtype=dtype,
         )
-        scaling = input_scaling(dataset, lambda: load_dataset(data_name, **loaded, scale="none"))
+        scaling = dataset.scaling
         written = _report(spec, dataset, result, folder, settings, scaling)
         if save:
             from visualizer.network.model_io import save_model

