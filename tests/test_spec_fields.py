@@ -41,9 +41,12 @@ CHANGED = {
     "rule": {"rule": "perceptron", "sizes": [2, 1], "output_activation": "step", "loss": "half_sse"},
     "dropout": {"dropout": 0.5},
     "batch_size": {"batch_size": 1},
+    "classes": {"classes": ["no", "yes"]},
+    "input_scaling": {"input_scaling": {"shift": 0.0, "scale": 255.0, "how": "pixels / 255"}},
 }
 # the TOML keys no command-line option overrides: a new field either gets an option or is listed here
-FILE_ONLY = {"name", "description", "sizes", "init", "train_biases", "weights", "biases", "precision", "rule"}
+FILE_ONLY = {"name", "description", "sizes", "init", "train_biases", "weights", "biases", "precision", "rule", "classes",
+    "input_scaling"}  # fmt: skip
 # a value on the command line for each option that overrides the spec
 ON_THE_COMMAND_LINE = {
     "seed": "7",

@@ -6,11 +6,13 @@ import click
 
 from visualizer.errors import UsageError
 
+from .data_sample import attach, sample_options
 from .options import Command, OutputPath, WholeNumber, net_options, precision_option
 
 
 @click.command("diagram", cls=Command)
 @net_options
+@sample_options
 @click.option(
     "--kind",
     type=click.Choice(["forward", "backward", "update", "graph", "loss", "all"]),
@@ -43,7 +45,7 @@ from .options import Command, OutputPath, WholeNumber, net_options, precision_op
     help="TikZ only: write the tikzpicture alone, for \\input into a document or beamer frame whose preamble "
     "has \\usepackage{tikz} and \\usetikzlibrary{arrows.meta} [default: a document pdflatex compiles as it is].",
 )
-def diagram(spec, steps, kind, output, format_, dpi, precision, fragment):
+def diagram(spec, sample, steps, kind, output, format_, dpi, precision, fragment):
     """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
     the computation graph, or the loss over --steps (100 when --steps is not given).
 
@@ -94,7 +96,7 @@ def diagram(spec, steps, kind, output, format_, dpi, precision, fragment):
                 f"not writing a {fmt.upper()} to the terminal; redirect it (> x.{fmt}), give a file "
                 f"(-o x.{fmt}), or use --format svg or tikz, which are text"
             )
-    trained = run(spec, steps if steps > 1 or "loss" not in kinds else 100)
+    trained = attach(run(spec, steps if steps > 1 or "loss" not in kinds else 100), sample)
     folder.mkdir(parents=True, exist_ok=True)
     for k, path, fmt in zip(kinds, targets, formats):
         _draw_one(trained, k, path, fmt, dpi, precision or spec.precision, fragment)

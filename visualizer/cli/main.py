@@ -17,6 +17,7 @@ from visualizer.render.explain.document import PHASES
 from visualizer.render.video.beats import SCENES
 from visualizer.style import count
 
+from .data_sample import attach, sample_options
 from .diagram import diagram
 from .options import Command, Group, OutputPath, WholeNumber, net_options, precision_option
 from .train import train
@@ -24,6 +25,7 @@ from .train import train
 
 @click.command("explain", cls=Command)
 @net_options
+@sample_options
 @click.option(
     "--show",
     type=click.Choice(["first", "last", "all"]),
@@ -71,7 +73,9 @@ from .train import train
 )
 @click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
 @click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
-def explain(spec, steps, show, phase, precision, samples, format_, fragment, output, width, no_color, no_verify):
+def explain(
+    spec, sample, steps, show, phase, precision, samples, format_, fragment, output, width, no_color, no_verify
+):
     """Write out one training step of a small network, every formula followed by its numbers,
     then check every number against torch autograd and finite differences.
 
@@ -92,7 +96,7 @@ def explain(spec, steps, show, phase, precision, samples, format_, fragment, out
         output = None
     if output:
         writable_path(output)
-    trace = run(spec, steps)
+    trace = attach(run(spec, steps), sample)
     verdicts = []  # filled by verify(), so the exit status can say whether the numbers held
 
     def verify():
@@ -182,6 +186,7 @@ def verify_command(spec, steps):
 
 @click.command("render", cls=Command)
 @net_options
+@sample_options
 @click.option(
     "--scene",
     "scenes",
@@ -214,7 +219,7 @@ def verify_command(spec, steps):
     "derivation, each with its captions and its narration and numbers as speaker notes (press S).",
 )
 @precision_option("of the numbers on screen")
-def render(spec, steps, scenes, quality, output, slides, precision):
+def render(spec, sample, steps, scenes, quality, output, slides, precision):
     """Render the lecture video (manim) of a training step, every number on screen from the
     verified Trace, with its captions (.srt and .vtt) beside each video. Independent scenes
     render in parallel, one per core. The training beat (in the lecture too) shows --steps
@@ -245,7 +250,7 @@ def render(spec, steps, scenes, quality, output, slides, precision):
         raise UsageError("--slides makes slides of the lecture; add --scene lecture")
     if steps == 1 and {"lecture", "training", "all"} & set(names + list(scenes)):
         steps = TRAINING_STEPS
-    trace = _verified(run(spec, steps))
+    trace = _verified(attach(run(spec, steps), sample))
     if not trace.verification.passed:
         raise UsageError("the numbers do not match torch; `backprop verify` says where (not rendering a wrong video)")
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())

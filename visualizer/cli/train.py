@@ -8,6 +8,7 @@ matplotlib, safetensors) happen inside the command, so `explain` stays quick to 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -236,11 +237,10 @@ def train(
 
             model = save_model(
                 save,
-                spec,
+                _described(spec, dataset),
                 result.weights,
                 result.biases,
                 trained_on=_trained_on(dataset),
-                scaling=scaling,
                 training=settings,
             )
             written.append(model)
@@ -303,6 +303,12 @@ def fit_to_data(spec: NetSpec, dataset, explicit: dict) -> NetSpec:
 
 def _slug(name: str) -> str:
     return re.sub(r"[^\w.-]+", "-", Path(name.removeprefix("csv:")).stem if name.startswith("csv:") else name)
+
+
+def _described(spec: NetSpec, dataset) -> NetSpec:
+    """The spec as the model file keeps it: with what its outputs mean and how its inputs were scaled."""
+    classes = dataset.classes if len(dataset.classes) in (spec.sizes[-1], 2 * (spec.sizes[-1] == 1)) else ()
+    return dataclasses.replace(spec, classes=tuple(classes), input_scaling=dataset.scaling or None)
 
 
 def _trained_on(dataset) -> dict:

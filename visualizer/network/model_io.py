@@ -35,11 +35,9 @@ def state_dict(weights, biases) -> dict[str, np.ndarray]:
     return tensors
 
 
-def save_model(
-    path, spec, weights, biases, *, trained_on: dict | None = None, scaling: dict | None = None, training=None
-) -> Path:
-    """Write the network with these weights to `path` (safetensors), whole or not at all;
-    `scaling` and `training` (visualizer.training.settings) are kept as `input_scaling` and `training`."""
+def save_model(path, spec, weights, biases, *, trained_on: dict | None = None, training=None) -> Path:
+    """Write the network with these weights to `path` (safetensors), whole or not at all; the
+    spec's classes and input_scaling go with it, and `training` (visualizer.training.settings)."""
     from safetensors.numpy import save_file
 
     description = {
@@ -47,8 +45,6 @@ def save_model(
         **{name: getattr(spec, name) for name in MODEL_FIELDS},
         "trained_on": trained_on or {},
     }
-    if scaling is not None:
-        description["input_scaling"] = scaling
     if training is not None:
         description["training"] = training
     with atomic_target(path) as tmp:
@@ -111,6 +107,9 @@ def spec_from_model(path) -> NetSpec:
     try:
         # a REQUIRED field missing is a KeyError; an OPTIONAL one missing (an older model) keeps its default
         kept = {name: description[name] for name, how in MODEL_FIELDS.items() if how == REQUIRED or name in description}
+        if "classes" not in description:  # a model from before classes were a field kept them here
+            classes = (description.get("trained_on") or {}).get("classes") or ()
+            kept["classes"] = classes if len(classes) == description["sizes"][-1] else ()
         return NetSpec(**kept, weights=tuple(weights), biases=tuple(biases))
     except UsageError as err:
         raise UsageError(f"{path}: {err}") from None

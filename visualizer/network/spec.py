@@ -88,6 +88,12 @@ class NetSpec:
     # samples per step (mini-batch SGD); None: all (gradient descent). Not in a model file: how it was
     # trained, not what it is (backprop train has its own --batch-size)
     batch_size: int | None = described(None)
+    # what each output means, in order (a single sigmoid output: the names of classes 0 and 1);
+    # a model trained on a data set keeps its class names, and explain, diagrams and video show them
+    classes: tuple[str, ...] = described((), model=OPTIONAL)
+    # how a raw sample (pixels 0..255, a CSV row) becomes the input: x = (raw − shift) / scale,
+    # {"shift", "scale", "how"} as training/data/prepare.py records it; None: inputs are used as given
+    input_scaling: dict | None = described(None, model=OPTIONAL)
 
     def __post_init__(self):
         _check(self)
@@ -280,8 +286,34 @@ def _check(spec: NetSpec) -> None:
     _set(spec, "optimizer", {"name": optimizer.name, **optimizer.hyper(opt)})
     _check_activations(spec)
     _check_rule(spec)
+    _check_outputs(spec)
     _check_data(spec)
     _check_parameters(spec)
+
+
+def _check_outputs(spec: NetSpec) -> None:
+    """classes name the outputs (or a single output's two classes); input_scaling is two numbers or lists."""
+    names, n = spec.classes, spec.sizes[-1]
+    if not isinstance(names, (list, tuple)) or not all(isinstance(c, str) and c for c in names):
+        raise UsageError(f'classes must be a list of names, one per output, e.g. ["cat", "dog"]; got {names!r}')
+    if names and len(names) not in ({n, 2} if n == 1 else {n}):
+        wanted = "1 output needs 2 names (classes 0 and 1)" if n == 1 else f"{count(n, 'output')} need {n} names"
+        raise UsageError(f"classes has {count(len(names), 'name')} but {wanted}")
+    _set(spec, "classes", tuple(names))
+    scaling = spec.input_scaling
+    if scaling is not None and not (
+        isinstance(scaling, dict) and all(_numbers(scaling.get(k), spec.sizes[0]) for k in ("shift", "scale"))
+    ):
+        raise UsageError(
+            f"input_scaling must be {{ shift = S, scale = K }} (numbers, or one per input), as x = (raw − shift) / "
+            f"scale; got {scaling!r}"
+        )
+
+
+def _numbers(value, n: int) -> bool:
+    values = np.atleast_1d(np.asarray(value if value is not None else np.nan, dtype=object))
+    ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in values)
+    return ok and len(values) in (1, n) and values.ndim == 1
 
 
 def _check_data(spec: NetSpec) -> None:

@@ -165,9 +165,11 @@ class NetworkInfo:
     init: str = "xavier"  # how weights the spec does not give are drawn
     # which of "weights", "biases", "input", "target" the spec did not give, so were drawn from the seed
     drawn: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()  # what each output means (a model trained on a data set names them)
+    input_scaling: dict | None = None  # how raw samples became inputs: x = (raw − shift) / scale
 
     def __post_init__(self):  # JSON's lists as tuples, and the record's own dicts
-        for name in ("sizes", "activations", "drawn"):
+        for name in ("sizes", "activations", "drawn", "classes"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         for name in ("optimizer", "regularization"):
             object.__setattr__(self, name, dict(getattr(self, name)))
@@ -197,6 +199,25 @@ class Verification:
 
 
 @dataclass(frozen=True)
+class SampleInfo:
+    """Where the input came from when it is one sample of a data set (`--data NAME --sample N`):
+    the data set, its split and the row, the true class, and the sample as the data set stores
+    it (pixels 0..255, before the input scaling), so a picture can be shown as it looks."""
+
+    data: str  # "fashion-mnist"
+    split: str  # which train/test split the data set used (docs/data.md)
+    index: int  # the row of the test set, counted from 0
+    label: int | None  # its class (None for a regression target)
+    image_shape: tuple[int, ...] | None  # (28, 28) for a picture, None for a row of numbers
+    raw: np.ndarray  # the sample as stored; image_shape when it is a picture
+
+    def __post_init__(self):
+        if self.image_shape is not None:
+            object.__setattr__(self, "image_shape", tuple(self.image_shape))
+        object.__setattr__(self, "raw", frozen_array(self.raw))
+
+
+@dataclass(frozen=True)
 class Trace:
     network: NetworkInfo
     input: np.ndarray  # batch × inputs
@@ -205,6 +226,7 @@ class Trace:
     loss_history: tuple[float, ...]  # before step 1, then after each step
     verification: Verification | None = None
     graph: tuple[GraphNode, ...] = ()  # the first step's computation graph, parents before children
+    sample: SampleInfo | None = None  # the data set's sample the input is (None: given or drawn)
 
     def __post_init__(self):
         object.__setattr__(self, "input", frozen_array(self.input))
@@ -231,6 +253,16 @@ class Trace:
 
     def with_verification(self, verification: Verification) -> Trace:
         return replace(self, verification=verification)
+
+    def with_sample(self, sample: SampleInfo) -> Trace:
+        return replace(self, sample=sample)
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """A name for each output: the network's classes, else y₁ … yₙ's indices as text ("1" …)."""
+        n = self.network.sizes[-1]
+        names = self.network.classes
+        return names if len(names) == n else tuple(str(i + 1) for i in range(n))
 
     # ----- JSON ------------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -271,6 +303,7 @@ class Trace:
                 }
                 for n in self.graph
             ],
+            "sample": None if self.sample is None else {**asdict(self.sample), "raw": self.sample.raw.tolist()},
             "verification": None
             if v is None
             else {
@@ -316,6 +349,7 @@ class Trace:
                 ),
                 loss_history=tuple(data["loss_history"]),
                 graph=tuple(GraphNode(**node) for node in data.get("graph", [])),
+                sample=None if data.get("sample") is None else SampleInfo(**data["sample"]),
                 verification=None
                 if v is None
                 else Verification(

@@ -76,3 +76,44 @@ class Section:
     phase: str  # header, step, forward, loss, backward, update, training
     level: int = 1
     items: list = field(default_factory=list)
+
+
+SHADES = " ░▒▓█"  # from no ink to full
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A small greyscale picture (a data set's image): `ink` rows of 0 (background) … 1 (full),
+    as the data set shows it; printed as shades in text, as filled squares in LaTeX."""
+
+    ink: tuple[tuple[float, ...], ...]
+    caption: str
+
+    def lines(self) -> list[str]:
+        """The picture in shade characters, two pixel rows to a line (a character is about twice
+        as tall as it is wide, so the picture keeps its proportions)."""
+        rows = [list(r) for r in self.ink]
+        if len(rows) % 2:
+            rows.append([0.0] * len(rows[0]))
+        pairs = zip(rows[::2], rows[1::2])
+        top = len(SHADES) - 1
+        return ["".join(SHADES[round((a + b) / 2 * top)] for a, b in zip(u, v)) for u, v in pairs]
+
+
+@dataclass(frozen=True)
+class Bars:
+    """Values from 0 to 1 as bars, one per name (the outputs as probabilities); `marks` says what
+    a row is (index → "actual", "predicted", "predicted, actual")."""
+
+    names: tuple[str, ...]
+    symbols: tuple[Expr, ...]  # aⱼ⁽ᴸ⁾ of each row
+    values: tuple[float, ...]
+    digits: int
+    marks: tuple[tuple[int, str], ...] = ()
+
+    def length(self, i: int, width: int) -> int:
+        """Row i's bar in whole characters (or other units) of a full bar `width` long."""
+        return round(min(max(self.values[i], 0.0), 1.0) * width)
+
+    def mark(self, i: int) -> str:
+        return dict(self.marks).get(i, "")

@@ -7,7 +7,7 @@ from visualizer.core.expr import Expr
 from visualizer.style import format_number
 from visualizer.texify import latex_text
 
-from .document import Equation, Note, Section, Table
+from .document import Bars, Equation, Note, Picture, Section, Table
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=2cm]{geometry}
@@ -57,11 +57,17 @@ def render_latex(sections: list[Section], verdict: str | None = None, *, fragmen
                 out += _table(item)
             elif isinstance(item, Note):
                 out.append((item.latex or latex_text(item.text)) + r"\par")
+            elif isinstance(item, Picture):
+                out += _picture(item)
+            elif isinstance(item, Bars):
+                out += _bars(item)
     flush()
     if verdict:
         out.append(r"\bigskip\textbf{" + latex_text(verdict) + "}")
     body = "\n".join(out) + "\n"
-    return body if fragment else PREAMBLE + body + "\\end{document}\n"
+    pictures = any(isinstance(item, Picture) for section in sections for item in section.items)
+    preamble = PREAMBLE.replace("amssymb}\n", "amssymb}\n\\usepackage{tikz}\n") if pictures else PREAMBLE
+    return body if fragment else preamble + body + "\\end{document}\n"
 
 
 def _cell(value, digits: int) -> str:
@@ -70,6 +76,36 @@ def _cell(value, digits: int) -> str:
     if isinstance(value, str):
         return latex_text(value)
     return f"${format_number(float(value), digits)}$"
+
+
+def _picture(picture: Picture) -> list[str]:
+    """The picture as squares on black, each as light as its ink (a fragment needs tikz in the preamble)."""
+    rows = len(picture.ink)
+    squares = [
+        rf"\fill[white!{round(v * 100)}!black] ({c},{rows - r - 1}) rectangle +(1,1);"
+        for r, row in enumerate(picture.ink)
+        for c, v in enumerate(row)
+        if v > 0
+    ]
+    return [
+        r"\begin{center}",
+        r"\begin{tikzpicture}[x=1mm,y=1mm]",
+        rf"\fill[black] (0,0) rectangle ({len(picture.ink[0])},{rows});",
+        *squares,
+        r"\end{tikzpicture}\\",
+        latex_text(picture.caption),
+        r"\end{center}",
+    ]
+
+
+def _bars(bars: Bars) -> list[str]:
+    """name, aⱼ = value, a bar 4 cm long at 1, and what the row is."""
+    rows = [
+        f"{latex_text(name)} & ${bars.symbols[i].latex(bars.digits)}$ & {format_number(bars.values[i], bars.digits, zeros=True)} & "
+        rf"\rule{{{bars.length(i, 400) / 100:.2f}cm}}{{1.2ex}} & {latex_text(bars.mark(i))} \\"
+        for i, name in enumerate(bars.names)
+    ]
+    return [r"\begin{tabular}{llrll}", *rows, r"\end{tabular}\par"]
 
 
 def _table(table: Table) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from visualizer.core.expr import Expr
 from visualizer.style import format_number
 
-from .document import Equation, Note, Section, Table
+from .document import Bars, Equation, Note, Picture, Section, Table
 
 
 def render_markdown(sections: list[Section], verdict: str | None = None) -> str:
@@ -19,6 +19,10 @@ def render_markdown(sections: list[Section], verdict: str | None = None) -> str:
                 out += ["", *_table(item), ""]
             elif isinstance(item, Note):
                 out += ["", item.text, ""]
+            elif isinstance(item, Picture):
+                out += ["", "```", *item.lines(), "```", "", item.caption, ""]
+            elif isinstance(item, Bars):
+                out += ["", *_bars(item), ""]
     if verdict:
         out += ["", f"**{verdict}**"]
     text = "\n".join(out).strip() + "\n"
@@ -33,6 +37,15 @@ def _cell(value, digits: int) -> str:
     if isinstance(value, str):
         return value.replace("|", r"\|")
     return format_number(float(value), digits)
+
+
+def _bars(bars: Bars) -> list[str]:
+    rows = [
+        f"| {_cell(name, 0)} | ${bars.symbols[i].latex(bars.digits)}$ | {format_number(bars.values[i], bars.digits, zeros=True)} "
+        f"| {'█' * bars.length(i, 20)} | {bars.mark(i)} |"
+        for i, name in enumerate(bars.names)
+    ]
+    return ["| class | output | value | | |", "|---|---|---:|---|---|", *rows]
 
 
 def _table(table: Table) -> list[str]:

@@ -20,7 +20,7 @@ from rich.theme import Theme
 from visualizer.core.expr import Expr
 from visualizer.style import PHASE_COLORS, VERDICT_COLORS, format_display
 
-from .document import Equation, Note, Section, Table
+from .document import Bars, Equation, Note, Picture, Section, Table
 
 THEME = Theme(
     {
@@ -85,7 +85,33 @@ def _renderable(item, style: str, width: int):
             textwrap.fill(item.text, width, initial_indent=INDENT, subsequent_indent=INDENT),
             style="note" if dim else "",
         )
+    if isinstance(item, Picture):
+        return Text("\n".join(INDENT + "│" + line + "│" for line in item.lines()) + f"\n{INDENT}{item.caption}")
+    if isinstance(item, Bars):
+        return _bars(item)
     raise TypeError(item)
+
+
+BAR = 30  # characters of a bar at 1 (a probability of 100 %)
+
+
+def _bars(bars: Bars) -> RichTable:
+    """name, aⱼ = value, the bar, and what the row is (actual, predicted)."""
+    table = RichTable(box=None, show_header=False, padding=(0, 1, 0, 0), pad_edge=False)
+    for column in ("name", "symbol", "value", "bar", "mark"):
+        table.add_column(column, justify="right" if column == "value" else "left", no_wrap=True)
+    for i, name in enumerate(bars.names):
+        bar = "█" * bars.length(i, BAR) or "▏"
+        style = "result" if bars.mark(i) else ""
+        table.add_row(
+            INDENT + name,
+            bars.symbols[i].text() + " =",
+            format_display(bars.values[i], bars.digits, zeros=True),
+            bar,
+            bars.mark(i),
+            style=style,
+        )
+    return table
 
 
 def equation_text(eq: Equation, style: str, width: int) -> Text:

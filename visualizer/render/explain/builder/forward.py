@@ -11,11 +11,14 @@ from visualizer.functions import dropout
 
 from ..document import Equation, Note, Section
 from ..notation import a_, b_, m_, shown_sum, w_, z_
+from . import sample
 from .context import Context
 
 
 def sections(c: Context) -> list[Section]:
-    return [_layer(c, l) for l in range(1, c.L + 1)]
+    layers = [_layer(c, l) for l in range(1, c.L + 1)]
+    layers[-1].items += sample.prediction(c)  # the outputs as bars, when they stand for named classes
+    return layers
 
 
 def _layer(c: Context, l: int) -> Section:

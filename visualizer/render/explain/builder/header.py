@@ -14,6 +14,7 @@ from visualizer.texify import latex_text
 
 from ..document import Note, Section, Table
 from ..notation import x_, y_
+from . import sample
 from .context import TABLE_COLUMNS, Context, cut_rows
 
 
@@ -21,11 +22,14 @@ def sections(c: Context) -> list[Section]:
     """The header, from the trace's first step (the starting weights)."""
     net = c.trace.network
     section = Section(f"Network {net.name}", "header")
-    section.items += [_layers(c), _loss(c), _optimizer(c), *_how_it_learns(c)]
-    drawn = set(net.drawn)
+    section.items += [_layers(c), *sample.output_names(c), _loss(c), _optimizer(c), *_how_it_learns(c)]
+    drawn, given = set(net.drawn), sample.sources(c)
     for name, symbol, data in (("input", x_, c.trace.input), ("target", y_, c.trace.target)):
         source = f" (drawn from seed {net.seed}; give your own with --{name})" if name in drawn else ""
+        source = f": {given[name]}" if name in given else source
         section.items += [Note(f"{name} {symbol(1).base}{source}:"), _data_table(c, symbol, data)]
+        if name == "input":
+            section.items += sample.picture(c)
     if parameters := [name for name in ("weights", "biases") if name in drawn]:
         section.items.append(
             Note(
