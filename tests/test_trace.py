@@ -47,7 +47,10 @@ def test_json_has_the_documented_fields(trace):
         "batch_size",
         "init",
         "drawn",
+        "classes",
+        "input_scaling",
     }
+    assert data["sample"] is None  # the input is no data set's sample
     assert data["network"]["activations"] == ["sigmoid", "sigmoid"]
     assert np.shape(data["input"]) == (4, 2) and np.shape(data["target"]) == (4, 1)
     step = data["steps"][0]

@@ -76,8 +76,6 @@ def sample_spec(spec: NetSpec, data: str, index: int, data_dir=None) -> tuple[Ne
     from visualizer.training.data.images import IDX_SETS, PIXEL_MAX
     from visualizer.training.data.prepare import pixel_scaling, scale
 
-    if spec.input is not None or spec.target is not None:
-        raise UsageError("--data and --sample give the input and the target; leave out --input and --target")
     key = data.strip().lower()
     # the MNIST sets scale by their pixels' range alone, so their 60,000 training rows need not be read
     ds = load_dataset(data, data_dir=data_dir, scale="none", seed=spec.seed, samples=1 if key in IDX_SETS else None)

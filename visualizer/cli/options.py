@@ -227,6 +227,8 @@ def net_options(command=None, *, skip: tuple[str, ...] = ()):
     @functools.wraps(command)
     def with_spec(*args, **kwargs):
         # the overrides are applied here, so each command receives one finished spec
+        if kwargs.get("data") is not None and any(kwargs.get(k) is not None for k in ("input", "target")):
+            raise UsageError("--data and --sample give the input and the target; leave out --input and --target")
         kwargs["spec"] = build_spec(kwargs["spec"], **{key: kwargs.pop(key) for key in overrides})
         return command(*args, **kwargs)
 

@@ -76,4 +76,5 @@ def prediction(c: Context) -> list:
 
 def _named(c: Context, label: int) -> str:
     names = c.trace.network.classes
-    return f" ({names[label]})" if 0 <= label < len(names) else ""
+    named = 0 <= label < len(names) and names[label] != str(label)  # digits' names are their classes
+    return f" ({names[label]})" if named else ""
