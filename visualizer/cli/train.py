@@ -12,6 +12,7 @@ import dataclasses
 import json
 import math
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -246,6 +247,10 @@ def train(
             written.append(model)
     for path in written:
         click.echo(path)
+    if save and dataset.task != "regression" and not dataset.name.startswith("csv:"):
+        # where the exercise meets the step-by-step explanation
+        net = shlex.quote(str(save))
+        click.echo(f"one test sample, step by step: explain --net {net} --data {dataset.name} --sample 0", err=True)
     if result.interrupted or interrupted():
         done = len(result.history["epoch"])
         click.echo(f"backprop: stopped after epoch {done} of {epochs}; saved {', '.join(map(str, written))}", err=True)
