@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from visualizer.core.expr import Expr
+from visualizer.core.expr import Expr, Style
 from visualizer.style import format_number
 from visualizer.texify import latex_text
 
@@ -101,7 +101,7 @@ def _picture(picture: Picture) -> list[str]:
 def _bars(bars: Bars) -> list[str]:
     """name, aⱼ = value, a bar 4 cm long at 1, and what the row is."""
     rows = [
-        f"{latex_text(name)} & ${bars.symbols[i].latex(bars.digits)}$ & {format_number(bars.values[i], bars.digits, zeros=True)} & "
+        f"{latex_text(name)} & ${bars.symbols[i].latex(bars.digits)}$ & ${Style('latex', bars.digits).number(bars.values[i], zeros=True)}$ & "
         rf"\rule{{{bars.length(i, 400) / 100:.2f}cm}}{{1.2ex}} & {latex_text(bars.mark(i))} \\"
         for i, name in enumerate(bars.names)
     ]
