@@ -4,7 +4,9 @@ The **neuron graph** has one node per neuron and one edge per weight, each carry
 values (a, z, δ; w, ∂E/∂w, new w), and a position: layer l at x = l, neurons stacked evenly
 around y = 0. A layer wider than `max_neurons` is collapsed to its first neurons, one
 ellipsis node standing for the rest, and its last neuron; the collapse is recorded in the
-graph (`G.graph["collapsed"]`) so every renderer draws the same thing.
+graph (`G.graph["collapsed"]`) so every renderer draws the same thing. `max_outputs` lets the
+output layer show more (a network naming its classes shows them all), its rows drawn closer
+so that the column is no taller than a collapsed one.
 
 The **computation graph** is the engine's op graph of the first step: value nodes (with value
 and gradient) and op nodes between them, laid out left to right in topological generations.
@@ -23,8 +25,11 @@ LABELLED_EDGES = 6  # renderers write values on the edges between two layers onl
 LAYER_GAP = 3.0  # x distance between layers, in neuron spacings
 
 
-def neuron_graph(trace: Trace, *, step: int = 0, sample: int = 0, max_neurons: int = MAX_NEURONS) -> nx.DiGraph:
-    """The network of `trace.steps[step]` for one `sample` of the batch, laid out in layers."""
+def neuron_graph(
+    trace: Trace, *, step: int = 0, sample: int = 0, max_neurons: int = MAX_NEURONS, max_outputs: int | None = None
+) -> nx.DiGraph:
+    """The network of `trace.steps[step]` for one `sample` of the batch, laid out in layers; the
+    output layer collapsed beyond `max_outputs` neurons (default: `max_neurons`)."""
     record = trace.steps[step]
     sizes = trace.network.sizes
     G = nx.DiGraph(
@@ -38,12 +43,15 @@ def neuron_graph(trace: Trace, *, step: int = 0, sample: int = 0, max_neurons: i
     )
     shown_by_layer = []
     for l, n in enumerate(sizes):
-        shown = pick(n, max_neurons)
+        last = l == len(sizes) - 1 and max_outputs is not None
+        shown = pick(n, max_outputs if last else max_neurons)
         shown_by_layer.append(shown)
         if None in shown:
             G.graph["collapsed"][l] = n - (len(shown) - 1)
+        # more outputs than a collapsed layer shows: as tall as that layer, the rows closer
+        pitch = (max_neurons - 1) / (len(shown) - 1) if last and len(shown) > max_neurons else 1.0
         for row, j in enumerate(shown):
-            y = (len(shown) - 1) / 2 - row
+            y = ((len(shown) - 1) / 2 - row) * pitch
             if j is None:
                 G.add_node(
                     (l, None), layer=l, index=None, kind="ellipsis", hidden=n - (len(shown) - 1), pos=(l * LAYER_GAP, y)

@@ -23,10 +23,11 @@ from matplotlib.patches import Circle
 from visualizer.core.expr import Sym
 from visualizer.functions.dropout import keep_scale
 from visualizer.network.trace import Trace
-from visualizer.render.layout import LABELLED_EDGES, edge_label_share, neuron_graph, symmetric_limit
+from visualizer.render.layout import LABELLED_EDGES, edge_label_share, symmetric_limit
 from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, SIGNED_CMAP, format_display, text_color
 
 from .canvas import Label, extent, fit_scale, page, square
+from .sample import Panel, network_graph, sample_view
 
 RADIUS = 0.32
 ROW_GAP = 1.4  # vertical distance between neurons, in layout units: room for a label above and below
@@ -52,7 +53,8 @@ def draw_network(trace: Trace, kind: str, *, step: int = 0, precision: int | Non
     ones (a, δ, ∂E/∂w, new weights, the loss) keep their trailing zeros, as in the video."""
     digits = precision or DEFAULT_DIGITS
     edge_key, node_key, subtitle = KINDS[kind]
-    G = neuron_graph(trace, step=step)
+    G = network_graph(trace, step)
+    view = sample_view(trace, step)
     pos = {n: (d["pos"][0], d["pos"][1] * ROW_GAP) for n, d in G.nodes(data=True)}
     cmap = colormaps[SIGNED_CMAP]
 
@@ -71,12 +73,23 @@ def draw_network(trace: Trace, kind: str, *, step: int = 0, precision: int | Non
         for (u, v, d), (start, end) in zip(edges, segments)
         if per_layer[d["layer"]] <= LABELLED_EDGES
     ]
+    named = view is not None and bool(view.names)  # the class names and bars take the targets' place
     for node, d in G.nodes(data=True):
-        labels += _node_labels(node, d, pos[node], kind, node_key, lambda v: cmap(node_norm(v)), digits)
+        labels += _node_labels(node, d, pos[node], kind, node_key, lambda v: cmap(node_norm(v)), digits, named)
     for label in labels:
         label.measure()
     circles = [square(*pos[n], RADIUS) for n, d in G.nodes(data=True) if d["kind"] != "ellipsis"]
     scale = fit_scale(labels, circles, SCALE)
+    panel = None
+    if view is not None:  # the sample's image, names and bars: placed at the network's scale, then all fitted
+        # the update's output biases go beside their neurons, the rows of named outputs being close
+        outputs = [(n, d) for n, d in G.nodes(data=True) if d["kind"] == "output"]
+        beside = {n: _bias_change(d, digits) for n, d in outputs if kind == "update" and named}
+        panel = Panel(view, G, pos, kind, RADIUS, digits, scale, beside)
+        labels += panel.labels
+        labels += panel.place(fit_scale(labels, circles + panel.shapes, scale))
+        circles += panel.shapes
+        scale = fit_scale(labels, circles, scale)
     xlim, ylim = extent(labels, circles, scale)
 
     p = trace.network.dropout
@@ -114,6 +127,10 @@ def draw_network(trace: Trace, kind: str, *, step: int = 0, precision: int | Non
             )
     for node, d in G.nodes(data=True):
         _draw_node(ax, d, pos[node], kind, node_key, cmap, node_norm)
+    if panel is not None:
+        panel.draw(ax)
+        ax.set_xlim(*xlim)  # imshow would fit the limits to the image
+        ax.set_ylim(*ylim)
     for label in labels:
         ax.text(label.x, label.y, label.text, **label.props)
     fig.colorbar(ScalarMappable(norm, cmap), cax=cax, label=COLORBAR_LABELS[kind])
@@ -149,7 +166,7 @@ def _new(old: float, new: float, digits: int) -> str:
     return format_display(new, digits) if new == old else _computed(new, digits)
 
 
-def _node_labels(node, d, xy, kind, key, fill, digits) -> list[Label]:
+def _node_labels(node, d, xy, kind, key, fill, digits, named=False) -> list[Label]:
     """The texts of one neuron: its value inside, its symbol above, its target or bias change beside."""
     l, j = node
     x, y = xy
@@ -176,15 +193,19 @@ def _node_labels(node, d, xy, kind, key, fill, digits) -> list[Label]:
     labels.append(
         Label(x, y + RADIUS + 0.12, f"${symbol.latex()}$", dict(ha="center", va="bottom", fontsize=9, zorder=5))
     )
-    if d["kind"] == "output" and kind == "forward":
+    if d["kind"] == "output" and kind == "forward" and not named:
         target = f"y = {format_display(d['target'], digits)}"
         labels.append(
             Label(x + RADIUS + 0.15, y, target, dict(ha="left", va="center", fontsize=8.5, color=PHASE_COLORS["loss"]))
         )
-    if kind == "update" and l > 0:
-        change = f"b: {format_display(d['b'], digits)} → {_new(d['b'], d['b_new'], digits)}"
+    if kind == "update" and l > 0 and not (named and d["kind"] == "output"):
+        change = _bias_change(d, digits)
         labels.append(Label(x, y - RADIUS - 0.1, change, dict(ha="center", va="top", fontsize=7, color="0.25")))
     return labels
+
+
+def _bias_change(d: dict, digits: int) -> str:
+    return f"b: {format_display(d['b'], digits)} → {_new(d['b'], d['b_new'], digits)}"
 
 
 def _draw_node(ax, d, xy, kind, key, cmap, norm):

@@ -19,12 +19,14 @@ from __future__ import annotations
 from visualizer.core.expr import Style, Sym
 from visualizer.functions.dropout import keep_scale
 from visualizer.network.trace import Trace
-from visualizer.render.layout import LABELLED_EDGES, neuron_graph, symmetric_limit
+from visualizer.render.layout import LABELLED_EDGES, symmetric_limit
 from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, signed_color, text_color
 from visualizer.texify import latex_text
 
 from .network import KINDS
+from .sample import network_graph, sample_view
 from .tikz_geometry import Geometry, colour_bar_ticks, text_width
+from .tikz_sample import SamplePicture
 
 PREAMBLE = "\\usepackage{tikz}\n\\usetikzlibrary{arrows.meta}"
 # the backward pass: the error flows from each edge's target back to its source; the head is
@@ -78,7 +80,7 @@ def tikz_network(
 
 def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
     edge_key, node_key, _ = KINDS[kind]
-    G = neuron_graph(trace, step=step)
+    G = network_graph(trace, step)
     style = Style("latex", digits)
     number = style.number  # a given number (x, w, b, y), as typed
 
@@ -105,6 +107,12 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
     }
     targets = [number(d["target"]) for _, d in G.nodes(data=True) if d["kind"] == "output"]
     beside = max((text_width(f"y = {t}") for t in targets), default=0.0) + 0.2 if kind == "forward" else 0.0
+    view = sample_view(trace, step)
+    sample = None
+    if view is not None:  # the image left of the inputs; the class names (and bars) in the targets' place
+        outputs = [(node, d["index"], d["a"]) for node, d in G.nodes(data=True) if d["kind"] == "output"]
+        sample = SamplePicture(view, kind, outputs, number, computed)
+        beside = sample.width if view.names else beside
     dropped = kind != "update" and any(d.get("dropped") for _, d in G.nodes(data=True))
     geo = Geometry(G, inside.values(), labels, beside=beside, below=dropped)
     names = {(l, j): f"n{l}x{'e' if j is None else j}" for l, j in G}
@@ -139,7 +147,7 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
         dropped = ", dropped" if d.get("dropped") else ""
         text = NEWLINE.join(f"${line}$" for line in inside.get(node, []))
         nodes.append(f"\\node[neuron{dropped}, fill={fill}, text={ink}] ({name}) at ({x:.3f},{y:.3f}) {{{text}}};")
-        notes.extend(_neuron_notes(node, d, name, kind, number))
+        notes.extend(_neuron_notes(node, d, name, kind, number, named=bool(view and view.names)))
     return "\n".join(
         [
             f"\\begin{{tikzpicture}}[{_styles(geo)}]",
@@ -149,6 +157,7 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
             *lines,
             *notes,
             *texts,
+            *(sample.tikz(geo) if sample else []),
             *(_flow(G, geo, per_layer) if kind == "backward" else []),
             *_titles(trace, G, kind, geo, number, computed),
             *_colour_bar(geo, kind, limit),
@@ -204,7 +213,7 @@ def _edge_text(kind: str, d: dict, number, computed) -> str:
     return computed(d["grad"]) if kind == "backward" else number(d["w"])
 
 
-def _neuron_notes(node, d: dict, name: str, kind: str, number) -> list[str]:
+def _neuron_notes(node, d: dict, name: str, kind: str, number, named: bool = False) -> list[str]:
     """What is written around a neuron: its symbol above; the target beside an output (forward);
     a cross and "dropped" on a neuron dropout switched off."""
     l, j = node
@@ -217,7 +226,7 @@ def _neuron_notes(node, d: dict, name: str, kind: str, number) -> list[str]:
     else:
         symbol = Sym("a", (j + 1,), l)
     notes = [f"\\node[symbol] at ({name}.north) {{${symbol.latex()}$}};"]
-    if d["kind"] == "output" and kind == "forward":
+    if d["kind"] == "output" and kind == "forward" and not named:  # named outputs: their classes say it
         notes.append(
             f"\\node[anchor=west, font={SIZE7}, text=bpLoss] at ({name}.east) {{$y = {number(d['target'])}$}};"
         )

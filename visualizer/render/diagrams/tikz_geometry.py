@@ -55,6 +55,9 @@ class Geometry:
         self.layer_gap = self.diameter + max(3.0, 1.6 * longest)
         self.below = below
         self.row_gap = max(1.9, self.diameter + 0.8 + (LABEL_HEIGHT if below else 0.0))
+        pitch = _pitch(G)  # below 1 where the layout draws a layer's rows closer (all of a network's classes)
+        if pitch < 1:
+            self.row_gap = max(self.row_gap, (self.diameter + SYMBOL_HEIGHT + 0.15) / pitch)
         self.labels = {}
         for i in range(120):  # spread out, rows and layers in turn, until every label has a free place
             self.labels = self._place(list(labels))
@@ -141,6 +144,16 @@ class Geometry:
             if self.below:
                 out.append(((x, y - r - LABEL_HEIGHT / 2), LABEL_HEIGHT))
         return out
+
+
+def _pitch(G) -> float:
+    """The least distance between two neighbouring neurons of a layer, in layout rows (1 unless
+    the layout drew a layer closer)."""
+    by_layer: dict = {}
+    for _, d in G.nodes(data=True):
+        by_layer.setdefault(d["layer"], []).append(d["pos"][1])
+    gaps = [a - b for ys in by_layer.values() for a, b in zip(sorted(ys)[1:], sorted(ys))]
+    return min(gaps, default=1.0)
 
 
 def _to_segment(point, segment) -> float:
