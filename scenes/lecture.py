@@ -31,13 +31,15 @@ from visualizer.network.mlp import predict
 from visualizer.render.explain.notation import a_, w_, y_, z_
 from visualizer.render.video.backward_beat import BackwardBeat
 from visualizer.render.video.beat import HOLD, Beat
-from visualizer.render.video.beats import LECTURE_PARTS
+from visualizer.render.video.beats import lecture_parts
 from visualizer.render.video.encoding import use_faster_preset
 from visualizer.render.video.formulas import Board, equation_tex, fit_picture
 from visualizer.render.video.frame import SAFE_X, SAFE_Y
 from visualizer.render.video.loss_pictures import draws_probabilities, probability_bars
 from visualizer.render.video.network_mobject import NetworkMobject
 from visualizer.render.video.neuron_mobject import NeuronCloseup
+from visualizer.render.video.picture import has_picture
+from visualizer.render.video.picture_beat import PictureBeat
 from visualizer.render.video.plots import (
     activation_plot,
     prediction_vs_target,
@@ -230,6 +232,10 @@ class WeightUpdate(Beat):
         self.hold(HOLD + 1)
 
 
+class ImageToPrediction(PictureBeat):
+    pass
+
+
 class Training(TrainingBeat):
     predict = staticmethod(predict)
 
@@ -253,12 +259,15 @@ class TitleCard(Beat):
         self.hold()
 
 
-class Lecture(TitleCard, NeuronDotProduct, ForwardPass, Loss, BackwardPass, WeightUpdate, Training):
+class Lecture(TitleCard, ImageToPrediction, NeuronDotProduct, ForwardPass, Loss, BackwardPass, WeightUpdate, Training):
     """All the beats in order after a title card, one manim section each (so each beat can also
     be exported on its own, e.g. with `manim --save_sections`). It derives from every beat so
-    that a beat's own helper methods are there when it plays its construct on the Lecture."""
+    that a beat's own helper methods are there when it plays its construct on the Lecture. The
+    picture beat is among them only when the Trace's input is a data set's picture."""
 
-    beats = tuple(Beat.by_scene[name] for name in LECTURE_PARTS)
+    @property
+    def beats(self) -> tuple[type[Beat], ...]:
+        return tuple(Beat.by_scene[name] for name in lecture_parts(has_picture(self.trace)))
 
     def chapter(self, name: str) -> None:
         """A beat begins: a section of the video (the deck starts its slides in `stop`)."""

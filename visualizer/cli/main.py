@@ -14,7 +14,7 @@ import click
 
 from visualizer.errors import UsageError
 from visualizer.render.explain.document import PHASES
-from visualizer.render.video.beats import SCENES
+from visualizer.render.video.beats import PICTURE_SCENES, SCENES, is_picture
 from visualizer.style import count
 
 from .data_sample import attach, sample_options
@@ -246,6 +246,11 @@ def render(spec, sample, steps, scenes, quality, output, slides, precision):
         check_slides_tools()
     writable_folder(output)  # before minutes of verifying and rendering, not when the first video is moved in
     names = [n for n in SCENES if n != "lecture"] if "all" in scenes else list(dict.fromkeys(scenes))
+    if "all" in scenes and not is_picture(sample):
+        names = [n for n in names if n not in PICTURE_SCENES]  # every beat this input can show
+    for name in PICTURE_SCENES & set(names):
+        if not is_picture(sample):
+            raise UsageError(_needs_picture(name, sample))
     if slides and "lecture" not in names:
         raise UsageError("--slides makes slides of the lecture; add --scene lecture")
     if steps == 1 and {"lecture", "training", "all"} & set(names + list(scenes)):
@@ -265,11 +270,24 @@ def render(spec, sample, steps, scenes, quality, output, slides, precision):
                 progress,
                 slides=slides,
                 precision=precision or spec.precision,
+                picture=is_picture(sample),
             )
         except RuntimeError as err:
             raise UsageError(str(err)) from None
     for path in written:
         click.echo(path)
+
+
+def _needs_picture(scene: str, sample) -> str:
+    if sample is None:
+        return (
+            f"--scene {scene} shows a data set's picture going through the network; add --data fashion-mnist "
+            "--sample N (--net a model trained on it: backprop train --data fashion-mnist --save model.safetensors)"
+        )
+    return (
+        f"--scene {scene} shows a picture, and {sample.data}'s samples are rows of numbers; "
+        "give an image set (--data fashion-mnist, mnist or digits)"
+    )
 
 
 def _stderr_console():

@@ -38,6 +38,7 @@ from visualizer.render.layout import edge_label_share, neuron_graph
 from visualizer.style import format_display, signed_color
 
 from .frame import MIN_TEX_SIZE, MIN_TEXT_SIZE, SAFE_X, inside_safe_area
+from .picture import has_picture, thumbnail
 from .scales import activation_limit, delta_limit, weight_limit
 
 SMALL_LAYER = 3  # networks whose layers all have at most this many neurons show every number
@@ -46,6 +47,7 @@ NUMBER_SIZE = MIN_TEXT_SIZE + 1
 NAME_SIZE = 44  # a column's name (x, a⁽¹⁾, δ⁽²⁾): its superscript must be readable too  # a number in a circle or on a tag, as drawn
 FILL_OPACITY = 0.45  # light enough for a black number on the darkest fill
 SPACING = 1.7  # between neighbouring neurons of a layer, in frame units, before fitting
+THUMBNAIL = 2.0  # the input's picture beside the input column, in neuron spacings
 
 
 def number_text(value: float, digits: int, *, given: bool = False, color=BLACK) -> Text:
@@ -123,12 +125,19 @@ class NetworkMobject(VGroup):
                 if labelled:
                     self.values[node] = self.label(node, d["a"])
         self.names = VGroup(*(self.layer_name(layer) for layer in range(self.layers))) if names else VGroup()
+        # where the input is a data set's picture, the picture itself beside the column it became
+        self.thumbnail = VGroup()
+        if has_picture(trace):
+            placed = [*self.neurons.items(), *self.ellipses.items()]
+            inputs = VGroup(*(mob for key, mob in placed if key[0] == 0))
+            self.thumbnail = thumbnail(trace, THUMBNAIL * gap).next_to(inputs, LEFT, buff=0.5 * gap)
         self.add(
             VGroup(*self.edges.values()),
             VGroup(*self.neurons.values()),
             VGroup(*self.values.values()),
             VGroup(*self.ellipses.values()),
             self.names,
+            self.thumbnail,
         )
 
     # what things look like ------------------------------------------------------------------

@@ -21,7 +21,7 @@ from visualizer.errors import UsageError
 from visualizer.files import atomic_target
 
 from . import captions
-from .beats import LECTURE_PARTS, SLOWEST_FIRST
+from .beats import lecture_parts, slowest_first
 from .captions import video_duration
 
 TRAINING_STEPS = 100  # the training beat needs a run to show; the other beats show its first step
@@ -56,18 +56,21 @@ def render_scenes(
     progress,
     slides: bool = False,
     precision: int | None = None,
+    picture: bool = False,
 ) -> list[Path]:
     """Render `scenes` (class names) in parallel; returns the files written into `out_dir`.
 
     The Lecture is rendered as its beats (LecturePart) side by side, then joined without
     re-encoding; with `slides`, it is rendered whole as LectureSlides instead (manim-slides needs
-    one scene) and converted to HTML as well."""
+    one scene) and converted to HTML as well. `picture`: the Trace's input is a data set's picture,
+    and the lecture shows it (the beats that need one)."""
     check_tools()
     if slides:
         from .slides import check_slides_tools
 
         check_slides_tools()
     out_dir.mkdir(parents=True, exist_ok=True)
+    parts_in_order = lecture_parts(picture)
     with tempfile.TemporaryDirectory(prefix="backprop-render-") as work:
         trace_path = Path(work) / "trace.json"
         trace_path.write_text(trace_json, encoding="utf-8")
@@ -75,8 +78,10 @@ def render_scenes(
         tasks = {}
         for scene in scenes:
             if scene == "Lecture" and not slides:
-                tasks[scene] = progress.add_task(f"{scene} (0 of {len(LECTURE_PARTS)} beats)", total=len(LECTURE_PARTS))
-                jobs += [("LecturePart", beat, scene) for beat in SLOWEST_FIRST]
+                tasks[scene] = progress.add_task(
+                    f"{scene} (0 of {len(parts_in_order)} beats)", total=len(parts_in_order)
+                )
+                jobs += [("LecturePart", beat, scene) for beat in slowest_first(picture)]
             else:
                 tasks[scene] = progress.add_task(scene, total=1)
                 jobs.append(("LectureSlides" if scene == "Lecture" else scene, None, scene))
@@ -128,7 +133,7 @@ def render_scenes(
                     progress.update(
                         tasks[task],
                         completed=beats_done[task],
-                        description=f"{task} ({beats_done[task]} of {len(LECTURE_PARTS)} beats)",
+                        description=f"{task} ({beats_done[task]} of {len(parts_in_order)} beats)",
                     )
             return video
 
@@ -150,7 +155,7 @@ def render_scenes(
             target = out_dir / f"{name}-{scene}.mp4"
             with atomic_target(target) as tmp:
                 if scene == "Lecture" and not slides:
-                    parts = [videos["LecturePart", beat] for beat in LECTURE_PARTS]
+                    parts = [videos["LecturePart", beat] for beat in parts_in_order]
                     join_videos(parts, tmp, Path(work))
                     # each part's captions start at 0: shifted by the parts before it, as the join lays them
                     cues = captions.join(

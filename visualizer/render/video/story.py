@@ -34,12 +34,13 @@ HOLDS = {"a": "a", "delta": "δ"}
 
 
 def build_network(net: NetworkMobject):
-    """The wiring first, then the neurons, then the input values and the layers' names."""
+    """The wiring first, then the neurons, then the input values and the layers' names (and the
+    input's picture, where it is one)."""
     inputs = [label for node, label in net.values.items() if node[0] == 0]
     return Succession(
         LaggedStart(*(Create(line) for line in net.edges.values()), lag_ratio=0.02, run_time=1.2),
         AnimationGroup(*(Create(c) for c in net.neurons.values()), *(FadeIn(e) for e in net.ellipses.values())),
-        AnimationGroup(*(FadeIn(label) for label in inputs), FadeIn(net.names)),
+        AnimationGroup(*(FadeIn(label) for label in inputs), FadeIn(net.names), FadeIn(net.thumbnail)),
     )
 
 
