@@ -324,6 +324,33 @@ def elementwise(x: Node, f: Callable[[Array], Array], df: Callable[[Array, Array
     return out
 
 
+def linear(a: Node, W: Node, b: Node) -> Node:
+    """z = a @ Wᵀ + b as one op: a layer's weighted sums, for training (a Trace records the
+    three ops `a @ W.T + b`, each node with its gradient).
+
+    The same forward numbers as those three ops. Backward, ∂E/∂W = δᵀ @ a comes out of one
+    product in W's own layout: no Wᵀ node whose gradient is then added back to W transposed
+    (a pass over W read against its memory order), nor the two sums' copies of δ. That product
+    adds up the same terms as (aᵀ @ δ)ᵀ, though BLAS may round it differently in the last bit.
+    """
+    if a.value.ndim != 2 or W.value.ndim != 2:
+        raise EngineError(f"linear takes two matrices; got shapes {a.shape} and {W.shape}")
+    z = a.value @ W.value.T
+    z += b.value
+    out = Node(z, (a, W, b), "linear")
+
+    def backward():
+        delta = out.grad
+        if W.needs_grad:
+            W.grad += delta.T @ a.value
+        b.grad += _unbroadcast(delta, b.shape)
+        if a.needs_grad:
+            a.grad += delta @ W.value
+
+    out._backward = backward
+    return out
+
+
 def rowwise(x: Node, f: Callable[[Array], Array], vjp: Callable[[Array, Array, Array], Array], op: str) -> Node:
     """y = f(x) for each row (sample) at once, where every output of a row may depend on every
     input of it (softmax). vjp(x, y, g) = gᵀJ, the row's Jacobian J = ∂y/∂x applied to the
