@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from visualizer.core.engine import Node
+from visualizer.functions.activations import ACTIVATIONS
+from visualizer.functions.losses import LOSSES
 from visualizer.network.definitions import Definitions
-from visualizer.network.mlp import learn, network_info, output
+from visualizer.network.mlp import forward, learn, network_info, output
 from visualizer.network.spec import spec_from_table
 from visualizer.training.data import load_dataset, validation_split
 from visualizer.training.loop import TrainOptions, fit
@@ -48,6 +50,31 @@ def test_one_float32_step_keeps_every_array_in_float32():
     assert all(node.value.dtype == np.float32 for node in (*f.z, *f.a))
     assert all(node.grad.dtype == np.float32 for node in (*f.weights, *f.biases, *f.z))
     assert all(p.dtype == np.float32 for p in (*new_W, *new_b, *state["m"], *state["v"]))
+
+
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+def test_every_node_of_a_float32_step_is_float32(loss):
+    """No float64 constant, target or penalty weight turns part of a float32 graph into float64:
+    for every loss, every hidden activation, both penalties and dropout's masks."""
+    definition, rng = LOSSES[loss], np.random.default_rng(0)
+    for activation in sorted(name for name, a in ACTIVATIONS.items() if not a.output_only):
+        table = {"sizes": [6, 5, 4], "activation": activation, "loss": loss, "l1": 1e-4, "l2": 1e-3}
+        if loss == "hinge":  # a spec's own target must be −1 or +1
+            table["target"] = [[1.0] * 4]
+        spec = spec_from_table({**table, "output_activation": (definition.output or ("identity",))[0]})
+        defs = Definitions.from_info(network_info(spec))
+        weights, biases = ([p.astype(np.float32) for p in ps] for ps in spec.parameters())
+        if definition.draw_target:
+            y = definition.draw_target(rng, 3, 4)
+        else:  # float64, as data sets give them
+            y = np.sign(rng.normal(size=(3, 4))) if loss == "hinge" else rng.uniform(0, 1, (3, 4))
+        masks = [np.full((3, 5), 2, np.float32), np.ones((3, 4), np.float32)]
+        x = rng.normal(size=(3, 6)).astype(np.float32)
+        f = forward(defs, weights, biases, x, y, masks=masks)
+        f.loss.backward()
+        wider = [n.name for n in f.loss.topological_order() if np.float32 not in (n.value.dtype, n.grad.dtype)]
+        wider += [n.name for n in f.loss.topological_order() if n.value.dtype != n.grad.dtype]
+        assert not wider, (activation, wider)
 
 
 @pytest.fixture(scope="module")

@@ -151,7 +151,7 @@ class Node:
 
     # ----- arithmetic ------------------------------------------------------------------
     def __add__(self, other) -> Node:
-        other = lift(other)
+        other = lift(other, self)
         out = Node(self.value + other.value, (self, other), "add")
 
         def backward():
@@ -162,7 +162,7 @@ class Node:
         return out
 
     def __sub__(self, other) -> Node:
-        other = lift(other)
+        other = lift(other, self)
         out = Node(self.value - other.value, (self, other), "sub")
 
         def backward():
@@ -174,7 +174,7 @@ class Node:
 
     def __mul__(self, other) -> Node:
         # if y = a·b then ∂E/∂a = ∂E/∂y · b and ∂E/∂b = ∂E/∂y · a
-        other = lift(other)
+        other = lift(other, self)
         out = Node(self.value * other.value, (self, other), "mul")
 
         def backward():
@@ -186,7 +186,7 @@ class Node:
 
     def __truediv__(self, other) -> Node:
         # if y = a / b then ∂E/∂a = ∂E/∂y / b and ∂E/∂b = −∂E/∂y · a / b²
-        other = lift(other)
+        other = lift(other, self)
         out = Node(self.value / other.value, (self, other), "div")
 
         def backward():
@@ -220,7 +220,7 @@ class Node:
 
     def __matmul__(self, other) -> Node:
         # if Y = A @ B then ∂E/∂A = ∂E/∂Y @ Bᵀ and ∂E/∂B = Aᵀ @ ∂E/∂Y
-        other = lift(other)
+        other = lift(other, self)
         if self.value.ndim != 2 or other.value.ndim != 2:
             raise EngineError(f"matmul takes two matrices; got shapes {self.shape} and {other.shape}")
         out = Node(self.value @ other.value, (self, other), "matmul")
@@ -235,19 +235,19 @@ class Node:
         return out
 
     def __radd__(self, other) -> Node:
-        return lift(other) + self
+        return lift(other, self) + self
 
     def __rsub__(self, other) -> Node:
-        return lift(other) - self
+        return lift(other, self) - self
 
     def __rmul__(self, other) -> Node:
-        return lift(other) * self
+        return lift(other, self) * self
 
     def __rtruediv__(self, other) -> Node:
-        return lift(other) / self
+        return lift(other, self) / self
 
     def __rmatmul__(self, other) -> Node:
-        return lift(other) @ self
+        return lift(other, self) @ self
 
     @property
     def T(self) -> Node:
@@ -296,10 +296,14 @@ def _nothing() -> None:
     """The backward step of a leaf: nothing to pass on."""
 
 
-def lift(value) -> Node:
-    """A node as it is; a number or array as a constant leaf node."""
+def lift(value, like: Node | None = None) -> Node:
+    """A node as it is; a number or array as a constant leaf node. A Python number next to a
+    float32 node (`like`) is a float32 constant, as numpy treats it next to a float32 array: as a
+    float64 node it would turn the float32 graph after it into float64."""
     if isinstance(value, Node):
         return value
+    if like is not None and like.value.dtype == np.float32 and isinstance(value, (int, float)):
+        value = np.float32(value)
     node = Node(value, op="const")
     node.name = f"{float(node.value):g}" if node.value.size == 1 else "const"
     return node
@@ -315,6 +319,33 @@ def elementwise(x: Node, f: Callable[[Array], Array], df: Callable[[Array, Array
 
     def backward():
         x.grad += out.grad * df(x.value, out.value)
+
+    out._backward = backward
+    return out
+
+
+def linear(a: Node, W: Node, b: Node) -> Node:
+    """z = a @ Wᵀ + b as one op: a layer's weighted sums, for training (a Trace records the
+    three ops `a @ W.T + b`, each node with its gradient).
+
+    The same forward numbers as those three ops. Backward, ∂E/∂W = δᵀ @ a comes out of one
+    product in W's own layout: no Wᵀ node whose gradient is then added back to W transposed
+    (a pass over W read against its memory order), nor the two sums' copies of δ. That product
+    adds up the same terms as (aᵀ @ δ)ᵀ, though BLAS may round it differently in the last bit.
+    """
+    if a.value.ndim != 2 or W.value.ndim != 2:
+        raise EngineError(f"linear takes two matrices; got shapes {a.shape} and {W.shape}")
+    z = a.value @ W.value.T
+    z += b.value
+    out = Node(z, (a, W, b), "linear")
+
+    def backward():
+        delta = out.grad
+        if W.needs_grad:
+            W.grad += delta.T @ a.value
+        b.grad += _unbroadcast(delta, b.shape)
+        if a.needs_grad:
+            a.grad += delta @ W.value
 
     out._backward = backward
     return out

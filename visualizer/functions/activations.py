@@ -206,7 +206,7 @@ def _step_torch(torch, z):
 
 STEP = Activation(
     name="step",
-    function=lambda z: (z >= 0).astype(np.float64),
+    function=lambda z: (z >= 0).astype(np.float32 if z.dtype == np.float32 else np.float64),  # float32 stays
     # flat on both sides of the jump: the slope is 0 wherever there is one, so backpropagation
     # through a step passes nothing back (and at z = 0 there is no slope at all)
     derivative=lambda z, a: np.zeros_like(z),

@@ -6,8 +6,8 @@ The others keep state per parameter between steps (a velocity, running averages 
 and follow PyTorch's conventions exactly (where ε goes, how momentum starts, bias correction),
 so each can be checked against its torch.optim counterpart. Each optimizer is defined once: its
 hyper-parameters with defaults, its update (which returns new arrays and never changes the old
-ones, so a Trace can keep both), its state, its formulas (one line per quantity it computes, in
-order), and its torch counterpart.
+ones, so a Trace can keep both; Adam's also in place, for training, by the same operations), its
+state, its formulas (one line per quantity it computes, in order), and its torch counterpart.
 """
 
 from __future__ import annotations
@@ -76,6 +76,10 @@ class Optimizer:
     torch_name: str  # the torch.optim class it is checked against, for the docs
     slots: dict  # slot -> (text symbol, LaTeX symbol), in the order the lines compute them
     ranges: dict = dataclasses.field(default_factory=dict)  # narrower than RANGES for this optimizer
+    # the same update on the arrays given, for training, which keeps no old values: (params, grads,
+    # state, hyper) -> new state; params and the state's arrays change in place (no m̂, v̂ kept).
+    # None: training uses `update`
+    update_in_place: Callable[[list[Array], list[Array], dict, dict], dict] | None = None
 
     @property
     def symbols(self) -> dict:
@@ -141,48 +145,71 @@ def _rmsprop(params, grads, state, hyper):
     return new, {"t": state.get("t", 0) + 1, "s": s}
 
 
-def _lerp(start: Array, end: Array, weight: float) -> Array:
-    """β₁m + (1 − β₁)g computed as torch.lerp computes it (Adam's running mean in torch): the
-    two forms are equal in exact arithmetic, but with β₁ near 0 or 1 rounding tells them apart."""
-    difference = end - start  # then in place: one new array, not three
+def _adam_step(w: Array, g: Array, m: Array, v: Array, t: int, hyper: dict, decoupled: bool, scratch) -> None:
+    """Adam's step t on one parameter, in place: m, v, then w become their new values. `scratch`
+    is two arrays shaped like w for what the step works out on the way (m̂ and the step, v̂).
+
+    The one place Adam's arithmetic is written: the update that returns new arrays runs it on
+    copies, training runs it on its own arrays. No temporaries: on a wide layer the cost is
+    memory traffic (a fresh array per operation), not arithmetic. Every operation is the one
+    torch's order of the formulas asks for, so both ways round alike, bit for bit."""
+    b1, b2, lr, eps = hyper["beta1"], hyper["beta2"], hyper["lr"], hyper["eps"]
+    one, two = scratch
+    # m ← β₁m + (1 − β₁)g as torch.lerp computes it (Adam's running mean in torch): equal in exact
+    # arithmetic to the formula, but with β₁ near 0 or 1 rounding tells the two forms apart
+    weight = 1 - b1
+    np.subtract(g, m, out=one)
     if weight < 0.5:
-        difference *= weight
-        difference += start
-        return difference
-    difference *= 1 - weight
-    return np.subtract(end, difference, out=difference)
+        one *= weight
+        m += one
+    else:
+        one *= 1 - weight
+        np.subtract(g, one, out=m)
+    # v ← β₂v + (1 − β₂)g²
+    np.multiply(g, 1 - b2, out=one)
+    one *= g
+    v *= b2
+    v += one
+    # m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), then w ← w − η·(m̂/(√v̂ + ε) + λw)
+    np.divide(m, 1 - b1**t, out=one)
+    np.divide(v, 1 - b2**t, out=two)
+    np.sqrt(two, out=two)
+    two += eps
+    np.divide(one, two, out=one)
+    if decoupled:  # AdamW's decay (Adam has none)
+        np.multiply(w, hyper["weight_decay"], out=two)
+        one += two
+    one *= lr
+    w -= one
 
 
 def _adam(decoupled: bool):
     def update(params, grads, state, hyper):
-        b1, b2, lr, eps = hyper["beta1"], hyper["beta2"], hyper["lr"], hyper["eps"]
         t = state.get("t", 0) + 1
-        m = [_lerp(m_old, g, 1 - b1) for m_old, g in zip(_slot(state, "m", params), grads)]
-        v = [_running_square(v_old, g, b2) for v_old, g in zip(_slot(state, "v", params), grads)]
-        m_hat = [x / (1 - b1**t) for x in m]
-        v_hat = [x / (1 - b2**t) for x in v]
-        new = []
-        for w, mh, vh in zip(params, m_hat, v_hat):
-            # w − η·(m̂/(√v̂ + ε) + λw), worked out in one new array: on a wide layer the update's
-            # cost is memory traffic (a fresh array per operation), not arithmetic
-            step = np.sqrt(vh)
-            step += eps
-            np.divide(mh, step, out=step)
-            if decoupled:  # AdamW's decay (Adam has none)
-                step += hyper["weight_decay"] * w
-            step *= lr
-            new.append(np.subtract(w, step, out=step))
+        m = [x.copy() for x in _slot(state, "m", params)]
+        v = [x.copy() for x in _slot(state, "v", params)]
+        new = [w.copy() for w in params]
+        for w, g, m_w, v_w in zip(new, grads, m, v):
+            _adam_step(w, g, m_w, v_w, t, hyper, decoupled, (np.empty_like(w), np.empty_like(w)))
+        # m̂ and v̂ again for the record, by the same operations as the step's
+        m_hat = [x / (1 - hyper["beta1"] ** t) for x in m]
+        v_hat = [x / (1 - hyper["beta2"] ** t) for x in v]
         return new, {"t": t, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
 
     return update
 
 
-def _running_square(v_old: Array, g: Array, b2: float) -> Array:
-    """β₂v + (1 − β₂)g², in one new array (the same operations, so the same rounding)."""
-    v = (1 - b2) * g
-    v *= g
-    v += b2 * v_old
-    return v
+def _adam_in_place(decoupled: bool):
+    def update_in_place(params, grads, state, hyper):
+        t = state.get("t", 0) + 1
+        m, v = _slot(state, "m", params), _slot(state, "v", params)
+        largest = max(w.size for w in params)  # one scratch pair for every parameter
+        scratch = np.empty(largest, params[0].dtype), np.empty(largest, params[0].dtype)
+        for w, g, m_w, v_w in zip(params, grads, m, v):
+            _adam_step(w, g, m_w, v_w, t, hyper, decoupled, [s[: w.size].reshape(w.shape) for s in scratch])
+        return {"t": t, "m": m, "v": v}
+
+    return update_in_place
 
 
 def _torch_adam(torch, params, hyper):
@@ -314,6 +341,7 @@ ADAM = Optimizer(
     description="running averages of g and g², corrected for starting at zero",
     defaults={"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
     update=_adam(decoupled=False),
+    update_in_place=_adam_in_place(decoupled=False),
     lines=_adam_lines(decoupled=False),
     latex=r"w \leftarrow w - \eta \frac{\hat m}{\sqrt{\hat v} + \varepsilon}",
     text="m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), w ← w − η·m̂/(√v̂ + ε)",
@@ -328,6 +356,7 @@ ADAMW = Optimizer(
     description="Adam with the weight decay applied to the weights directly (decoupled)",
     defaults={"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01},
     update=_adam(decoupled=True),
+    update_in_place=_adam_in_place(decoupled=True),
     lines=_adam_lines(decoupled=True),
     latex=r"w \leftarrow w - \eta \left(\frac{\hat m}{\sqrt{\hat v} + \varepsilon} + \lambda w\right)",
     text="as adam, but w ← w − η·(m̂/(√v̂ + ε) + λ·w)",

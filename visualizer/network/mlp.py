@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from visualizer.core.engine import Node
+from visualizer.core.engine import Node, linear
 from visualizer.errors import Diverged, UsageError
 from visualizer.functions.dropout import draw_masks
 from visualizer.functions.losses import Loss
@@ -62,13 +62,15 @@ def forward(
     replace_z: tuple[int, np.ndarray] | None = None,
     masks: list[np.ndarray] | None = None,
     input_grad: bool = True,
+    fused: bool = False,
 ) -> Forward:
     """Build the graph of one forward pass and the loss.
 
     `replace_z = (l, z)` uses z as layer l's weighted sum (0-based), so finite differences can
     nudge one z and see how E changes. `masks` are dropout's multipliers, one per layer (the
     layer's output is f(z)·mask); None: no dropout. `input_grad=False`: ∂E/∂x is not computed
-    (training reads no gradient of its data).
+    (training reads no gradient of its data). `fused`: each layer's z = a @ Wᵀ + b is one op
+    (`engine.linear`), for training in float32, which no Trace records.
     """
     a = Node(x, name="x", needs_grad=input_grad)
     target = Node(y, name="y")
@@ -78,6 +80,8 @@ def forward(
         b_node = Node(b, name=f"L{l + 1}.b")
         if replace_z is not None and replace_z[0] == l:
             z = Node(replace_z[1])
+        elif fused:
+            z = linear(a, W_node, b_node)
         else:
             z = a @ W_node.T + b_node
         z.named(f"L{l + 1}.z")
@@ -129,19 +133,36 @@ def graph_of(loss: Node) -> tuple[GraphNode, ...]:
 PER_SAMPLE_LIMIT = 100_000  # numbers of per-sample weight gradients recorded in a step, at most
 
 
-def learn(defs: Definitions, weights, biases, x, y, state: dict, masks=None, record: bool = False):
+def learn(
+    defs: Definitions,
+    weights,
+    biases,
+    x,
+    y,
+    state: dict,
+    masks=None,
+    record: bool = False,
+    in_place: bool = False,
+    fused: bool = False,
+):
     """Forward, loss, backward and the optimizer's update: the step that training repeats.
     Returns (the forward pass, new weights, new biases, new optimizer state); with `record`, the
-    forward pass also has ∂E/∂x, for the Trace's computation graph."""
-    f = forward(defs, weights, biases, x, y, masks=masks, input_grad=record)
+    forward pass also has ∂E/∂x, for the Trace's computation graph. `in_place` (training, which
+    keeps no old values): the weights, biases and state are updated in place where the optimizer
+    can (Adam: the same operations, without a new array per operation), and returned. `fused`:
+    see `forward`."""
+    f = forward(defs, weights, biases, x, y, masks=masks, input_grad=record, fused=fused)
     f.loss.backward()
     grad_W = [n.grad for n in f.weights]
     grad_b = [n.grad for n in f.biases]
     # Biases that are not trained stay as they are; they still get a gradient, for display.
     params = list(weights) + (list(biases) if defs.train_biases else [])
     grads = grad_W + (grad_b if defs.train_biases else [])
-    new_params, new_state = defs.optimizer.update(params, grads, state, defs.hyper)
     n = len(weights)
+    if in_place and defs.optimizer.update_in_place is not None:
+        new_state = defs.optimizer.update_in_place(params, grads, state, defs.hyper)
+        return f, list(weights), list(biases), new_state
+    new_params, new_state = defs.optimizer.update(params, grads, state, defs.hyper)
     new_W = new_params[:n]
     new_b = new_params[n:] if defs.train_biases else [b.copy() for b in biases]
     return f, new_W, new_b, new_state

@@ -88,12 +88,16 @@ def fit(
     """Train `spec`'s network on (x_train, y_train); `progress(epoch, step_in_epoch, steps_per_epoch,
     loss)` is called after each step and `progress(epoch, None, …, summary)` after each epoch."""
     defs = Definitions.from_info(network_info(spec))
-    weights, biases = ([np.asarray(p, options.dtype) for p in ps] for ps in spec.parameters())
+    # copies training owns: the optimizer updates them in place
+    weights, biases = ([np.array(p, options.dtype, order="C") for p in ps] for ps in spec.parameters())
     x_train = np.asarray(x_train, options.dtype)  # once, not per batch
     x_val = None if x_val is None else np.asarray(x_val, options.dtype)
     n, k = len(x_train), min(options.batch_size, len(x_train))
     per_epoch = steps_per_epoch(n, k)
-    step_fn = _torch_stepper(defs, weights, biases) if options.backend == "torch" else _engine_stepper(defs)
+    if options.backend == "torch":
+        step_fn = _torch_stepper(defs, weights, biases)
+    else:
+        step_fn = _engine_stepper(defs, fused=options.dtype == "float32")
     history = {
         "epoch": [],
         "train_loss": [],
@@ -127,7 +131,8 @@ def fit(
                 raise Diverged(index, summary["train_loss"], spec.optimizer["lr"], f" (epoch {epoch})")
             if x_val is not None and options.early_stopping is not None:
                 if summary["val_loss"] < best[0]:
-                    best, waited, best_epoch = (summary["val_loss"], weights, biases), 0, epoch
+                    best = (summary["val_loss"], [w.copy() for w in weights], [b.copy() for b in biases])
+                    waited, best_epoch = 0, epoch
                 else:
                     waited, best_epoch = waited + 1, history["best_epoch"]
             else:
@@ -182,13 +187,16 @@ def _measure(defs, task, weights, biases, x_train, y_train, x_val, y_val) -> dic
     return summary
 
 
-def _engine_stepper(defs: Definitions):
+def _engine_stepper(defs: Definitions, fused: bool):
+    """The engine's steps, updating the weights in place. `fused` (float32): each layer one op,
+    whose ∂E/∂W may differ from the Trace's graph in the last bit; float64 training computes
+    exactly the numbers explain shows."""
     state: dict = {}
 
     def step(weights, biases, x, y, masks):
         nonlocal state
         with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is caught by its loss
-            f, weights, biases, state = learn(defs, weights, biases, x, y, state, masks)
+            f, weights, biases, state = learn(defs, weights, biases, x, y, state, masks, in_place=True, fused=fused)
         return float(f.loss.value), weights, biases
 
     return step

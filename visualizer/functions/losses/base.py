@@ -87,7 +87,9 @@ class Loss:
 
     def build(self, a: Node, y: Node) -> tuple[Node, Node, Node]:
         """(the terms, batch × n; each sample's loss; the loss E, their mean), all named."""
-        terms = self.term(a, Node(self.dense_target(y.value, a.shape[-1]), name=y.name)).named("loss.terms")
+        # the targets in the output's dtype: float64 targets would turn a float32 loss into float64
+        target = self.dense_target(y.value, a.shape[-1]).astype(a.value.dtype, copy=False)
+        terms = self.term(a, Node(target, name=y.name)).named("loss.terms")
         per_sample = (terms.sum(axis=1) if self.reduction == "sum" else terms.mean(axis=1)).named("loss.samples")
         return terms, per_sample, per_sample.mean().named("loss")
 
