@@ -89,6 +89,18 @@ def test_forward_picture_shows_every_number(small):
     assert "2-3-1 · step 1 · E = 0.6291" in {t.get_text() for t in fig.texts}
 
 
+def test_bias_changes_sit_on_cards_above_the_edges(big):
+    """A wide layer's edges run under its neurons' bias changes; a white card keeps them readable."""
+    ax = draw(big, "update").axes[0]
+    changes = [t for t in ax.texts if t.get_text().startswith("b: ")]
+    edges = max(c.get_zorder() for c in ax.collections if isinstance(c, LineCollection))
+    assert len(changes) == 8 + 8  # the neurons drawn of the collapsed hidden and output layers
+    for text in changes:
+        card = text.get_bbox_patch()
+        assert card is not None and card.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+        assert text.get_zorder() > edges
+
+
 def test_big_network_is_drawn_collapsed(big):
     fig = draw(big, "forward")
     texts = [t.get_text() for t in fig.axes[0].texts]

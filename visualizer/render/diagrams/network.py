@@ -200,7 +200,9 @@ def _node_labels(node, d, xy, kind, key, fill, digits, named=False) -> list[Labe
         )
     if kind == "update" and l > 0 and not (named and d["kind"] == "output"):
         change = _bias_change(d, digits)
-        labels.append(Label(x, y - RADIUS - 0.1, change, dict(ha="center", va="top", fontsize=7, color="0.25")))
+        # on a card, as the edges' numbers: a wide layer's edges run under it and would cross it out
+        props = dict(ha="center", va="top", fontsize=7, color="0.25", zorder=4, bbox=EDGE_CARD)
+        labels.append(Label(x, y - RADIUS - 0.1, change, props))
     return labels
 
 
