@@ -19,7 +19,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 import numpy as np
 
 from visualizer.errors import UsageError
-from visualizer.functions.classes import one_hot
+from visualizer.functions.classes import one_hot, predicted_class
 
 SCHEMA = "backprop-trace/1"
 
@@ -256,6 +256,11 @@ class Trace:
 
     def with_sample(self, sample: SampleInfo) -> Trace:
         return replace(self, sample=sample)
+
+    def predicted(self, step: Step) -> np.ndarray:
+        """The class each sample of the step's batch is predicted to be: the largest output (one
+        sigmoid output: class 1 from 0.5), as functions.classes.predicted_class decides it."""
+        return predicted_class(step.layers[-1].a)
 
     @property
     def class_names(self) -> tuple[str, ...]:

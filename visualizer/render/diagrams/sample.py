@@ -77,7 +77,7 @@ def sample_view(trace: Trace, step: int = 0) -> SampleView | None:
         target = trace.target_of(record)[0]
         if set(np.unique(target)) <= {0.0, 1.0} and target.sum() == 1:  # a one-hot row names a class
             actual = int(np.argmax(target))
-    predicted = int(np.argmax(record.layers[-1].a[0])) if names else None  # the largest output, as read
+    predicted = int(trace.predicted(record)[0]) if names else None
     caption = ""
     if image is not None:
         what = f"class {sample.label}" if sample.label is not None else ""

@@ -185,7 +185,7 @@ def build(trace, digits: int) -> Parts:
     out_label = Text(f"{sizes[-1]} outputs", font_size=LABEL_SIZE, color=NOTE_GREY)
     labels.add(out_label.next_to(VGroup(*outputs["circles"].values()), DOWN, buff=0.3))
 
-    predicted = int(np.argmax(outputs["a"]))  # the answer: the largest output of the Trace
+    predicted = int(trace.predicted(record)[0])  # the answer, as the Trace's outputs give it
     actual = sample.label
     verdict = VGroup(Text(f"predicted: {classes[predicted]} ({_percent(outputs['a'][predicted])})", font_size=30))
     box = VGroup()

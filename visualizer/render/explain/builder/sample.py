@@ -56,7 +56,7 @@ def prediction(c: Context) -> list:
     for s in c.samples():
         if s is None:
             continue
-        predicted, actual = int(np.argmax(a[s])), c.right_class(s)
+        predicted, actual = int(c.trace.predicted(c.step)[s]), c.right_class(s)
         marks = {predicted: "predicted"}
         marks[actual] = "predicted, actual" if actual == predicted else "actual"
         symbols = tuple(a_(c.L, j + 1) for j in range(c.sizes[-1]))
