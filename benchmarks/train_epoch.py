@@ -38,7 +38,11 @@ import os
 import statistics
 import time
 
+# isort: off
+import visualizer  # noqa: F401  first, as `backprop train` does: it tunes numpy's OpenBLAS before numpy loads
 import numpy as np
+
+# isort: on
 import torch
 from _common import repeats_from, versions_line
 

@@ -9,7 +9,7 @@ import torch
 from test_train_dtype import WIDE
 
 from visualizer.core.engine import Node, linear
-from visualizer.functions import optimizers
+from visualizer.functions import optimizers, parts
 from visualizer.network.definitions import Definitions
 from visualizer.network.mlp import learn, network_info
 from visualizer.network.spec import spec_from_table
@@ -33,7 +33,11 @@ def _grads(dtype, step):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", ["adam", "adamw"])
 @pytest.mark.parametrize("beta1", [0.9, 0.3])  # both of torch.lerp's branches
-def test_adam_in_place_is_the_update_bit_for_bit(name, dtype, beta1):
+@pytest.mark.parametrize("cores", [1, 3])  # in one pass, and in parts on three threads
+def test_adam_in_place_is_the_update_bit_for_bit(name, dtype, beta1, cores, monkeypatch):
+    # parts of 4 elements, so that these small arrays are split as a wide layer's are
+    monkeypatch.setattr(parts, "SMALLEST_PART", 4)
+    monkeypatch.setattr(parts, "cores", lambda: cores)
     optimizer = optimizers.OPTIMIZERS[name]
     hyper = optimizer.hyper({"lr": 1e-2, "beta1": beta1})
     new, state = _params(dtype), {}
@@ -48,6 +52,12 @@ def test_adam_in_place_is_the_update_bit_for_bit(name, dtype, beta1):
         for ours, theirs in zip([*live, *live_state["m"], *live_state["v"]], [*new, *state["m"], *state["v"]]):
             assert ours.dtype == dtype
             np.testing.assert_array_equal(ours, theirs)
+
+
+def test_parts_cover_every_element_once():
+    seen = np.zeros(1_000_003)
+    parts.in_parts(lambda part: np.add(part, 1, out=part), [seen])
+    assert (seen == 1).all()
 
 
 def test_the_update_still_leaves_its_inputs_alone():

@@ -18,6 +18,16 @@ the command line, which imports this package too, starts as fast as before.
 
 from __future__ import annotations
 
+import os
+
+# numpy's OpenBLAS keeps its threads spinning for about 0.1 s after each matrix product, on the
+# cores that training's elementwise passes (Adam, spread over the cores by functions/parts.py)
+# need next: with them spinning, those passes ran slower on two cores than on one. 2¹⁶ cycles
+# (some 25 µs) still covers the gap between one product and the next. OpenBLAS reads this when
+# numpy loads it, so it counts when this package is imported before numpy, as the command line
+# is; a value already set is kept.
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "16")
+
 __all__ = ["load_spec", "run", "verify", "explain", "draw", "load_trace"]
 
 

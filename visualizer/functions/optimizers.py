@@ -22,6 +22,7 @@ import numpy as np
 from visualizer.core.expr import ONE, Add, Const, Deriv, Div, Expr, Power, Sqrt, Square, Sub, Sym, add, mul
 from visualizer.errors import UsageError
 
+from .parts import in_parts
 from .registry import lookup
 
 Array = np.ndarray
@@ -199,6 +200,15 @@ def _adam(decoupled: bool):
     return update
 
 
+def _adam_pass(t: int, hyper: dict, decoupled: bool):
+    """_adam_step with its arrays given one by one, as `in_parts` calls it (a part per core)."""
+
+    def run(w, g, m, v, one, two):
+        _adam_step(w, g, m, v, t, hyper, decoupled, (one, two))
+
+    return run
+
+
 def _adam_in_place(decoupled: bool):
     def update_in_place(params, grads, state, hyper):
         t = state.get("t", 0) + 1
@@ -206,7 +216,8 @@ def _adam_in_place(decoupled: bool):
         largest = max(w.size for w in params)  # one scratch pair for every parameter
         scratch = np.empty(largest, params[0].dtype), np.empty(largest, params[0].dtype)
         for w, g, m_w, v_w in zip(params, grads, m, v):
-            _adam_step(w, g, m_w, v_w, t, hyper, decoupled, [s[: w.size].reshape(w.shape) for s in scratch])
+            one, two = (s[: w.size].reshape(w.shape) for s in scratch)
+            in_parts(_adam_pass(t, hyper, decoupled), [w, g, m_w, v_w, one, two])
         return {"t": t, "m": m, "v": v}
 
     return update_in_place
