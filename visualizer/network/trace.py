@@ -186,6 +186,12 @@ class Check:
     worst: str  # where the largest difference is, e.g. "step 1, layer 2, grad_W"
     compared: int  # how many numbers were compared
     skipped: int = 0  # finite differences: entries at a kink (e.g. ReLU at 0), where no derivative exists
+    # the largest difference of each step, step 1 first (None: nothing of that step compared), so a
+    # page can show each step's check; () where not recorded
+    per_step: tuple[float | None, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "per_step", tuple(self.per_step))  # a JSON list reads back as the tuple
 
 
 @dataclass(frozen=True)

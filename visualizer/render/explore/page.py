@@ -1,0 +1,88 @@
+"""The explorer as one HTML file that works with no network: the payload, the explorer's
+script and style, and KaTeX (its script, its stylesheet and its fonts as data: URIs), all
+inlined into assets/page.html. KaTeX comes from the npm package `make setup` unpacks into the
+virtual environment, as the slide deck's reveal.js does (a lecture hall may have no network).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import json
+import re
+import sys
+from importlib import resources
+from pathlib import Path
+
+from visualizer.errors import UsageError
+from visualizer.network.trace import Trace
+
+from .payload import payload
+
+KATEX_VERSION = "0.19.1"
+ASSETS = resources.files(__package__) / "assets"
+
+
+def katex_dir() -> Path:
+    return Path(sys.prefix) / "share" / f"katex-{KATEX_VERSION}"
+
+
+def check_katex() -> None:
+    if not (katex_dir() / "dist" / "katex.min.js").is_file():
+        raise UsageError(
+            f"the explorer needs KaTeX {KATEX_VERSION} in {katex_dir()}; run `make setup` "
+            f"(it unpacks `npm pack katex@{KATEX_VERSION}` there)"
+        )
+
+
+@functools.cache
+def katex_assets() -> dict[str, str]:
+    """KaTeX's script and its stylesheet, the stylesheet's fonts inlined as data: URIs (woff2,
+    which every browser KaTeX supports reads; the woff and ttf fallbacks are dropped)."""
+    check_katex()
+    dist = katex_dir() / "dist"
+
+    def font(match: re.Match) -> str:
+        data = base64.b64encode((dist / "fonts" / f"{match[1]}.woff2").read_bytes()).decode("ascii")
+        return f'src:url(data:font/woff2;base64,{data}) format("woff2")'
+
+    css = re.sub(r"src:url\(fonts/([\w-]+)\.woff2\)[^;}]*", font, (dist / "katex.min.css").read_text("utf-8"))
+    if "url(fonts/" in css:
+        raise RuntimeError(f"KaTeX {KATEX_VERSION}'s stylesheet names a font it was not expected to; check the pin")
+    return {"js": (dist / "katex.min.js").read_text("utf-8"), "css": css}
+
+
+def asset(name: str) -> str:
+    return (ASSETS / name).read_text("utf-8")
+
+
+def page_html(trace: Trace, *, precision: int | None = None, serve: bool = False) -> str:
+    """The explorer of `trace` as a complete HTML document; `serve`: with the controls that send
+    edits to the server (`backprop explore --serve`), which answers with a new payload."""
+    katex = katex_assets()
+    data = payload(trace, precision=precision)
+    parts = {
+        "TITLE": html.escape(f"{trace.network.name}: backprop explorer"),
+        "KATEX_CSS": katex["css"],
+        "EXPLORER_CSS": asset("explorer.css"),
+        "KATEX_JS": _script_safe(katex["js"]),
+        "PAYLOAD": payload_json(data),
+        "EXPLORER_JS": _script_safe(asset("explorer.js")),
+        "OPTIONS": json.dumps({"serve": serve, "hash": True}),
+    }
+    # one pass, so nothing inlined is read again as a placeholder
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m[1]], asset("page.html"))
+
+
+def payload_json(data: dict) -> str:
+    """The payload as JSON to put inside <script>: every "<" escaped (JSON allows it in strings,
+    the only place it occurs), so nothing in it can end the element."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _script_safe(script: str) -> str:
+    """A script to inline: "</script" would end the element early (inside a string, "<\\/" is the same text)."""
+    if "<!--" in script:
+        raise RuntimeError("a script to inline holds '<!--', which would change how the page is parsed")
+    return re.sub(r"</(script)", r"<\\/\1", script, flags=re.IGNORECASE)
