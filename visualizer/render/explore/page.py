@@ -57,9 +57,11 @@ def asset(name: str) -> str:
     return (ASSETS / name).read_text("utf-8")
 
 
-def page_html(trace: Trace, *, precision: int | None = None, serve: bool = False) -> str:
+def page_html(trace: Trace, *, precision: int | None = None, serve: bool = False, hash: bool = True) -> str:
     """The explorer of `trace` as a complete HTML document; `serve`: with the controls that send
-    edits to the server (`backprop explore --serve`), which answers with a new payload."""
+    edits to the server (`backprop explore --serve`), which answers with a new payload; `hash`:
+    the state in the URL fragment (a page inside a notebook's sandboxed iframe has no URL of its
+    own to change)."""
     katex = katex_assets()
     data = payload(trace, precision=precision)
     parts = {
@@ -69,7 +71,7 @@ def page_html(trace: Trace, *, precision: int | None = None, serve: bool = False
         "KATEX_JS": _script_safe(katex["js"]),
         "PAYLOAD": payload_json(data),
         "EXPLORER_JS": _script_safe(asset("explorer.js")),
-        "OPTIONS": json.dumps({"serve": serve, "hash": True}),
+        "OPTIONS": json.dumps({"serve": serve, "hash": hash}),
     }
     # one pass, so nothing inlined is read again as a placeholder
     return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m[1]], asset("page.html"))

@@ -6,7 +6,9 @@
 // payload: this script computes none of them, it only shows the ones asked for.
 // options: { serve: show the edit controls and POST edits to options.endpoint,
 //            hash: keep the state in the URL fragment (a page of its own; not in a notebook),
-//            katex: the KaTeX object (default: globalThis.katex; without it, equations as text) }
+//            katex: the KaTeX object (default: globalThis.katex; without it, equations as text),
+//            onState: called with a copy of the state (step, phase, sel, …) after each change, as
+//            the notebook widget reports where the reader is }
 
 const SVG = "http://www.w3.org/2000/svg";
 const KEYS_HELP =
@@ -47,6 +49,7 @@ export function render(el, payload, options = {}) {
     el.classList.toggle("bp-big", state.big);
     paintView(view, data, state, opts, (latex, text) => math(latex, text));
     if (opts.hash) history.replaceState(null, "", "#" + writeHash(state));
+    if (opts.onState) opts.onState({ ...state });
   }
 
   function math(latex, text) {
