@@ -21,6 +21,8 @@ import numpy as np
 from visualizer.errors import UsageError
 from visualizer.functions.classes import one_hot, predicted_class
 
+from .display import Displays
+
 SCHEMA = "backprop-trace/1"
 
 
@@ -223,8 +225,8 @@ class SampleInfo:
         object.__setattr__(self, "raw", frozen_array(self.raw))
 
 
-@dataclass(frozen=True)
-class Trace:
+@dataclass(frozen=True, repr=False)  # Displays gives a short repr; a notebook shows the explorer
+class Trace(Displays):
     network: NetworkInfo
     input: np.ndarray  # batch × inputs
     target: np.ndarray  # batch × outputs, or batch × 1 class indices (sparse cross-entropy)

@@ -15,7 +15,7 @@ from pathlib import Path
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from . import NO_DATES, SAVE_RC, save
+from .saving import NO_DATES, SAVE_RC, save
 
 
 class Diagram(Figure):

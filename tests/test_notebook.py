@@ -1,0 +1,133 @@
+"""The notebook (docs/notebooks/explore.ipynb) run in a real Jupyter kernel, as a reader runs it,
+and exported to HTML as a reader shares it: every cell runs, a Trace shows the explorer page with
+the Trace's own numbers, explain shows its math as MathML, a diagram shows as SVG (not
+`<Figure size …>`), the widget carries the page as its static fallback; the exported file shows
+all of it with no kernel. marimo's export of the same cells too."""
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+pytest.importorskip("nbclient")
+pytest.importorskip("nbconvert")
+pytest.importorskip("anywidget")
+
+import visualizer as bp  # noqa: E402
+from visualizer.render.explore import page_html  # noqa: E402
+from visualizer.render.notebook.embed import iframe  # noqa: E402
+
+NOTEBOOKS = Path(__file__).parent.parent / "docs" / "notebooks"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture(scope="module")
+def trace():
+    return bp.run("2-3-1", steps=5)  # what the notebook's first cell runs
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """The notebook run in a kernel of this Python: a kernel spec of our own in a temporary Jupyter
+    path, so neither the user's kernels nor their home (runtime files, IPython's profile) count."""
+    from nbclient import NotebookClient
+
+    home = tmp_path_factory.mktemp("jupyter")
+    spec = home / "data" / "kernels" / "backprop-test"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "backprop", "language": "python"}))
+    env = {"JUPYTER_DATA_DIR": home / "data", "JUPYTER_PATH": home / "data", "JUPYTER_CONFIG_DIR": home / "config"}
+    env |= {"JUPYTER_RUNTIME_DIR": home / "runtime", "IPYTHONDIR": home / "ipython", "JUPYTER_PLATFORM_DIRS": "1"}
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, str(value))
+        nb = nbformat.read(NOTEBOOKS / "explore.ipynb", as_version=4)
+        # no widget state kept, as JupyterLab saves a notebook by default: an exported notebook then
+        # shows each widget's static fallback (with the state, nbconvert would load the widget
+        # manager from a CDN, and show nothing offline)
+        client = NotebookClient(nb, kernel_name="backprop-test", timeout=180, store_widget_state=False)
+        client.execute(cwd=str(home))
+    return nb
+
+
+def outputs(nb, source_start: str) -> dict:
+    """The data of the one rich output of the code cell whose source starts so."""
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith(source_start)]
+    rich = [o for o in cell.outputs if o.output_type in ("execute_result", "display_data")]
+    assert len(rich) == 1, cell.outputs
+    return rich[0]["data"]
+
+
+def test_the_notebook_is_stored_without_outputs():
+    nb = nbformat.read(NOTEBOOKS / "explore.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert all(c.outputs == [] and c.execution_count is None for c in nb.cells if c.cell_type == "code")
+
+
+def test_every_cell_runs_and_shows_the_traces_numbers(executed, trace):
+    for cell in executed.cells:
+        if cell.cell_type == "code":
+            assert not [o for o in cell.outputs if o.output_type == "error"], cell.outputs
+    shown = outputs(executed, "import visualizer")
+    # the explorer page of this very trace, byte for byte (the output is deterministic), in its iframe
+    assert shown["text/html"] == iframe(trace) and 'srcdoc="<!DOCTYPE html>' in shown["text/html"]
+    assert "0.5933" in shown["text/html"] and "0.2369" in shown["text/html"]  # a₁⁽¹⁾ at step 1; E after step 5
+    assert shown["text/markdown"] == trace.explain().markdown()
+    assert shown["text/plain"] == repr(trace) and "5 steps on 1 sample: E 0.6291 → 0.2369" in shown["text/plain"]
+    assert "✓ verified: torch autograd" in shown["text/plain"] and len(shown["text/plain"].splitlines()) <= 8
+
+    explained = outputs(executed, "trace.explain")
+    assert explained["text/html"] == trace.explain(phase="backward").html()
+    assert "<math" in explained["text/html"] and "$" not in explained["text/html"]
+    assert explained["text/markdown"].count("$") > 20  # the Markdown stays for front ends without HTML
+
+    drawn = outputs(executed, "trace.diagram")
+    assert drawn["image/svg+xml"] == trace.diagram("backward")._repr_svg_()
+
+    widget = outputs(executed, "bp.Explorer")
+    assert WIDGET_VIEW in widget and widget["text/html"] == iframe(trace)
+
+
+def test_the_exported_notebook_shows_the_page_and_the_math(executed, trace, tmp_path):
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(executed)
+    # nbconvert writes each output's HTML anew (attributes sorted, < and > as entities): the pages
+    # are compared as the browser reads them
+    pages = [html.unescape(page) for page in re.findall(r'<iframe [^>]*srcdoc="([^"]*)"', body)]
+    assert pages == [page_html(trace, hash=False)] * 2  # the Trace, and the widget's fallback (no widget view)
+    explained = trace.explain(phase="backward").html()
+    assert body.count("<math ") == explained.count("<math ") > 20 and "<mn>0.2508</mn>" in body  # δ₁⁽²⁾
+    assert r"$\frac{\partial E}" not in body and "<Figure size" not in body  # no raw math, no figure's repr
+    (tmp_path / "explore.html").write_text(body, encoding="utf-8")
+
+
+def test_marimo_exports_the_same_cells(tmp_path, trace):
+    pytest.importorskip("marimo")
+    out = tmp_path / "explore.html"
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_CACHE_HOME": str(tmp_path)}
+    command = [sys.executable, "-m", "marimo", "-y", "export", "html", str(NOTEBOOKS / "explore_marimo.py")]
+    result = subprocess.run(
+        [*command, "-o", str(out)], capture_output=True, text=True, timeout=180, env={**os.environ, **env}
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    cells = _marimo_session(out.read_text(encoding="utf-8"))
+    first, explained, drawn, widget = ([o["data"] for o in c["outputs"]] for c in cells)
+    assert first == [{"text/html": iframe(trace)}]
+    assert explained == [{"text/html": trace.explain(phase="backward").html()}]
+    assert "image/png" in json.loads(drawn[0]["application/vnd.marimo+mimebundle"])  # marimo draws figures itself
+    assert "<marimo-anywidget" in widget[0]["text/html"]
+
+
+def _marimo_session(page: str) -> list:
+    """The cells' outputs that marimo's exported page carries as JSON (its front end draws them)."""
+    start = page.index('"session": ') + len('"session": ')
+    session, _ = json.JSONDecoder().raw_decode(page[start:])
+    return session["cells"]

@@ -1,0 +1,61 @@
+"""What a Trace shows in a notebook: the renderers' side of network/display.py.
+
+`bundle` is the Trace's MIME bundle. A front end shows the richest type it can: the explorer
+page (text/html) in Jupyter, VS Code, marimo and an exported notebook; explain's Markdown where
+HTML is not shown; the summary as plain text. Every line of it comes from explain's document
+and the Trace: nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from visualizer.network.trace import Trace
+from visualizer.style import DEFAULT_DIGITS, count, format_display
+
+from ..explain import Explanation, Options, verification_line
+from ..explain.builder import header
+from ..explain.builder.context import Context
+from ..explain.document import Note
+
+
+def bundle(trace: Trace) -> dict:
+    from .embed import iframe
+
+    return {
+        "text/html": iframe(trace),
+        "text/markdown": Explanation(trace).markdown(),
+        "text/plain": summary(trace),
+    }
+
+
+def summary(trace: Trace) -> str:
+    """The network as explain's header describes it, the loss from first to last, the verdict."""
+    net = trace.network
+    if not trace.steps:
+        return f"Trace of {net.name} (no steps)"
+    first = Context(trace, Options(), trace.steps[0])
+    notes = []
+    for item in header.sections(first)[0].items:
+        if not isinstance(item, Note) or item.text.startswith("input"):
+            break  # the data and the weights follow: the explanation shows those
+        notes.append(item.text)
+    history = trace.loss_history
+    run = f"{count(len(trace.steps), 'step')} on {count(len(trace.input), 'sample')}"
+    loss = f"{run}: E {format_display(history[0], zeros=True)} → {format_display(history[-1], zeros=True)}"
+    verdict = verification_line(trace.verification) if trace.verification else "not verified"
+    return "\n".join([f"Trace of {net.name}", *(f"  {n}" for n in notes), f"  {loss}", f"  {verdict}"])
+
+
+def explain(trace: Trace, *, phase: str, precision: int | None, show: str) -> Explanation:
+    return Explanation(trace, Options(precision=precision or DEFAULT_DIGITS, phase=phase, show=show))
+
+
+def diagram(trace: Trace, kind: str, *, precision: int | None):
+    from ..diagrams import draw
+
+    return draw(trace, kind, precision=precision)
+
+
+def widget(trace: Trace, *, precision: int | None):
+    from .widget import Explorer
+
+    return Explorer(trace, precision=precision)
