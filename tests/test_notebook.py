@@ -20,11 +20,14 @@ pytest.importorskip("nbconvert")
 pytest.importorskip("anywidget")
 
 import visualizer as bp  # noqa: E402
+from visualizer.render.explain import Options, build_document  # noqa: E402
+from visualizer.render.explain.document import Equation  # noqa: E402
 from visualizer.render.explore import page_html  # noqa: E402
 from visualizer.render.notebook.embed import iframe  # noqa: E402
 
 NOTEBOOKS = Path(__file__).parent.parent / "docs" / "notebooks"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+CHROMIUM = "/usr/bin/chromium"  # Debian's (make setup); Playwright's own browser download is not used
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +98,19 @@ def test_every_cell_runs_and_shows_the_traces_numbers(executed, trace):
     assert WIDGET_VIEW in widget and widget["text/html"] == iframe(trace)
 
 
-def test_the_exported_notebook_shows_the_page_and_the_math(executed, trace, tmp_path):
+@pytest.fixture(scope="module")
+def exported(executed, tmp_path_factory) -> Path:
+    """The run notebook as nbconvert's HTML exporter writes it (its default template, `lab`)."""
     from nbconvert import HTMLExporter
 
     body, _ = HTMLExporter().from_notebook_node(executed)
+    path = tmp_path_factory.mktemp("exported") / "explore.html"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_the_exported_notebook_carries_the_page_and_the_math(exported, trace):
+    body = exported.read_text(encoding="utf-8")
     # nbconvert writes each output's HTML anew (attributes sorted, < and > as entities): the pages
     # are compared as the browser reads them
     pages = [html.unescape(page) for page in re.findall(r'<iframe [^>]*srcdoc="([^"]*)"', body)]
@@ -106,7 +118,45 @@ def test_the_exported_notebook_shows_the_page_and_the_math(executed, trace, tmp_
     explained = trace.explain(phase="backward").html()
     assert body.count("<math ") == explained.count("<math ") > 20 and "<mn>0.2508</mn>" in body  # δ₁⁽²⁾
     assert r"$\frac{\partial E}" not in body and "<Figure size" not in body  # no raw math, no figure's repr
-    (tmp_path / "explore.html").write_text(body, encoding="utf-8")
+
+
+def test_the_exported_notebook_shows_them_in_a_browser(exported, trace):
+    """Opened with no network: both explorers draw, and a click on a neuron shows its equations with
+    the numbers explain writes, step 1's and then step 2's; the math is laid out, the diagram drawn.
+    Only nbconvert's own template asks the network for anything (require.js and MathJax, which
+    nothing here needs)."""
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    # z₁⁽¹⁾ with its numbers and result in steps 1 and 2, as KaTeX's text reads (⋅, no spaces)
+    z = [e for s in build_document(trace, Options(show="all")) for e in s.items if _is_z11(e)]
+    expected = ["".join(e.parts("text")[-2:]).replace(" ", "").replace("·", "⋅") for e in z[:2]]
+    assert expected[0] == "0.15⋅0.05+0.2⋅0.1+0.350.3775"
+    asked, errors = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.route(
+            lambda url: not url.startswith(("file:", "data:", "about:")),
+            lambda r: (asked.append(r.request.url), r.abort()),
+        )
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(exported.as_uri())
+        for i in range(2):  # the Trace's output, then the widget's fallback
+            explorer = page.frame_locator("iframe.bp-explorer-frame").nth(i)
+            assert explorer.locator(".bp-step").inner_text().startswith("step 1 of 5 · forward pass · E = 0.6291")
+            explorer.locator('[data-id="n-1-1"]').click()
+            for step, numbers in enumerate(expected, start=1):
+                if step > 1:
+                    explorer.get_by_role("button", name="next step").click()
+                panel = explorer.locator(".bp-panel").inner_text().replace("=", "")
+                assert numbers.replace("=", "") in "".join(panel.split()), (step, panel)
+        # MathML laid out by the browser: each equation as wide as its text, not raw LaTeX
+        widths = page.eval_on_selector_all("math", "els => els.map(e => e.getBoundingClientRect().width)")
+        assert len(widths) > 20 and min(widths) > 10
+        # the diagram: nbconvert puts an SVG output in an img, as a data: URI
+        assert page.locator('img[src^="data:image/svg+xml"]').bounding_box()["width"] > 300
+        browser.close()
+    assert errors == []
+    assert all("require.js" in url or "mathjax" in url for url in asked), asked
 
 
 def test_marimo_exports_the_same_cells(tmp_path, trace):
@@ -124,6 +174,10 @@ def test_marimo_exports_the_same_cells(tmp_path, trace):
     assert explained == [{"text/html": trace.explain(phase="backward").html()}]
     assert "image/png" in json.loads(drawn[0]["application/vnd.marimo+mimebundle"])  # marimo draws figures itself
     assert "<marimo-anywidget" in widget[0]["text/html"]
+
+
+def _is_z11(item) -> bool:
+    return isinstance(item, Equation) and item.parts("text")[0] == "z₁⁽¹⁾"
 
 
 def _marimo_session(page: str) -> list:

@@ -16,7 +16,7 @@ from ..explore import page_html
 
 # Tall enough for the network, the controls and the equations of a selected neuron side by side
 # at a notebook's width; the reader can drag it taller (resize), and the page scrolls inside.
-HEIGHT = 720
+HEIGHT = 760
 
 
 def iframe(trace: Trace, *, precision: int | None = None, height: int = HEIGHT) -> str:
