@@ -19,6 +19,8 @@ pytest.importorskip("nbclient")
 pytest.importorskip("nbconvert")
 pytest.importorskip("anywidget")
 
+from offline_browser import offline_page  # noqa: E402
+
 import visualizer as bp  # noqa: E402
 from visualizer.render.explain import Options, build_document  # noqa: E402
 from visualizer.render.explain.document import Equation  # noqa: E402
@@ -27,7 +29,6 @@ from visualizer.render.notebook.embed import iframe  # noqa: E402
 
 NOTEBOOKS = Path(__file__).parent.parent / "docs" / "notebooks"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-CHROMIUM = "/usr/bin/chromium"  # Debian's (make setup); Playwright's own browser download is not used
 
 
 @pytest.fixture(scope="module")
@@ -125,20 +126,11 @@ def test_the_exported_notebook_shows_them_in_a_browser(exported, trace):
     the numbers explain writes, step 1's and then step 2's; the math is laid out, the diagram drawn.
     Only nbconvert's own template asks the network for anything (require.js and MathJax, which
     nothing here needs)."""
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
     # z₁⁽¹⁾ with its numbers and result in steps 1 and 2, as KaTeX's text reads (⋅, no spaces)
     z = [e for s in build_document(trace, Options(show="all")) for e in s.items if _is_z11(e)]
-    expected = ["".join(e.parts("text")[-2:]).replace(" ", "").replace("·", "⋅") for e in z[:2]]
-    assert expected[0] == "0.15⋅0.05+0.2⋅0.1+0.350.3775"
-    asked, errors = [], []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.route(
-            lambda url: not url.startswith(("file:", "data:", "about:")),
-            lambda r: (asked.append(r.request.url), r.abort()),
-        )
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    expected = ["=".join(e.parts("text")[-2:]).replace(" ", "").replace("·", "⋅") for e in z[:2]]
+    assert expected[0] == "0.15⋅0.05+0.2⋅0.1+0.35=0.3775"
+    with offline_page() as page:
         page.goto(exported.as_uri())
         for i in range(2):  # the Trace's output, then the widget's fallback
             explorer = page.frame_locator("iframe.bp-explorer-frame").nth(i)
@@ -147,16 +139,15 @@ def test_the_exported_notebook_shows_them_in_a_browser(exported, trace):
             for step, numbers in enumerate(expected, start=1):
                 if step > 1:
                     explorer.get_by_role("button", name="next step").click()
-                panel = explorer.locator(".bp-panel").inner_text().replace("=", "")
-                assert numbers.replace("=", "") in "".join(panel.split()), (step, panel)
+                panel = explorer.locator(".bp-panel").inner_text()
+                assert numbers in "".join(panel.split()), (step, panel)
         # MathML laid out by the browser: each equation as wide as its text, not raw LaTeX
         widths = page.eval_on_selector_all("math", "els => els.map(e => e.getBoundingClientRect().width)")
         assert len(widths) > 20 and min(widths) > 10
         # the diagram: nbconvert puts an SVG output in an img, as a data: URI
         assert page.locator('img[src^="data:image/svg+xml"]').bounding_box()["width"] > 300
-        browser.close()
-    assert errors == []
-    assert all("require.js" in url or "mathjax" in url for url in asked), asked
+    assert page.errors == []
+    assert all("require.js" in url or "mathjax" in url for url in page.asked), page.asked
 
 
 def test_marimo_exports_the_same_cells(tmp_path, trace):

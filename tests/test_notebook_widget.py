@@ -8,10 +8,11 @@ import pytest
 
 pytest.importorskip("anywidget")
 
+from offline_browser import offline_page  # noqa: E402
+
 import visualizer as bp  # noqa: E402
 from visualizer.render.notebook.embed import iframe  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's (make setup); Playwright's own browser download is not used
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # The model as the front end sees it: traits by name; a change (from Python, or the widget's own
@@ -60,7 +61,6 @@ def test_the_widget_carries_the_payload_and_the_page_as_its_fallback(trace):
 
 
 def test_the_widget_draws_and_syncs_its_place_in_a_browser(trace, tmp_path):
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
     widget = bp.Explorer(trace)
     values = {"payload": widget.payload, "step": 3, "phase": "backward", "selection": ""}
     host = tmp_path / "host.html"
@@ -73,15 +73,7 @@ def test_the_widget_draws_and_syncs_its_place_in_a_browser(trace, tmp_path):
         },
         encoding="utf-8",
     )
-    errors, asked = [], []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page(viewport={"width": 1000, "height": 900})
-        page.route(
-            lambda url: not url.startswith(("file:", "data:", "blob:")),
-            lambda r: (asked.append(r.request.url), r.abort()),
-        )
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with offline_page(1000, 900) as page:
         page.goto(host.as_uri())
         page.wait_for_function("window.ready === true")
         place = "({step: model.values.step, phase: model.values.phase, selection: model.values.selection})"
@@ -98,5 +90,4 @@ def test_the_widget_draws_and_syncs_its_place_in_a_browser(trace, tmp_path):
         page.evaluate("model.set({step: 5, phase: 'update', selection: 'n-2-1'})")
         assert page.inner_text(".bp-step") == "step 5 of 5 · update · E = 0.3088 → 0.2369"
         assert page.inner_text(".bp-panel h2").startswith("a₁⁽²⁾: output neuron 1")
-        browser.close()
-    assert errors == [] and asked == []
+    assert page.errors == [] and page.asked == []
