@@ -99,9 +99,8 @@ def _parameter(spec, key: str, where: str, value: str):
 
 def serve(spec, sample, steps: int, precision: int, *, verify: bool, port: int | None, options: dict) -> None:
     """Serve until Ctrl-C, which ends it cleanly (exit status 0: stopping is how a server ends)."""
-    session = Session(spec, sample, steps, precision, verify, options)
-    try:
-        server = ThreadingHTTPServer(("127.0.0.1", port or 0), _handler(session))
+    try:  # the port first: one taken is said at once, not after the run
+        server = ThreadingHTTPServer(("127.0.0.1", port or 0), Handler)
     except OSError as err:
         if err.errno == errno.EADDRINUSE:
             raise UsageError(
@@ -109,6 +108,7 @@ def serve(spec, sample, steps: int, precision: int, *, verify: bool, port: int |
             ) from None
         raise UsageError(f"cannot serve on port {port}: {err.strerror or err}; give another with --port") from None
     server.daemon_threads = True
+    server.session = Session(spec, sample, steps, precision, verify, options)
     click.echo(f"serving the explorer of {spec.name} at http://127.0.0.1:{server.server_port}/ (Ctrl-C stops it)")
     sys.stdout.flush()
     try:
@@ -119,35 +119,34 @@ def serve(spec, sample, steps: int, precision: int, *, verify: bool, port: int |
         server.server_close()
 
 
-def _handler(session: Session):
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            if self.path.split("?")[0] not in ("/", "/index.html"):
-                return self._send(404, "text/plain; charset=utf-8", b"not found; the explorer is at /")
-            self._send(200, "text/html; charset=utf-8", session.page().encode("utf-8"))
+class Handler(BaseHTTPRequestHandler):
+    """The page at /, an edit at /recompute; the server's `session` holds what is explored."""
 
-        def do_POST(self):
-            if self.path != "/recompute":
-                return self._send(404, "text/plain; charset=utf-8", b"not found")
-            try:
-                change = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                answer = session.edit(change if isinstance(change, dict) else {})
-            except json.JSONDecodeError:
-                answer = {"error": "backprop: error: the edit was not JSON"}
-            except Exception:  # a bug: said in the page and on the server's terminal, the server goes on
-                traceback.print_exc()
-                answer = {"error": "backprop: internal error (see the server's terminal)"}
-            self._send(200, "application/json", json.dumps(answer, ensure_ascii=False).encode("utf-8"))
+    def do_GET(self):
+        if self.path.split("?")[0] not in ("/", "/index.html"):
+            return self._send(404, "text/plain; charset=utf-8", b"not found; the explorer is at /")
+        self._send(200, "text/html; charset=utf-8", self.server.session.page().encode("utf-8"))
 
-        def _send(self, status: int, kind: str, body: bytes):
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
+    def do_POST(self):
+        if self.path != "/recompute":
+            return self._send(404, "text/plain; charset=utf-8", b"not found")
+        try:
+            change = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            answer = self.server.session.edit(change if isinstance(change, dict) else {})
+        except json.JSONDecodeError:
+            answer = {"error": "backprop: error: the edit was not JSON"}
+        except Exception:  # a bug: said in the page and on the server's terminal, the server goes on
+            traceback.print_exc()
+            answer = {"error": "backprop: internal error (see the server's terminal)"}
+        self._send(200, "application/json", json.dumps(answer, ensure_ascii=False).encode("utf-8"))
 
-        def log_message(self, format, *args):  # the terminal shows the address and errors, not each request
-            pass
+    def _send(self, status: int, kind: str, body: bytes):
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
 
-    return Handler
+    def log_message(self, format, *args):  # the terminal shows the address and errors, not each request
+        pass
