@@ -397,8 +397,6 @@ ROWS = [
     P("explore", ["--steps", "0"], "0 is not in the range", id="explore-steps-zero"),
     P("explore", ["--port", "0", "--serve"], "0 is not in the range 1<=x<=65535", id="explore-port-zero"),
     P("explore", ["2-3-1"], "did you mean --net 2-3-1?", id="explore-net-as-argument"),
-    P("explore", ["--net", "2-x-1"], "is not a layer size", id="explore-net-bad"),
-    P("explore", ["--lr", "fast"], "'fast' is not a valid number", id="explore-lr"),
     P("explore", ["--net", "regression", "--lr", "1e10", "-o", "{tmp}/x.html"], "training diverged at step",
       id="explore-diverges"),
     P("explore", ["-o", "{tmp}/read-only/x.html"], "no permission to write in", id="explore-read-only",
