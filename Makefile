@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages: pango and cairo headers to build ManimPango and pycairo from source,
 # LaTeX for manim's MathTex and for the LaTeX/TikZ outputs (standalone.cls is in -extra);
-# Chromium for the test that plays the slide deck in a browser (driven by Playwright from PyPI,
+# Chromium for the tests that play the slide deck and the explorer page in a browser (driven by Playwright from PyPI,
 # whose own browser download cannot work offline).
 APT_PACKAGES := pkg-config libpango1.0-dev libcairo2-dev \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra \

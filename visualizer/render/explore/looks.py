@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from visualizer.network.trace import Step, Trace
-from visualizer.style import format_display, signed_color, text_color
+from visualizer.style import format_display, signed_colors, text_color
 
 from ..layout import symmetric_limit
 
@@ -61,6 +61,8 @@ def circles(trace: Trace, step: Step, quantity: str, nodes: list[tuple], samples
     """For each sample written out, each node of the picture: [number, fill, ink], or None for an
     ellipsis node. `nodes`: the layout's (layer, index) in the page's order."""
     values = {l: circle_values(trace, step, quantity, l) for l in {l for l, _ in nodes}}
+    coloured = [values[l][s, j] for s in range(samples) for l, j in nodes if j is not None and values[l] is not None]
+    fills = iter(signed_colors(coloured, limit))  # the map looked up once, in the order used below
     out = []
     for s in range(samples):
         row = []
@@ -70,33 +72,32 @@ def circles(trace: Trace, step: Step, quantity: str, nodes: list[tuple], samples
             elif values[l] is None:  # the input in the backward phases: x, uncoloured
                 row.append([format_display(float(trace.input_of(step)[s, j]), digits), BLANK, "black"])
             else:
-                row.append(_look(float(values[l][s, j]), limit, digits))
+                row.append(_look(float(values[l][s, j]), next(fills), digits))
         out.append(row)
     return out
 
 
 def edges(step: Step, quantity: str, pairs: list[tuple], limit: float, digits: int) -> list[list]:
     """For each edge of the picture ((l, j, k): wⱼₖ⁽ˡ⁾): [number, colour, stroke width]."""
-    out = []
-    for l, j, k in pairs:
-        value = float(edge_values(step, quantity, l)[j, k])
-        number, color, _ = _look(value, limit, digits)
-        width = WIDTH[0] + (WIDTH[1] - WIDTH[0]) * min(1.0, abs(value) / limit)
-        out.append([number, color, round(width, 4)])
-    return out
+    values = [float(edge_values(step, quantity, l)[j, k]) for l, j, k in pairs]
+    colors = signed_colors(values, limit)
+    return [
+        [format_display(v, digits), c, round(WIDTH[0] + (WIDTH[1] - WIDTH[0]) * min(1.0, abs(v) / limit), 4)]
+        for v, c in zip(values, colors)
+    ]
 
 
 def scale(quantity: str, limit: float, digits: int, stops: int = 11) -> dict:
     """The legend of a quantity's scale: its colours from −limit to +limit, and its ends' numbers."""
     values = np.linspace(-limit, limit, stops)
     return {
-        "colors": [signed_color(float(v), limit) for v in values],
+        "colors": signed_colors(values, limit),
         "low": format_display(-limit, digits),
         "high": format_display(limit, digits),
         "caption": CAPTIONS[quantity],
     }
 
 
-def _look(value: float, limit: float, digits: int) -> list:
-    fill = signed_color(value, limit) if np.isfinite(value) else BLANK
+def _look(value: float, fill: str, digits: int) -> list:
+    fill = fill if np.isfinite(value) else BLANK
     return [format_display(value, digits), fill, text_color(fill)]

@@ -237,7 +237,7 @@ function layoutView(el, data, opts, on) {
     }
     const circle = node("circle", { cx: d.x, cy: d.y, r: R });
     const value = node("text", { class: "bp-value", x: d.x, y: d.y, "text-anchor": "middle", "dominant-baseline": "central" });
-    const symbol = node("text", { class: "bp-symbol", x: d.x, y: d.y - R - 0.12, "text-anchor": "middle", text: d.symbol });
+    const symbol = node("text", { class: "bp-symbol", x: d.x, y: d.y - R - 0.04, "text-anchor": "middle", text: d.symbol });
     const g = node("g", { class: "bp-node", tabindex: 0, role: "button", "data-id": d.id, "aria-label": d.symbol, onclick: () => on.onSelect(d.id), onkeydown: activate(() => on.onSelect(d.id)) },
       circle, value, symbol);
     v.nodes.set(d.id, { g, circle, value });
@@ -282,7 +282,7 @@ function activate(action) {
 function curveView(data, on) {
   const c = data.curve;
   const [w, h] = c.box;
-  const pad = { left: 70, right: 10, top: 14, bottom: 30 };
+  const pad = { left: 100, right: 10, top: 14, bottom: 30 };
   const svg = node("svg", { class: "bp-curve", viewBox: `${-pad.left} ${-pad.top} ${w + pad.left + pad.right} ${h + pad.top + pad.bottom}`, role: "img", "aria-label": "the loss over the steps" });
   const points = c.points.filter((p) => p).map((p) => p.join(",")).join(" ");
   svg.append(
@@ -349,6 +349,7 @@ function paintView(v, data, state, opts, math) {
   v.svg.style.setProperty("--phase", phase.color);
 
   const circles = step.circles[phase.circles][state.sample - 1];
+  const R = data.layout.radius;
   data.layout.nodes.forEach((d, i) => {
     const look = circles[i];
     const n = v.nodes.get(d.id);
@@ -356,6 +357,7 @@ function paintView(v, data, state, opts, math) {
       n.circle.setAttribute("fill", look[1]);
       n.value.setAttribute("fill", look[2]);
       n.value.textContent = look[0];
+      n.value.style.fontSize = fitted(look[0], R);
     }
     n.g.classList.toggle("bp-selected", state.sel === d.id);
   });
@@ -388,6 +390,11 @@ function paintView(v, data, state, opts, math) {
     v.verdict.style.color = data.verdict.passed ? data.verdict_colors.ok : data.verdict_colors.bad;
   }
   paintPanel(v, data, state, step, opts, math);
+}
+
+// a number's size in its circle: as large as fits across it (a digit is about 0.6 of the size wide)
+function fitted(label, R) {
+  return Math.min(0.19, (1.8 * R) / (0.6 * label.length)) + "px";
 }
 
 function legend(scale) {
