@@ -24,7 +24,8 @@ from offline_browser import offline_page  # noqa: E402
 import visualizer as bp  # noqa: E402
 from visualizer.render.explain import Options, build_document  # noqa: E402
 from visualizer.render.explain.document import Equation  # noqa: E402
-from visualizer.render.explore import page_html  # noqa: E402
+from visualizer.render.explore import page_html, payload  # noqa: E402
+from visualizer.render.explore.page import unpacked_payload  # noqa: E402
 from visualizer.render.notebook.embed import iframe  # noqa: E402
 
 NOTEBOOKS = Path(__file__).parent.parent / "docs" / "notebooks"
@@ -82,7 +83,8 @@ def test_every_cell_runs_and_shows_the_traces_numbers(executed, trace):
     shown = outputs(executed, "import visualizer")
     # the explorer page of this very trace, byte for byte (the output is deterministic), in its iframe
     assert shown["text/html"] == iframe(trace) and 'srcdoc="<!DOCTYPE html>' in shown["text/html"]
-    assert "0.5933" in shown["text/html"] and "0.2369" in shown["text/html"]  # a₁⁽¹⁾ at step 1; E after step 5
+    srcdoc = html.unescape(re.search(r'srcdoc="([^"]*)"', shown["text/html"])[1])
+    assert unpacked_payload(srcdoc) == json.loads(json.dumps(payload(trace)))  # the numbers the page shows
     assert shown["text/markdown"] == trace.explain().markdown()
     assert shown["text/plain"] == repr(trace) and "5 steps on 1 sample: E 0.6291 → 0.2369" in shown["text/plain"]
     assert "✓ verified: torch autograd" in shown["text/plain"] and len(shown["text/plain"].splitlines()) <= 8
