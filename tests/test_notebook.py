@@ -24,9 +24,9 @@ from offline_browser import offline_page  # noqa: E402
 import visualizer as bp  # noqa: E402
 from visualizer.render.explain import Options, build_document  # noqa: E402
 from visualizer.render.explain.document import Equation  # noqa: E402
-from visualizer.render.explore import page_html, payload  # noqa: E402
+from visualizer.render.explore import payload  # noqa: E402
 from visualizer.render.explore.page import unpacked_payload  # noqa: E402
-from visualizer.render.notebook.embed import iframe  # noqa: E402
+from visualizer.render.notebook import embed  # noqa: E402
 
 NOTEBOOKS = Path(__file__).parent.parent / "docs" / "notebooks"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -82,7 +82,7 @@ def test_every_cell_runs_and_shows_the_traces_numbers(executed, trace):
             assert not [o for o in cell.outputs if o.output_type == "error"], cell.outputs
     shown = outputs(executed, "import visualizer")
     # the explorer page of this very trace, byte for byte (the output is deterministic), in its iframe
-    assert shown["text/html"] == iframe(trace) and 'srcdoc="<!DOCTYPE html>' in shown["text/html"]
+    assert shown["text/html"] == embed.iframe(trace) and 'srcdoc="<!DOCTYPE html>' in shown["text/html"]
     srcdoc = html.unescape(re.search(r'srcdoc="([^"]*)"', shown["text/html"])[1])
     assert unpacked_payload(srcdoc) == json.loads(json.dumps(payload(trace)))  # the numbers the page shows
     assert shown["text/markdown"] == trace.explain().markdown()
@@ -98,7 +98,7 @@ def test_every_cell_runs_and_shows_the_traces_numbers(executed, trace):
     assert drawn["image/svg+xml"] == trace.diagram("backward")._repr_svg_()
 
     widget = outputs(executed, "bp.Explorer")
-    assert WIDGET_VIEW in widget and widget["text/html"] == iframe(trace)
+    assert WIDGET_VIEW in widget and widget["text/html"] == embed.iframe(trace)
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +117,7 @@ def test_the_exported_notebook_carries_the_page_and_the_math(exported, trace):
     # nbconvert writes each output's HTML anew (attributes sorted, < and > as entities): the pages
     # are compared as the browser reads them
     pages = [html.unescape(page) for page in re.findall(r'<iframe [^>]*srcdoc="([^"]*)"', body)]
-    assert pages == [page_html(trace, hash=False)] * 2  # the Trace, and the widget's fallback (no widget view)
+    assert pages == [embed.page(trace)] * 2  # the Trace, and the widget's fallback (no widget view)
     explained = trace.explain(phase="backward").html()
     assert body.count("<math ") == explained.count("<math ") > 20 and "<mn>0.2508</mn>" in body  # δ₁⁽²⁾
     assert r"$\frac{\partial E}" not in body and "<Figure size" not in body  # no raw math, no figure's repr
@@ -143,6 +143,9 @@ def test_the_exported_notebook_shows_them_in_a_browser(exported, trace):
                     explorer.get_by_role("button", name="next step").click()
                 panel = explorer.locator(".bp-panel").inner_text()
                 assert numbers in "".join(panel.split()), (step, panel)
+        # each frame grew to fit its page with the equations shown (it told the notebook its height)
+        for frame in (f for f in page.frames if f.url.startswith("about:srcdoc")):
+            assert frame.evaluate("document.documentElement.scrollHeight <= innerHeight + 1 && innerHeight > 800")
         # MathML laid out by the browser: each equation as wide as its text, not raw LaTeX
         widths = page.eval_on_selector_all("math", "els => els.map(e => e.getBoundingClientRect().width)")
         assert len(widths) > 20 and min(widths) > 10
@@ -163,7 +166,7 @@ def test_marimo_exports_the_same_cells(tmp_path, trace):
     assert result.returncode == 0, result.stderr[-2000:]
     cells = _marimo_session(out.read_text(encoding="utf-8"))
     first, explained, drawn, widget = ([o["data"] for o in c["outputs"]] for c in cells)
-    assert first == [{"text/html": iframe(trace)}]
+    assert first == [{"text/html": embed.iframe(trace, fit=False)}]  # marimo runs no script beside it
     assert explained == [{"text/html": trace.explain(phase="backward").html()}]
     assert "image/png" in json.loads(drawn[0]["application/vnd.marimo+mimebundle"])  # marimo draws figures itself
     assert "<marimo-anywidget" in widget[0]["text/html"]

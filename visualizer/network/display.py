@@ -8,7 +8,8 @@ renderers' viewer (`visualizer.render.notebook`) on first use: the one place tha
 layers wires them, and `import visualizer` stays as light as before.
 
 A viewer gives, for a trace: `summary` (a few lines of text), `bundle` (its MIME bundle: the
-explorer as HTML, explain's Markdown, the summary), `explain`, `diagram` and `widget`.
+explorer as HTML, explain's Markdown, the summary), `html` (the explorer as marimo shows it),
+`explain`, `diagram` and `widget`.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Displays:
         return viewer().bundle(self)
 
     def _repr_html_(self) -> str:  # marimo asks for HTML first, and uses no mimebundle then
-        return viewer().bundle(self)["text/html"]
+        return viewer().html(self)
 
     def __repr__(self) -> str:  # a few lines, not every array of every step
         return viewer().summary(self)

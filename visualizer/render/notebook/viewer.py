@@ -27,6 +27,14 @@ def bundle(trace: Trace) -> dict:
     }
 
 
+def html(trace: Trace) -> str:
+    """The explorer for marimo, which reads `_repr_html_`: the frame without the script that fits
+    it to its page (embed.py says why)."""
+    from .embed import iframe
+
+    return iframe(trace, fit=False)
+
+
 def summary(trace: Trace) -> str:
     """The network as explain's header describes it, the loss from first to last, the verdict."""
     net = trace.network
