@@ -97,15 +97,6 @@ def draw(trace, kind: str = "forward", *, precision: int | None = None):
     return draw_kind(trace, kind, precision=precision)
 
 
-def Explorer(trace, *, precision: int | None = None):
-    """The explorer as a live notebook widget (anywidget: Jupyter, marimo, VS Code): step through
-    the trace and click any neuron or weight for its equations. It carries the explorer page as
-    its static fallback, so an exported notebook still shows it. Needs the `notebook` extra."""
-    from visualizer.render.notebook.widget import Explorer as Widget
-
-    return Widget(trace, precision=precision)
-
-
 def load_trace(path):
     """A Trace from a JSON file written by `explain --format json -o FILE`."""
     from pathlib import Path
@@ -113,3 +104,14 @@ def load_trace(path):
     from visualizer.network.trace import Trace
 
     return Trace.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def __getattr__(name):
+    """`bp.Explorer`, the explorer as a live notebook widget (anywidget: Jupyter, marimo, VS Code):
+    `bp.Explorer(trace)` steps through the trace, any neuron or weight clicked for its equations,
+    and carries the explorer page as its static fallback. Its class is imported on first use."""
+    if name == "Explorer":
+        from visualizer.render.notebook.viewer import explorer_class
+
+        return explorer_class()
+    raise AttributeError(f"module 'visualizer' has no attribute {name!r}")

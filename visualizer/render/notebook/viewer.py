@@ -64,6 +64,15 @@ def diagram(trace: Trace, kind: str, *, precision: int | None):
 
 
 def widget(trace: Trace, *, precision: int | None):
-    from .widget import Explorer
+    return explorer_class()(trace, precision=precision)
 
-    return Explorer(trace, precision=precision)
+
+def explorer_class():
+    """The widget's class (widget.py), or what to install for it."""
+    from visualizer.errors import UsageError
+
+    try:
+        from .widget import Explorer
+    except ModuleNotFoundError as err:  # anywidget comes with the notebook extra
+        raise UsageError(f"the explorer widget needs {err.name}: pip install -e '.[notebook]' (make does)") from None
+    return Explorer
