@@ -158,8 +158,11 @@ def test_the_exported_notebook_shows_them_in_a_browser(exported, trace):
 def test_marimo_exports_the_same_cells(tmp_path, trace):
     pytest.importorskip("marimo")
     out = tmp_path / "explore.html"
+    # a copy: marimo keeps a session cache beside the notebook it exports (__marimo__/)
+    notebook = tmp_path / "explore_marimo.py"
+    notebook.write_text((NOTEBOOKS / "explore_marimo.py").read_text(encoding="utf-8"), encoding="utf-8")
     env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_CACHE_HOME": str(tmp_path)}
-    command = [sys.executable, "-m", "marimo", "-y", "export", "html", str(NOTEBOOKS / "explore_marimo.py")]
+    command = [sys.executable, "-m", "marimo", "-y", "export", "html", str(notebook)]
     result = subprocess.run(
         [*command, "-o", str(out)], capture_output=True, text=True, timeout=180, env={**os.environ, **env}
     )
