@@ -18,7 +18,7 @@ from ..explain.document import Note
 
 
 def bundle(trace: Trace) -> dict:
-    from .embed import iframe
+    from .embed import iframe  # the explorer (networkx, the page) is imported when shown: repr needs none of it
 
     return {
         "text/html": iframe(trace),
