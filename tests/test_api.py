@@ -52,3 +52,25 @@ def test_importing_the_package_imports_nothing_heavy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_trace_shows_itself_without_the_network_layer_importing_a_renderer(tmp_path):
+    trace = bp.run("2-3-1", steps=2)
+    assert repr(trace) == str(trace) and len(repr(trace).splitlines()) == 6  # not every array of every step
+    assert "2 steps on 1 sample: E 0.6291 → 0.4792" in repr(trace) and "✓ verified" in repr(trace)
+    bundle = trace._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/markdown", "text/plain"}
+    # the explorer in a frame; marimo's (from _repr_html_) without the script that fits the frame to its page
+    assert bundle["text/html"].startswith(trace._repr_html_()) and bundle["text/html"].endswith("</script>")
+    shown = trace.explain(phase="forward")
+    assert shown.markdown() == bp.explain(trace, phase="forward").markdown()
+    assert "<math" in shown._repr_html_() and "$" not in shown._repr_html_()
+
+
+def test_a_diagram_is_a_figure_that_shows_itself_as_svg(tmp_path):
+    trace = bp.run("2-3-1", verify=False)
+    fig = trace.diagram("update")
+    assert isinstance(fig, Figure) and fig._repr_svg_() == bp.draw(trace, "update")._repr_svg_()  # same bytes
+    assert fig._repr_svg_().lstrip().startswith("<?xml") and "<svg" in fig._repr_svg_()
+    fig.save(tmp_path / "u.pdf")
+    assert (tmp_path / "u.pdf").read_bytes().startswith(b"%PDF")

@@ -389,6 +389,18 @@ ROWS = [
                 "identity", "--loss", "mse"], "training diverged", id="train-diverges"),
     P("train", ["--net", "2-4-1", "--data", "xor", "-o", "{tmp}/read-only/out"], "no permission to write in",
       id="train-output-read-only", marks=ROOT_SKIP),
+    # ---- explore -------------------------------------------------------------------------------
+    P("explore", ["--port", "8000"], "--port is for --serve", id="explore-port-without-serve"),
+    P("explore", ["--serve", "-o", "{tmp}/x.html"], "--serve shows the page from a server", id="explore-serve-to-file"),
+    P("explore", ["-o", "{tmp}/a-folder"], "it is a folder", id="explore-output-folder"),
+    P("explore", ["-o", "{tmp}/no/such/x.html"], "does not exist; create it first", id="explore-folder-missing"),
+    P("explore", ["--steps", "0"], "0 is not in the range", id="explore-steps-zero"),
+    P("explore", ["--port", "0", "--serve"], "0 is not in the range 1<=x<=65535", id="explore-port-zero"),
+    P("explore", ["2-3-1"], "did you mean --net 2-3-1?", id="explore-net-as-argument"),
+    P("explore", ["--net", "regression", "--lr", "1e10", "-o", "{tmp}/x.html"], "training diverged at step",
+      id="explore-diverges"),
+    P("explore", ["-o", "{tmp}/read-only/x.html"], "no permission to write in", id="explore-read-only",
+      marks=ROOT_SKIP),
 ]
 # fmt: on
 
@@ -399,6 +411,7 @@ COMMAND = {
     "diagram": ["backprop", "diagram"],
     "render": ["backprop", "render", "--quality", "low"],
     "train": ["backprop", "train"],
+    "explore": ["backprop", "explore"],
 }
 
 

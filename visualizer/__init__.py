@@ -8,7 +8,11 @@ The few functions a notebook needs:
     trace = bp.run(spec, steps=3)         # the recorded steps, checked against torch
     bp.explain(trace)                     # every equation, written out (Markdown in a notebook)
     bp.explain("mazur")                   # or straight from a network: one verified step
-    bp.draw(trace, "backward")            # a matplotlib Figure
+    bp.draw(trace, "backward")            # a matplotlib Figure (it shows itself in a notebook)
+
+In a notebook a Trace shows itself: the explorer page (HTML), explain's Markdown, or a few lines
+of text; `trace.explain(phase="backward")` and `trace.diagram("backward")` show inline, and
+`bp.Explorer(trace)` is the explorer as a live widget (docs/notebooks.md).
 
 The package is layered along the data flow (docs/architecture.md): `core` (the engine),
 `functions` (activations, losses, optimizers), `network` (spec, MLP, Trace, verification),
@@ -28,7 +32,24 @@ import os
 # is; a value already set is kept.
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "16")
 
-__all__ = ["load_spec", "run", "verify", "explain", "draw", "load_trace"]
+__all__ = ["load_spec", "run", "verify", "explain", "draw", "load_trace", "Explorer"]
+
+
+def _notebook_viewer():
+    """The renderers' viewer, which a Trace asks what to show in a notebook (network/display.py):
+    the network layer may not import the renderers, so the package, which knows both, wires them."""
+    from visualizer.render.notebook import viewer
+
+    return viewer
+
+
+def _register_viewer():
+    from visualizer.network.display import use_viewer
+
+    use_viewer(_notebook_viewer)
+
+
+_register_viewer()
 
 
 def load_spec(net, **overrides):
@@ -69,15 +90,11 @@ def explain(what, *, precision: int | None = None, phase: str = "all", show: str
     or all; `show`: which steps are written out in full (first, last or all); `precision`:
     significant figures (default: the spec's, or 4 for a Trace)."""
     from visualizer.network.trace import Trace
-    from visualizer.render.explain import Explanation, Options
-    from visualizer.style import DEFAULT_DIGITS
 
-    if isinstance(what, Trace):
-        trace, digits = what, DEFAULT_DIGITS
-    else:
+    if not isinstance(what, Trace):
         spec = load_spec(what)
-        trace, digits = run(spec), spec.precision
-    return Explanation(trace, Options(precision=precision or digits, phase=phase, show=show))
+        what, precision = run(spec), precision or spec.precision
+    return what.explain(precision=precision, phase=phase, show=show)
 
 
 def draw(trace, kind: str = "forward", *, precision: int | None = None):
@@ -97,3 +114,14 @@ def load_trace(path):
     from visualizer.network.trace import Trace
 
     return Trace.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def __getattr__(name):
+    """`bp.Explorer`, the explorer as a live notebook widget (anywidget: Jupyter, marimo, VS Code):
+    `bp.Explorer(trace)` steps through the trace, any neuron or weight clicked for its equations,
+    and carries the explorer page as its static fallback. Its class is imported on first use."""
+    if name == "Explorer":
+        from visualizer.render.notebook.viewer import explorer_class
+
+        return explorer_class()
+    raise AttributeError(f"module 'visualizer' has no attribute {name!r}")

@@ -43,6 +43,17 @@ def signed_color(value: float, limit: float) -> str:
     return to_hex(colormaps[SIGNED_CMAP](0.5 + 0.5 * max(-1.0, min(1.0, value / limit))))
 
 
+def signed_colors(values, limit: float) -> list[str]:
+    """signed_color of many values at once, as #rrggbb: matplotlib's registry hands out a new copy
+    of the map on each look-up, which builds its table anew (0.4 ms), so the map is looked up once."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    # as signed_color's max(-1, min(1, v)): NaN at the positive end
+    shares = [max(-1.0, min(1.0, float(v) / limit)) for v in values]
+    return [to_hex(c) for c in colormaps[SIGNED_CMAP]([0.5 + 0.5 * s for s in shares])] if shares else []
+
+
 def text_color(fill: str) -> str:
     """ "black" or "white", whichever contrasts more with the colour `fill` (#rrggbb), by the WCAG
     2 contrast ratio of their relative luminances: the ink for a number written on a filled shape."""

@@ -17,8 +17,11 @@ from visualizer.render.explain.document import PHASES
 from visualizer.render.video.beats import PICTURE_SCENES, SCENES, is_picture
 from visualizer.style import count
 
+from .checking import stderr_console as _stderr_console
+from .checking import verified as _verified
 from .data_sample import attach, sample_options
 from .diagram import diagram
+from .explore import explore
 from .options import Command, Group, OutputPath, WholeNumber, net_options, precision_option
 from .train import train
 
@@ -290,23 +293,6 @@ def _needs_picture(scene: str, sample) -> str:
     )
 
 
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
-def _verified(trace):
-    """The trace with its verification; a spinner on a terminal meanwhile (torch takes a while)."""
-    from visualizer.network.verify import verify
-
-    status = _stderr_console()
-    if not status.is_terminal:
-        return trace.with_verification(verify(trace))
-    with status.status("checking every number against torch autograd and finite differences…"):
-        return trace.with_verification(verify(trace))
-
-
 @click.group(cls=Group, invoke_without_command=True)
 @click.version_option(package_name="backprop")
 @click.pass_context
@@ -320,6 +306,7 @@ backprop.add_command(explain)
 backprop.add_command(verify_command)
 backprop.add_command(diagram)
 backprop.add_command(render)
+backprop.add_command(explore)
 backprop.add_command(train)
 
 

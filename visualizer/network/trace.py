@@ -21,6 +21,8 @@ import numpy as np
 from visualizer.errors import UsageError
 from visualizer.functions.classes import one_hot, predicted_class
 
+from .display import Displays
+
 SCHEMA = "backprop-trace/1"
 
 
@@ -186,6 +188,12 @@ class Check:
     worst: str  # where the largest difference is, e.g. "step 1, layer 2, grad_W"
     compared: int  # how many numbers were compared
     skipped: int = 0  # finite differences: entries at a kink (e.g. ReLU at 0), where no derivative exists
+    # the largest difference of each step, step 1 first (None: nothing of that step compared), so a
+    # page can show each step's check; () where not recorded
+    per_step: tuple[float | None, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "per_step", tuple(self.per_step))  # a JSON list reads back as the tuple
 
 
 @dataclass(frozen=True)
@@ -217,8 +225,8 @@ class SampleInfo:
         object.__setattr__(self, "raw", frozen_array(self.raw))
 
 
-@dataclass(frozen=True)
-class Trace:
+@dataclass(frozen=True, repr=False)  # Displays gives a short repr; a notebook shows the explorer
+class Trace(Displays):
     network: NetworkInfo
     input: np.ndarray  # batch × inputs
     target: np.ndarray  # batch × outputs, or batch × 1 class indices (sparse cross-entropy)

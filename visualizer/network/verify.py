@@ -43,6 +43,8 @@ class _Tally:
         self.failed_at = ""
         self.compared = 0
         self.skipped = 0
+        self.step = 0  # the step being compared, for the largest difference of each step
+        self.per_step: dict[int, float] = {}
 
     def add(self, where: str, ours, reference, slack=0.0) -> None:
         ours, reference = np.asarray(ours, dtype=np.float64), np.asarray(reference, dtype=np.float64)
@@ -63,6 +65,8 @@ class _Tally:
         if bad.any() and not self.failed_at:
             self.failed_at = where
         largest = float(np.max(np.nan_to_num(diff, nan=np.inf), initial=0.0))  # NaN: as bad as it gets
+        if diff.size:
+            self.per_step[self.step] = max(self.per_step.get(self.step, 0.0), largest)
         if largest > self.max_abs or self.worst == "nothing compared":
             self.max_abs, self.worst = largest, where
 
@@ -75,6 +79,7 @@ class _Tally:
             worst=self.failed_at or self.worst,
             compared=self.compared,
             skipped=self.skipped,
+            per_step=tuple(self.per_step.get(step) for step in range(1, self.step + 1)),
         )
 
 
@@ -233,6 +238,7 @@ def torch_replay(trace: Trace) -> list[dict]:
 def check_against_torch(trace: Trace, tolerance: float = TORCH_TOLERANCE) -> Check:
     tally = _Tally(tolerance)
     for step, reference in zip(trace.steps, torch_replay(trace)):
+        tally.step = step.index
         where = f"step {step.index}"
         # In the order the step computes them, so the first failure named is the root cause.
         tally.add(f"{where}, loss terms", step.loss_terms, reference["loss_terms"])
@@ -264,6 +270,7 @@ def check_finite_differences(trace: Trace, h: float = FD_STEP, tolerance: float 
     defs = Definitions.from_info(trace.network)
     tally = _Tally(tolerance)
     for step in trace.steps:
+        tally.step = step.index
         x, y = trace.input[trace.rows(step)], trace.target[trace.rows(step)]  # the step's batch
         # Where the slope used is a convention rather than the derivative of E, differences of E
         # cannot check the step (torch can): the perceptron rule takes the step's slope as 1 (E's

@@ -9,12 +9,13 @@ as text, PDF fonts embedded as TrueType, and the same bytes for the same figure.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from visualizer.errors import UsageError
 
+from .saving import FORMATS, NO_DATES, SAVE_RC, format_of, save
+
+__all__ = ["FORMATS", "KINDS", "NO_DATES", "SAVE_RC", "draw", "format_of", "save"]
+
 KINDS = ("forward", "backward", "update", "graph", "loss")
-FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".tex": "tikz", ".tikz": "tikz"}
 
 
 def draw(trace, kind: str, *, precision: int | None = None):
@@ -31,29 +32,3 @@ def draw(trace, kind: str, *, precision: int | None = None):
 
         return draw_loss(trace, precision=precision)
     raise UsageError(f"unknown diagram kind {kind!r}; choose one of: {', '.join(KINDS)}, all")
-
-
-def format_of(path: Path) -> str:
-    try:
-        return FORMATS[path.suffix.lower()]
-    except KeyError:
-        raise UsageError(f"cannot tell the format of {path}: use .png, .svg, .pdf or .tex (TikZ)") from None
-
-
-# Slide-ready files: text stays text in SVG (editable, searchable), PDF embeds TrueType (Type 42)
-# fonts rather than Type 3, and ids and dates are fixed so the same figure gives the same bytes.
-SAVE_RC = {"svg.fonttype": "none", "pdf.fonttype": 42, "ps.fonttype": 42, "svg.hashsalt": "backprop"}
-NO_DATES = {"png": None, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
-
-
-def save(fig, path: Path, dpi: int = 150, format: str | None = None) -> None:
-    """Write the figure to `path` (in `format`, else by its extension), whole or not at all,
-    cropped to what is drawn (a small pad around it); `path` may be a FIFO, a device or standard
-    output (visualizer/files.py)."""
-    from matplotlib import rc_context
-
-    from visualizer.files import atomic_target
-
-    format_ = format or format_of(path)
-    with rc_context(SAVE_RC), atomic_target(path) as tmp:
-        fig.savefig(tmp, format=format_, dpi=dpi, bbox_inches="tight", pad_inches=0.05, metadata=NO_DATES[format_])

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from matplotlib.figure import Figure
 
+from .figure import Diagram
+
 PAD = 0.06  # inches around everything
 TITLE_SIZE, SUBTITLE_SIZE = 13, 10
 COLORBAR = 0.16  # the colour bar's width, inches; its ticks and label are measured
@@ -125,7 +127,7 @@ def page(xlim, ylim, scale: float, *, title: str, subtitle: str, subtitle_color=
     body = max(width + side, wide / 72)
     fig_w, fig_h = 2 * PAD + body, 2 * PAD + height + header
     left = PAD + (body - width - side) / 2
-    fig = Figure(figsize=(fig_w, fig_h), dpi=100)
+    fig = Diagram(figsize=(fig_w, fig_h), dpi=100)
     ax = fig.add_axes((left / fig_w, PAD / fig_h, width / fig_w, height / fig_h))
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from matplotlib.figure import Figure
-
 from visualizer.network.trace import Trace
 from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, format_display
 
+from .figure import Diagram
 
-def draw_loss(trace: Trace, *, precision: int | None = None) -> Figure:
+
+def draw_loss(trace: Trace, *, precision: int | None = None) -> Diagram:
     digits = precision or DEFAULT_DIGITS
     history = trace.loss_history
-    fig = Figure(figsize=(7.5, 4.2), dpi=100, layout="constrained")
+    fig = Diagram(figsize=(7.5, 4.2), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     ax.plot(
         range(len(history)),

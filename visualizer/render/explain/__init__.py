@@ -19,14 +19,29 @@ __all__ = ["PHASES", "Explanation", "Options", "build_document", "verification_l
 
 
 class Explanation:
-    """A trace written out, for notebooks: it displays itself as markdown, and gives the same
-    document as terminal text, markdown or LaTeX; the verdict follows where the trace was verified."""
+    """A trace written out, for notebooks: it displays itself as HTML with MathML math (rendered
+    by the browser: an exported notebook shows it offline) and as Markdown, and gives the same
+    document as terminal text, Markdown, LaTeX or HTML; the verdict follows where the trace was
+    verified."""
 
     def __init__(self, trace: Trace, options: Options = Options()):
         self.trace, self.options = trace, options
 
     def _repr_markdown_(self) -> str:
         return self.markdown()
+
+    def _repr_html_(self) -> str | None:
+        # latex2mathml comes with the notebook extra; without it the front end shows the Markdown
+        try:
+            return self.html()
+        except ImportError:
+            return None
+
+    def html(self) -> str:
+        """An HTML fragment, its math as MathML."""
+        from .html import render_html
+
+        return render_html(self._document(), self._verdict())
 
     def markdown(self) -> str:
         return render_markdown(self._document(), self._verdict())

@@ -26,6 +26,10 @@ class Options:
     phase: str = "all"  # forward | loss | backward | update | all
     show: str = "first"  # which steps are written out: first | last | all
     samples: int | None = 8  # samples of a batch written out in full, the first ones; None: all
+    # the explorer: every neuron a picture showing this many per layer shows (style.pick, as the
+    # layout collapses a layer), every weight between them, and every optimizer line, so each one
+    # it draws has its equations; None: explain's own shortening
+    layout: int | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,10 @@ class Equation:
     result_digits: int  # for the result: the chosen precision, trailing zeros kept
     symbolic: int  # how many of the forms are symbolic (the rest are numbers)
     arrow: str = "="  # "←" for an update
+    # what the line is about, so a page can show it where that is drawn: ("neuron", l, j),
+    # ("edge", l, j, k) (weight wⱼₖ⁽ˡ⁾), ("loss",); l from 1, j and k from 0. () for nothing drawn.
+    about: tuple = ()
+    sample: int | None = None  # the sample of the batch it is about (from 0), where it is one sample's
 
     def parts(self, mode: str) -> list[str]:
         """lhs, each form, the result, printed in `mode` ("text" or "latex")."""

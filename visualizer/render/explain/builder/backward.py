@@ -66,7 +66,7 @@ def _grad_a(c: Context, l: int, s: int, j: int) -> Equation:
         after = c.step.layers[l]
         symbolic = shown_sum(c.sizes[l + 1], lambda i: mul(w_(l + 1, i + 1, j + 1), d_(l + 1, i + 1)))
         numeric = shown_sum(c.sizes[l + 1], lambda i: mul(Num(after.W[i, j]), Num(after.delta[s, i])))
-    return c.equation(Deriv(a_(l, j + 1)), [symbolic], [numeric], layer.grad_a[s, j])
+    return c.equation(Deriv(a_(l, j + 1)), [symbolic], [numeric], layer.grad_a[s, j], about=("neuron", l, j), sample=s)
 
 
 def _delta(c: Context, l: int, s: int, j: int) -> Equation:
@@ -79,7 +79,7 @@ def _delta(c: Context, l: int, s: int, j: int) -> Equation:
     numeric = mul(
         Num(layer.grad_a[s, j]), *mask[1], f.derivative_formula(Num(layer.z[s, j]), Num(layer.f_z[s, j]), layer.z[s, j])
     )
-    return c.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j])
+    return c.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j], about=("neuron", l, j), sample=s)
 
 
 def _row_delta(c: Context, l: int, s: int, j: int) -> Equation:
@@ -101,4 +101,4 @@ def _row_delta(c: Context, l: int, s: int, j: int) -> Equation:
                 shown_sum(c.sizes[l], lambda k: mul(Num(layer.a[s, k]), Num(layer.grad_a[s, k]))),
             ),
         )
-    return c.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j])
+    return c.equation(d_(l, j + 1), [symbolic], [numeric], layer.delta[s, j], about=("neuron", l, j), sample=s)

@@ -39,14 +39,23 @@ class Context:
         self.hyper, self.penalties = defs.hyper, defs.penalties  # penalties: (Penalty, λ) in use
         self.rows = trace.rows(step)  # the data rows of the step's batch
         self.batch = len(self.rows)
+        self.neurons = options.layout or NEURONS  # neurons per layer written out (style.pick)
 
     # ----- the items of a section ----------------------------------------------------------------
-    def equation(self, lhs, symbolic, numeric, result, arrow="=") -> Equation:
+    def equation(self, lhs, symbolic, numeric, result, arrow="=", *, about=(), sample=None) -> Equation:
         digits = honest_digits(list(numeric), result, self.options.precision)
         # a lone number would only repeat the result
         shown = tuple(f for f in numeric if not isinstance(f, Num))
         return Equation(
-            lhs, tuple(symbolic) + shown, float(result), digits, self.options.precision, len(symbolic), arrow
+            lhs,
+            tuple(symbolic) + shown,
+            float(result),
+            digits,
+            self.options.precision,
+            len(symbolic),
+            arrow,
+            about,
+            sample,
         )
 
     def table(self, columns, rows) -> Table:
@@ -82,6 +91,21 @@ class Context:
         return self.trace.network.dropout > 0 and l < self.L
 
     # ----- what is written out -----------------------------------------------------------------
+    def shown_weights(self, l: int) -> list[tuple[int, int]]:
+        """The weights (j, k) of layer l whose lines are written out: the first few, row by row; for
+        the explorer, every one between the neurons its picture shows."""
+        n_out, n_in = self.sizes[l], self.sizes[l - 1]
+        if self.options.layout is None:
+            return [(j, k) for j in range(n_out) for k in range(n_in)][:PARAMETERS]
+        rows, columns = pick(n_out, self.neurons), pick(n_in, self.neurons)
+        return [(j, k) for j in rows if j is not None for k in columns if k is not None]
+
+    def shown_biases(self, l: int) -> list[int]:
+        """The biases of layer l whose update lines are written out, as shown_weights."""
+        if self.options.layout is None:
+            return list(range(self.sizes[l]))[:PARAMETERS]
+        return [j for j in pick(self.sizes[l], self.neurons) if j is not None]
+
     def samples(self) -> list[int | None]:
         """The samples of the batch written out, the first ones; None where the rest are left out."""
         n = self.options.samples
@@ -111,9 +135,9 @@ class Context:
             items += self.sample_note(s)
             if s is None:
                 continue
-            for j in pick(self.sizes[l], NEURONS):
+            for j in pick(self.sizes[l], self.neurons):
                 if j is None:
-                    items.append(Note(f"… {count(self.sizes[l] - NEURONS, 'more neuron')}, computed the same way"))
+                    items.append(Note(f"… {count(self.sizes[l] - self.neurons, 'more neuron')}, computed the same way"))
                 else:
                     items += equations(s, j)
         return items

@@ -41,7 +41,7 @@ def _weighted_sum(c: Context, l: int, s: int, j: int) -> Equation:
     layer, a_prev, n_in = c.step.layers[l - 1], c.activations_of(l - 1), c.sizes[l - 1]
     symbolic = add(shown_sum(n_in, lambda k: mul(w_(l, j + 1, k + 1), a_(l - 1, k + 1))), b_(l, j + 1))
     numeric = add(shown_sum(n_in, lambda k: mul(Num(layer.W[j, k]), Num(a_prev[s, k]))), Num(layer.b[j]))
-    return c.equation(z_(l, j + 1), [symbolic], [numeric], layer.z[s, j])
+    return c.equation(z_(l, j + 1), [symbolic], [numeric], layer.z[s, j], about=("neuron", l, j), sample=s)
 
 
 def _activation(c: Context, l: int, s: int, j: int) -> Equation:
@@ -50,7 +50,7 @@ def _activation(c: Context, l: int, s: int, j: int) -> Equation:
     symbolic, numeric = f.formula(z_(l, j + 1)), f.formula(Num(layer.z[s, j]))
     if c.drops(l):
         symbolic, numeric = mul(symbolic, m_(l, j + 1)), mul(numeric, Num(layer.mask[s, j]))
-    return c.equation(a_(l, j + 1), [symbolic], [numeric], layer.a[s, j])
+    return c.equation(a_(l, j + 1), [symbolic], [numeric], layer.a[s, j], about=("neuron", l, j), sample=s)
 
 
 def _row_activation(c: Context, l: int, s: int, j: int) -> Equation:
@@ -62,6 +62,8 @@ def _row_activation(c: Context, l: int, s: int, j: int) -> Equation:
         [f.row_formula(j, lambda k: z_(l, k + 1), total)],
         [f.row_formula(j, lambda k: Num(layer.z[s, k]), total)],
         layer.a[s, j],
+        about=("neuron", l, j),
+        sample=s,
     )
 
 

@@ -12,14 +12,14 @@ from visualizer.style import count, pick
 
 from ..document import Equation, Note
 from ..notation import a_, b_, d_, shown_sum, w_
-from .context import NEURONS, PARAMETERS, Context
+from .context import Context
 
 
 def gradients(c: Context, l: int) -> list:
     """The first weights' gradients of layer l, a note for the rest, then the biases'."""
     layer = c.step.layers[l - 1]
     n_out, n_in = layer.W.shape
-    shown = [(j, k) for j in range(n_out) for k in range(n_in)][:PARAMETERS]
+    shown = c.shown_weights(l)
     per_sample = c.batch > 1 and layer.grad_W_samples.size > 0
     items = _per_sample(c, l) if per_sample else []  # the first weight, sample by sample, then averaged
     items += [_weight(c, l, j, k) for j, k in shown[1 if per_sample else 0 :]]
@@ -31,8 +31,8 @@ def gradients(c: Context, l: int) -> list:
             )
         )
     items += [
-        Note(f"… {count(n_out - NEURONS, 'more bias gradient')}, each ∂E/∂bⱼ = δⱼ") if j is None else _bias(c, l, j)
-        for j in pick(n_out, NEURONS)
+        Note(f"… {count(n_out - c.neurons, 'more bias gradient')}, each ∂E/∂bⱼ = δⱼ") if j is None else _bias(c, l, j)
+        for j in pick(n_out, c.neurons)
     ]
     return items
 
@@ -42,7 +42,8 @@ def _weight(c: Context, l: int, j: int, k: int) -> Equation:
     w = w_(l, j + 1, k + 1)
     symbolic = _over_batch(c, lambda s: mul(d_(l, j + 1, s), a_(l - 1, k + 1, s)))
     numeric = shown_sum(c.batch, lambda s: mul(Num(layer.delta[s, j]), Num(a_prev[s, k])))
-    return c.equation(Deriv(w), *_with_penalties(c, symbolic, numeric, w, layer.W[j, k]), layer.grad_W[j, k])
+    forms = _with_penalties(c, symbolic, numeric, w, layer.W[j, k])
+    return c.equation(Deriv(w), *forms, layer.grad_W[j, k], about=("edge", l, j, k))
 
 
 def _bias(c: Context, l: int, j: int) -> Equation:
@@ -52,6 +53,7 @@ def _bias(c: Context, l: int, j: int) -> Equation:
         [_over_batch(c, lambda s: d_(l, j + 1, s))],
         [shown_sum(c.batch, lambda s: Num(layer.delta[s, j]))],
         layer.grad_b[j],
+        about=("neuron", l, j),
     )
 
 
@@ -78,12 +80,15 @@ def _per_sample(c: Context, l: int) -> list:
                 [mul(count, d_(l, 1), a_(l - 1, 1))],
                 [mul(count, Num(layer.delta[s, 0]), Num(a_prev[s, 0]))],
                 layer.grad_W_samples[s, 0, 0],
+                about=("edge", l, 0, 0),
+                sample=s,
             )
         )
     mean = fraction(Fraction(1, B))
     symbolic = mul(mean, shown_sum(B, lambda s: Deriv(w, of=Sym("E", (s + 1,)))))
     numeric = mul(mean, shown_sum(B, lambda s: Num(layer.grad_W_samples[s, 0, 0])))
-    items.append(c.equation(Deriv(w), *_with_penalties(c, symbolic, numeric, w, layer.W[0, 0]), layer.grad_W[0, 0]))
+    forms = _with_penalties(c, symbolic, numeric, w, layer.W[0, 0])
+    items.append(c.equation(Deriv(w), *forms, layer.grad_W[0, 0], about=("edge", l, 0, 0)))
     return items
 
 

@@ -59,7 +59,7 @@ def _sample_loss(c: Context, s: int) -> Equation:
         symbolic = _reduced(c, n, lambda i: c.loss.term_formula(a_(c.L, i + 1), y_(i + 1)))
         numeric = _reduced(c, n, lambda i: c.loss.term_formula(Num(out[s, i]), Num(target[s, i])))
     terms = _reduced(c, n, lambda i: Num(c.step.loss_terms[s, i]))
-    return c.equation(lhs, [symbolic], [numeric, terms], c.step.sample_losses[s])
+    return c.equation(lhs, [symbolic], [numeric, terms], c.step.sample_losses[s], about=("loss",), sample=s)
 
 
 def _reduced(c: Context, count: int, term) -> Expr:
@@ -76,6 +76,7 @@ def _batch_mean(c: Context) -> Equation:
         [mul(mean, shown_sum(c.batch, lambda s: Sym("E", (s + 1,))))],
         [mul(mean, shown_sum(c.batch, lambda s: Num(c.step.sample_losses[s])))],
         c.step.data_loss,
+        about=("loss",),
     )
 
 
@@ -96,6 +97,7 @@ def _penalties(c: Context) -> list[Equation]:
             [add(_data_symbol(c), *names)],
             [add(Num(c.step.data_loss), *(Num(c.step.penalties[p.name]) for p, _ in c.penalties))],
             c.step.loss,
+            about=("loss",),
         )
     )
     return items
@@ -107,4 +109,4 @@ def _penalty(c: Context, p: Penalty, lam: float) -> Equation:
     value = c.step.penalties[p.name]
     factor = [p.factor] if p.factor is not ONE else []
     numeric = mul(*factor, Num(lam), shown_sum(len(weights), lambda i: p.term_formula(Num(weights[i]))))
-    return c.equation(Const(p.text, p.latex, value), [], [numeric], value)
+    return c.equation(Const(p.text, p.latex, value), [], [numeric], value, about=("loss",))

@@ -14,7 +14,7 @@ from visualizer.style import count
 
 from ..document import Equation, Note, Section
 from ..notation import b_, w_
-from .context import PARAMETERS, Context, cut_rows
+from .context import Context, cut_rows
 
 DETAILED = 2  # parameters per layer whose optimizer state is written out line by line
 
@@ -24,6 +24,7 @@ class _Parameter(NamedTuple):
 
     symbol: Sym
     at: tuple
+    about: tuple  # as Equation.about: the edge of a weight, the neuron of a bias
     old: np.ndarray
     grad: np.ndarray
     new: np.ndarray
@@ -47,19 +48,22 @@ def _layer(c: Context, l: int) -> Section:
     section = Section(f"Update, layer {l}: {c.optimizer.text}", "update", 2)
     weights, biases = _parameters(c, l)
     trained = c.trace.network.train_biases
+    shown = {"weights": set(c.shown_weights(l)), "biases": {(j,) for j in c.shown_biases(l)}}
     for group, name in ((weights, "weights"), (biases if trained else [], "biases")):
-        for n, parameter in enumerate(group[:PARAMETERS]):
-            section.items += _lines(c, parameter, detailed=n < DETAILED)
-        if len(group) > PARAMETERS:
+        written = [p for p in group if p.at in shown[name]]
+        for n, parameter in enumerate(written):
+            # the explorer shows each parameter's own lines, so every one is written in full
+            section.items += _lines(c, parameter, detailed=n < DETAILED or c.options.layout is not None)
+        if len(group) > len(written):
             section.items.append(
                 Note(
-                    f"… {count(len(group) - PARAMETERS, 'more ' + name[:-1], 'more ' + name)} of layer {l}, updated the same way"
+                    f"… {count(len(group) - len(written), 'more ' + name[:-1], 'more ' + name)} of layer {l}, updated the same way"
                 )
             )
     if not trained:
         section.items.append(Note("biases stay fixed (train_biases = false)"))
     every = weights + biases
-    row = lambda i: [every[i].symbol, *(v[every[i].at] for v in every[i][2:6])]  # noqa: E731
+    row = lambda i: [every[i].symbol, *(v[every[i].at] for v in every[i][3:7])]  # noqa: E731  (old, grad, new, change)
     section.items.append(c.table(["", "before", "∂E/∂·", "after", "Δ"], cut_rows(len(every), row, 5)))
     return section
 
@@ -71,13 +75,31 @@ def _parameters(c: Context, l: int) -> tuple[list[_Parameter], list[_Parameter]]
     state_W, state_b = (before.state_W, before.state_b) if before else ({}, {})
     weights = [
         _Parameter(
-            w_(l, j + 1, k + 1), (j, k), layer.W, layer.grad_W, layer.W_new, layer.change_W, state_W, layer.state_W
+            w_(l, j + 1, k + 1),
+            (j, k),
+            ("edge", l, j, k),
+            layer.W,
+            layer.grad_W,
+            layer.W_new,
+            layer.change_W,
+            state_W,
+            layer.state_W,
         )
         for j in range(layer.W.shape[0])
         for k in range(layer.W.shape[1])
     ]
     biases = [
-        _Parameter(b_(l, j + 1), (j,), layer.b, layer.grad_b, layer.b_new, layer.change_b, state_b, layer.state_b)
+        _Parameter(
+            b_(l, j + 1),
+            (j,),
+            ("neuron", l, j),
+            layer.b,
+            layer.grad_b,
+            layer.b_new,
+            layer.change_b,
+            state_b,
+            layer.state_b,
+        )
         for j in range(len(layer.b))
     ]
     return weights, biases
@@ -99,6 +121,7 @@ def _lines(c: Context, p: _Parameter, *, detailed: bool) -> list[Equation]:
             [numeric],
             p.new[p.at] if slot == "w" else numbers[f"{slot}'"],
             arrow="=" if slot in DERIVED else "←",
+            about=p.about,
         )
         for (slot, lhs, symbolic), (*_, numeric) in lines
     ]
