@@ -44,10 +44,14 @@ demo: setup
 	$(VENV)/bin/backprop diagram --net 2-3-1 --kind all -o renders/2-3-1
 	$(VENV)/bin/backprop render --net 2-3-1 --scene lecture --quality medium -o renders/2-3-1
 
+# The suite runs on up to 4 cores (pytest-xdist), a test file per worker at a time, so that a
+# file's shared fixtures (a rendered lecture, a browser) are made once.
+TEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 4 ? n : 4 )))
+
 test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: setup
 	$(PY) benchmarks/engine_step.py

@@ -3,7 +3,7 @@ any neuron or weight to see its equations, with the numbers explain writes.
 
 `payload(trace)` is everything the page shows, as one JSON-able dict (payload.py); `page_html`
 writes the page: the payload, the explorer's script and style, and KaTeX, all inlined (page.py).
-The script (assets/explorer.js) is an ES module whose `render(el, payload, options)` draws the
+The script (assets/explorer.js with views.js, joined by page.script()) is an ES module whose `render(el, payload, options)` draws the
 explorer into any element, so a notebook widget can use it as it is.
 """
 

@@ -58,6 +58,11 @@ def asset(name: str) -> str:
     return (ASSETS / name).read_text("utf-8")
 
 
+def script() -> str:
+    """The explorer's one ES module: its state and keys (explorer.js), then its views (views.js)."""
+    return asset("explorer.js") + "\n" + asset("views.js")
+
+
 def page_html(trace: Trace, *, precision: int | None = None, serve: bool = False, hash: bool = True) -> str:
     """The explorer of `trace` as a complete HTML document; `serve`: with the controls that send
     edits to the server (`backprop explore --serve`), which answers with a new payload; `hash`:
@@ -71,7 +76,7 @@ def page_html(trace: Trace, *, precision: int | None = None, serve: bool = False
         "EXPLORER_CSS": asset("explorer.css"),
         "KATEX_JS": _script_safe(katex["js"]),
         "PAYLOAD": packed_payload(data),
-        "EXPLORER_JS": _script_safe(asset("explorer.js")),
+        "EXPLORER_JS": _script_safe(script()),
         "OPTIONS": json.dumps({"serve": serve, "hash": hash}),
     }
     # one pass, so nothing inlined is read again as a placeholder

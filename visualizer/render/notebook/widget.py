@@ -1,6 +1,6 @@
 """The explorer as a live notebook widget: one anywidget for Jupyter, marimo and VS Code.
 
-The widget runs the explorer's own script (explore/assets/explorer.js, its `render`) on the
+The widget runs the explorer's own script (explore/assets/explorer.js with views.js, its `render`) on the
 payload the page carries, synced from Python as the `payload` trait; where the reader is (step,
 phase, selected neuron or weight) comes back as traits, so a cell can read or set it. KaTeX
 rides along in the module and its stylesheet (fonts inlined): nothing is fetched.
@@ -18,7 +18,7 @@ import traitlets
 from visualizer.network.trace import Trace
 
 from ..explore import katex_assets, payload
-from ..explore.page import asset
+from ..explore.page import asset, script
 from .embed import iframe
 
 # KaTeX's UMD build names itself on `self` unless it sees a module system (an AMD `define` is
@@ -57,7 +57,7 @@ export default { render: renderWidget };
 
 
 def module() -> str:
-    return KATEX_MODULE % katex_assets()["js"] + asset("explorer.js") + WIDGET_MODULE
+    return KATEX_MODULE % katex_assets()["js"] + script() + WIDGET_MODULE
 
 
 class Explorer(anywidget.AnyWidget):
