@@ -25,8 +25,11 @@ Measured 2026-12-01 (2 cores shared with other work, load average 1 to 2; median
 engine float64 0.71 s, torch float64 0.84 s (0.84x). 784-512-512-10 engine float32 5.4 to 6.1 s,
 torch float32 4.5 to 4.7 s: 1.14x, 1.19x and 1.36x in three runs (before in-place Adam and the
 fused layer: 1.8x); with one thread each (OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1) 6.8 s against
-7.5 s, 0.91x. What is left at two threads is Adam's update, which numpy runs on one core and
-torch on both (docs/training.md, Speed).
+7.5 s, 0.91x. Later that day, on a quiet machine: 6.53 s against 5.64 s (1.16x); with Adam's
+update split over both cores and OpenBLAS's threads no longer spinning (functions/parts.py,
+visualizer/__init__.py), 5.95 s against 5.36 s (1.11x): the target is not met; what is left is
+Adam's 14 numpy passes against torch's 6 (docs/training.md, Speed). This script imports
+visualizer before numpy, as `backprop train` does, so that OpenBLAS gets the setting.
 
 Run:  .venv/bin/python benchmarks/train_epoch.py [--quick] [--repeats N] [--case 784-512-512-10]
 """
