@@ -11,8 +11,9 @@ import click
 
 from visualizer.errors import UsageError
 from visualizer.network.mlp import MAX_STEPS
+from visualizer.style import count
 
-from .checking import checked_run
+from .checking import checked_run, working
 from .data_sample import sample_options
 from .options import Command, OutputPath, WholeNumber, net_options, precision_option
 
@@ -87,7 +88,8 @@ def explore(spec, sample, steps, precision, output, serve, port, no_verify):
     trace = checked_run(spec, sample, steps, verify=not no_verify)
     from visualizer.render.explore import page_html
 
-    text = page_html(trace, precision=precision)
+    with working(f"writing the page: every equation of {count(steps, 'step')}…"):
+        text = page_html(trace, precision=precision)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(target, text)
     if str(target) != STDOUT:
