@@ -36,12 +36,14 @@ FASHION_DIR := $(VENV)/share/fashion-mnist-$(FASHION)
 
 .PHONY: demo test bench setup system-deps clean
 
-# The main job for the default network: the trace, the Trace as JSON, every diagram, the lecture video.
+# The main job for the default network: the trace, the Trace as JSON, every diagram, the explorer
+# page, the lecture video.
 demo: setup
 	@mkdir -p renders
 	$(VENV)/bin/explain --net 2-3-1
 	$(VENV)/bin/explain --net 2-3-1 --format json -o renders/2-3-1.trace.json
 	$(VENV)/bin/backprop diagram --net 2-3-1 --kind all -o renders/2-3-1
+	$(VENV)/bin/backprop explore --net 2-3-1 --steps 50 -o renders/2-3-1-explore.html
 	$(VENV)/bin/backprop render --net 2-3-1 --scene lecture --quality medium -o renders/2-3-1
 
 # The suite runs on up to 4 cores (pytest-xdist), a test file per worker at a time, so that a
