@@ -77,11 +77,12 @@ def _write(trace: Trace, ask: tuple[str, ...], precision: int, *, filled: bool) 
 
 class Answers(dict):
     """A student's answers, key → number (blanks left out), with what the file says the
-    worksheet asked (`precision`, `ask`: None where it does not say) and each key's line."""
+    worksheet asked (`precision`, `ask`, the `network`'s name: None where it does not say) and
+    each key's line."""
 
-    def __init__(self, values: dict, precision: int | None, ask: tuple[str, ...] | None, lines: dict):
+    def __init__(self, values: dict, precision: int | None, ask: tuple[str, ...] | None, lines: dict, network=None):
         super().__init__(values)
-        self.precision, self.ask, self.lines = precision, ask, lines
+        self.precision, self.ask, self.lines, self.network = precision, ask, lines, network
 
 
 def read_answers(path, known: Iterable[str] | None = None) -> Answers:
@@ -122,10 +123,18 @@ def read_answers(path, known: Iterable[str] | None = None) -> Answers:
         lines[key] = line
         if number is not None:
             values[key] = number
-    return Answers(values, _precision(sheet, path, text), _ask(sheet, path, text), lines)
+    network = sheet.get("network")
+    network = network if isinstance(network, str) else None
+    return Answers(values, _precision(sheet, path, text), _ask(sheet, path, text), lines, network)
 
 
 _BAD = object()
+
+
+def parse_number(text: str) -> float | None:
+    """A number as a student types it ("0.5933", "−0.25", "1,5"), or None if it is not one."""
+    number = _number(text)
+    return None if number is _BAD else number
 
 
 def _number(value) -> float | None | object:
