@@ -20,13 +20,14 @@ A blank is `""` (TOML has no empty value); a number may also be written as a str
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from visualizer.errors import UsageError, unknown_name
+from visualizer.errors import UsageError
 from visualizer.network.trace import Trace
 from visualizer.render.explain import PHASES
 from visualizer.style import DEFAULT_DIGITS
@@ -114,7 +115,12 @@ def read_answers(path, known: Iterable[str] | None = None) -> Answers:
         if isinstance(value, dict):
             raise UsageError(f"{where}: [{key}] is a table; answers are lines key = number above [{TABLE}]")
         if known is not None and key not in known:
-            raise UsageError(f"{where}: {unknown_name('answer key', key, known)}")
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise UsageError(
+                f"{where}: unknown answer key {key!r}; {hint}the keys are the {len(known)} of the worksheet's "
+                f"answers.toml, {known[0]} … {known[-1]} (<name><layer>_<neuron>[_<input>][_s<sample>])"
+            )
         number = _number(value)
         if number is _BAD:
             raise UsageError(

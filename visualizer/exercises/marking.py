@@ -20,7 +20,7 @@ import numpy as np
 from visualizer.core.expr import SUP, shown_value
 from visualizer.network.trace import Trace
 from visualizer.render.explain.digits import rounds_to, unit
-from visualizer.style import format_display
+from visualizer.style import count, format_display
 
 from .quantities import Quantity, quantities
 from .redo import SLIPS, StudentStep, where
@@ -73,6 +73,8 @@ class Marker:
     def __init__(self, trace: Trace, precision: int):
         self.trace, self.precision = trace, precision
         self.every = quantities(trace, precision=precision)
+        self.exact = StudentStep(trace, {}, self.every)  # the step from no answers: every number exact
+        self._exact_slips: dict = {}
 
     def mark(self, answers: dict[str, float], asked: list[Quantity]) -> Marking:
         """Every asked answer judged (the first wrong one with its cause), the blanks listed."""
@@ -112,7 +114,11 @@ class Marker:
                     continue
                 if slip == "new_weights" and q.layer == len(step.step.layers):
                     continue
-                if _agrees(answer, _ways(step.redo(slip), q), exact, p, between=False):
+                # the slip on the student's numbers as written, or on every digit of them
+                if slip not in self._exact_slips:
+                    self._exact_slips[slip] = self.exact.redo(slip)
+                slipped = _ways(step.redo(slip), q) + _ways(self._exact_slips[slip], q)
+                if _agrees(answer, slipped, exact, p, between=False):
                     return self._words(slip, q, step)
         factor = _factor(answer, ways, exact, p, step, q)
         if factor:
@@ -121,12 +127,12 @@ class Marker:
             return "the sign is flipped"
         for k in range(p - 1, 0, -1):
             if answer == shown_value(exact, k) and answer != shown_value(exact, p):
-                return f"given to {k} significant figures; the worksheet asks for {p}"
+                return f"given to {count(k, 'significant figure')}; the worksheet asks for {p}"
         for k in range(p - 1, 1, -1):  # at 1 figure nearly anything follows from something
             if _agrees(answer, _ways(step.redo(digits=k), q), exact, p, between=False):
                 return (
-                    f"rounding carried too early: your number follows from the numbers before it rounded to {k} "
-                    f"significant figures; carry more digits and round only the answer"
+                    f"rounding carried too early: your number follows from the numbers before it rounded to "
+                    f"{count(k, 'significant figure')}; carry more digits and round only the answer"
                 )
         return None
 
