@@ -124,15 +124,17 @@ def report(marking, marker, network: str, ask: tuple[str, ...]) -> str:
         lines.append(f"  {count(before, 'answer')} before it right")
         later = marking.wrong[1:]
         if later:
+            keys = [v.quantity.key + (" (the same slip)" if v.cause and v.cause == bad.cause else "") for v in later]
             lines.append(
-                f"  judged from your own numbers, {count(len(later), 'more answer is', 'more answers are')} wrong: {listed([v.quantity.key for v in later])}"
+                f"  judged from your own numbers, {count(len(later), 'more answer is', 'more answers are')} "
+                f"wrong: {listed(keys)}"
             )
-    else:
+    elif not marking.blank:
         lines.append(f"✓ {count(len(right), 'answer')} right ({scope})")
+    else:
+        lines.append(f"{count(len(right), 'answer')} right ({scope}); some asked numbers are not answered")
     if marking.blank:
-        lines.append(
-            f"{'  ' if marking.wrong else ''}{count(len(marking.blank), 'answer')} blank: {listed([q.key for q in marking.blank])}"
-        )
+        lines.append(f"  {count(len(marking.blank), 'answer')} blank: {listed([q.key for q in marking.blank])}")
     for v in right:
         if v.note:
             lines.append(f"  note: {v.quantity.key} = {shown(v.answer, 12, zeros=False)} ({v.quantity.text}) {v.note}")

@@ -38,6 +38,9 @@ CAUSES = {
 }
 
 
+DIAGNOSED = 8  # wrong answers given a likely cause: the first, and a few after it
+
+
 @dataclass(frozen=True)
 class Verdict:
     """One answer judged: right or not, what it should be (exact, and from the student's own
@@ -85,8 +88,8 @@ class Marker:
             if q.key not in answers:
                 marking.blank.append(q)
                 continue
-            first = not marking.wrong
-            marking.verdicts.append(self._judge(step, redone, q, answers[q.key], diagnose=first))
+            diagnose = len(marking.wrong) < DIAGNOSED
+            marking.verdicts.append(self._judge(step, redone, q, answers[q.key], diagnose=diagnose))
         return marking
 
     def judge(self, answers: dict[str, float], q: Quantity) -> Verdict:
