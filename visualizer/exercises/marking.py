@@ -130,7 +130,7 @@ class Marker:
             return "the sign is flipped"
         for k in range(p - 1, 0, -1):
             if answer == shown_value(exact, k) and answer != shown_value(exact, p):
-                return f"given to {count(k, 'significant figure')}; the worksheet asks for {p}"
+                return f"given to {count(k, 'significant figure')}, not the {p} asked"
         for k in range(p - 1, 1, -1):  # at 1 figure nearly anything follows from something
             if _agrees(answer, _ways(step.redo(digits=k), q), exact, p, between=False):
                 return (
