@@ -125,7 +125,7 @@ def explain(
         document = build_document(
             trace, Options(precision=precision or spec.precision, phase=phase, show=show, samples=samples)
         )
-        asker = (trace, precision or spec.precision) if quiz else None
+        asker = _quiz(trace, precision or spec.precision) if quiz else None
         text = _render(document, format_, verify, output, width, color=color, fragment=fragment, quiz=asker)
     if output:
         write_text_atomic(output, text)
@@ -134,6 +134,13 @@ def explain(
         click.echo(text, nl=False)
     if verdicts and not verdicts[-1].passed:
         sys.exit(1)  # a number that does not match torch is a bug: fail, not just say so
+
+
+def _quiz(trace, precision: int):
+    """explain --quiz: the quiz on this trace, for the console it will ask in."""
+    from .quiz import Quiz
+
+    return lambda console: Quiz(trace, precision, console)
 
 
 def _sample_count(value: str) -> int | None:
@@ -165,9 +172,7 @@ def _render(document, format_, verify, output, width, *, color: bool, fragment: 
     buffer = io.StringIO() if output else None
     console = make_console(buffer, width=width or (100 if output else None), color=color)
     if quiz:
-        from .quiz import Quiz
-
-        Quiz(quiz, console).run(document)
+        quiz(console).run(document)
     else:
         print_document(console, document)
     verdict = verify()

@@ -21,8 +21,7 @@ class _Done(Exception):
 
 
 class Quiz:
-    def __init__(self, run: tuple, console, read_line=None):
-        trace, precision = run  # the trace explained, and the precision its lines are written at
+    def __init__(self, trace, precision: int, console, read_line=None):
         self.marker, self.console, self.precision = Marker(trace, precision), console, precision
         self.read_line = read_line or sys.stdin.readline
         self.echo = not sys.stdin.isatty() if read_line is None else True  # a pipe's answers are not on screen
@@ -53,6 +52,7 @@ class Quiz:
         formula = " = ".join([lhs, *forms[: item.symbolic]])
         while True:
             self.console.print(Text(f"  {formula} = ? ", style="bold"), end="")
+            self.console.file.flush()  # the prompt before the answer is read, on a terminal too
             line = self.read_line()
             if not line:  # end of input
                 raise _Done
