@@ -19,11 +19,11 @@ significant figures):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from visualizer.network.trace import Trace
+
+from .quantities import Quantity
 
 # f'(z) at least this share of its largest value (σ' ≤ 1/4, tanh' ≤ 1)
 SLOPE_SHARE = 0.25
@@ -33,32 +33,26 @@ SOFTMAX_RANGE = (0.02, 0.98)
 UNWIELDY = 100.0
 
 
-@dataclass(frozen=True)
-class Asked:
-    """One number a worksheet asks for: its name (as the answers file has it), its phase and value;
-    `before` is the parameter's old value where the number is an updated parameter."""
-
-    name: str
-    phase: str
-    value: float
-    before: float | None = None
-
-
-def problems(trace: Trace, asked: list[Asked], precision: int) -> list[str]:
-    """What makes the variant unpleasant, one line each; empty for a pleasant one."""
+def problems(trace: Trace, asked: list[Quantity], precision: int) -> list[str]:
+    """What makes the variant unpleasant, one line each (starting with what it is about); empty
+    for a pleasant one. `asked`: the quantities the worksheet asks for."""
     found = _saturated(trace)
     smallest = 10.0**-precision
+    layers = trace.steps[0].layers
     for q in asked:
         size = abs(q.value)
         if 0 < size < smallest:
-            found.append(f"{q.name} = {q.value:.3g} rounds to 0 at {precision} decimals")
+            found.append(f"{q.name}: {q.key} = {q.value:.3g} rounds to 0 at {precision} decimals")
         if size >= UNWIELDY:
-            found.append(f"{q.name} = {q.value:.4g} is unwieldy")
-        if q.before is not None and _rounded(q.value, precision) == _rounded(q.before, precision):
-            found.append(f"{q.name} does not change at {precision} significant figures")
+            found.append(f"{q.name}: {q.key} = {q.value:.4g} is unwieldy")
+        if q.name in ("new_w", "new_b"):
+            layer = layers[q.layer - 1]
+            before = layer.W[q.j - 1, q.k - 1] if q.name == "new_w" else layer.b[q.j - 1]
+            if _rounded(q.value, precision) == _rounded(before, precision):
+                found.append(f"{q.name}: {q.key} does not change at {precision} significant figures")
     step = trace.steps[0]
     if not step.loss_after < step.loss:
-        found.append("the step does not lower the loss")
+        found.append("loss: the step does not lower the loss")
     return found
 
 
@@ -66,12 +60,12 @@ def _saturated(trace: Trace) -> list[str]:
     found = []
     for l, (layer, name) in enumerate(zip(trace.steps[0].layers, trace.network.activations), start=1):
         if name in LARGEST_SLOPE and np.any(layer.d_activation < SLOPE_SHARE * LARGEST_SLOPE[name]):
-            found.append(f"a {name} of layer {l} saturates (z = {np.max(np.abs(layer.z)):.3g})")
+            found.append(f"saturated: a {name} of layer {l} saturates (z = {np.max(np.abs(layer.z)):.3g})")
         if name in ("relu", "leaky_relu") and np.any(layer.z < ON):
-            found.append(f"a {name} of layer {l} is off or at its kink")
+            found.append(f"off: a {name} of layer {l} is off or at its kink")
         low, high = SOFTMAX_RANGE
         if name == "softmax" and np.any((layer.a < low) | (layer.a > high)):
-            found.append(f"a softmax output of layer {l} is near 0 or 1")
+            found.append(f"softmax: an output of layer {l} is near 0 or 1")
     return found
 
 

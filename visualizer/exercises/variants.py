@@ -23,7 +23,6 @@ deterministic as the first draw.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +32,8 @@ from visualizer.network.mlp import run
 from visualizer.network.spec import NetSpec
 from visualizer.network.trace import Trace
 
-from .pleasant import Asked, problems
+from .pleasant import problems
+from .quantities import quantities
 
 MAX_PARAMETERS = 64  # weights and biases: a step by hand, not a page of arithmetic
 MAX_SAMPLES = 4
@@ -69,23 +69,21 @@ def check_network(spec: NetSpec) -> None:
         )
 
 
-def draw_variant(
-    base: NetSpec, seed: int, index: int, precision: int, asked: Callable[[Trace], list[Asked]]
-) -> Variant:
-    """Student `index`'s pleasant variant of `base`; `asked(trace)` lists the numbers their
-    worksheet asks for, which the rules judge at `precision` significant figures."""
+def draw_variant(base: NetSpec, seed: int, index: int, ask: tuple[str, ...], precision: int) -> Variant:
+    """Student `index`'s pleasant variant of `base`, whose worksheet asks for the quantities of
+    the phases `ask` at `precision` significant figures."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
-    seen: dict[str, int] = {}
+    seen: dict[str, list[str]] = {}  # each kind of problem, the lines that said it
     for draws in range(1, MAX_DRAWS + 1):
         spec = _draw(base, rng, index, precision)
         trace = run(spec)
-        found = problems(trace, asked(trace), precision)
+        found = problems(trace, quantities(trace, ask, precision), precision)
         if not found:
             return Variant(index, spec, trace, draws)
         for line in found:
-            kind = line.split(" = ")[0] if " = " in line else line
-            seen[kind] = seen.get(kind, 0) + 1
-    common = max(seen, key=seen.get)
+            kind, _, said = line.partition(": ")
+            seen.setdefault(kind, []).append(said)
+    common = max(seen.values(), key=len)[-1]
     raise UsageError(
         f"no pleasant variant of {base.name} for student {index} in {MAX_DRAWS} draws (most often: {common}); "
         "try fewer digits (--precision) or a smaller network"
