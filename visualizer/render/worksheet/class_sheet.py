@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from visualizer.texify import latex_text
 
-from ..explain.latex import PREAMBLE
+from .pages import preamble
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,9 @@ def class_latex(title: str, note: str, columns: Sequence[Column], rows: Sequence
     keys = " & ".join(["", "", *(rf"\texttt{{\scriptsize {latex_text(c.key)}}}" for c in columns)]) + r" \\ \hline"
     body = [" & ".join([r.folder, latex_text(r.student), *(f"${v}$" for v in r.values)]) + r" \\" for r in rows]
     wide = len(columns) > 6  # a landscape page for many columns
-    geometry = r"\usepackage[margin=1.5cm,landscape]{geometry}" if wide else r"\usepackage[margin=2cm]{geometry}"
-    preamble = PREAMBLE.replace(r"\usepackage[margin=2cm]{geometry}", geometry + "\n\\usepackage{longtable}")
+    page = preamble("margin=1.5cm,landscape" if wide else "margin=2cm", "\\usepackage{longtable}\n")
     return (
-        preamble
+        page
         + "\n".join(
             [
                 rf"{{\Large\bfseries {latex_text(title)}}}\par\medskip",

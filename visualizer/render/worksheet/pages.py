@@ -25,9 +25,8 @@ PHASE_NAMES = {
 }
 TITLE = "One step of backpropagation by hand"
 CHECK = "backprop check --net spec.toml --answers answers.toml"
-# the worksheet's LaTeX: pictures, room to write between the lines, answers in columns
-PACKAGES = "\\usepackage{graphicx}\n\\usepackage{multicol}\n"
-ROOM = "\\setlength{\\jot}{9pt}\n"
+# the worksheet's LaTeX: pictures, answers in columns, and room to write between the lines
+PACKAGES = "\\usepackage{graphicx}\n\\usepackage{multicol}\n\\setlength{\\jot}{9pt}\n"
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,13 @@ def worksheet_latex(heading: Heading, sections: list[Section]) -> str:
         instructions + r"\par",
         *picture,
     ]
-    return _latex_document(lines, render_latex(sections, fragment=True))
+    document = _latex_document(lines, render_latex(sections, fragment=True))
+    if heading.picture:  # the sources of --no-pdf: the picture is a document of its own
+        return (
+            f"% includes {heading.picture}.pdf: compile {heading.picture}.tex first (pdflatex {heading.picture}.tex)\n"
+            + document
+        )
+    return document
 
 
 def key_markdown(heading: Heading, sections: list[Section], answers: Sequence, verdict: str | None) -> str:
@@ -132,6 +137,12 @@ def _latex_title(what: str, heading: Heading) -> str:
     )
 
 
+def preamble(geometry: str = "margin=2cm", packages: str = PACKAGES) -> str:
+    """explain's LaTeX preamble for a handout: A4 paper (a class's printer), `geometry`'s margins
+    and orientation, and `packages`."""
+    page = PREAMBLE.replace(r"\usepackage[margin=2cm]{geometry}", rf"\usepackage[a4paper,{geometry}]{{geometry}}")
+    return page.replace("\\begin{document}\n", packages + "\\begin{document}\n")
+
+
 def _latex_document(top: list[str], body: str) -> str:
-    preamble = PREAMBLE.replace("\\begin{document}\n", PACKAGES + ROOM + "\\begin{document}\n")
-    return preamble + "\n".join(top) + "\n" + body + "\\end{document}\n"
+    return preamble() + "\n".join(top) + "\n" + body + "\\end{document}\n"
