@@ -165,7 +165,9 @@ def test_one_student_as_pdf(tmp_path):
         "worksheet.md",
         "worksheet.pdf",
     ]
-    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", "worksheet.pdf", "page"], cwd=student, check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", "worksheet.pdf", "page"], cwd=student, check=True
+    )
     page = Image.open(next(student.glob("page*.png"))).convert("L")
     assert page.size == (331, 468)  # A4 at 40 dpi
     ink = np.asarray(page) < 128
