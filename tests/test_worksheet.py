@@ -89,7 +89,7 @@ def test_spec_and_solution_read_back(klass, tmp_path):
         assert solution.precision == 4 and solution.ask == PHASES
         assert read_answers(folder / "answers.toml", keys) == {}
         sheet = f.texts["worksheet.md"]
-        named = ["\\texttt{" + k.replace("_", "\\_") + "}" for k in keys]  # as the blanks' LaTeX writes the keys
+        named = ["\\mathtt{" + k.replace("_", "\\_") + "}" for k in keys]  # as the blanks' LaTeX writes the keys
         assert [name for name in named if name not in sheet] == []
         assert sheet.count("\\underline") == len(keys)
         assert f.texts["worksheet.md"].count("$") > 0 and "E = " not in sheet.split("## Given")[0]

@@ -13,7 +13,8 @@ whether the class has 10 students or 30). Every given number has one or two deci
 - targets y of a regression loss (mse, sse, half_sse, mae, mape): multiples of 0.05 from 0.05 to
   0.95 (either sign under a tanh output); a loss that takes classes or labels (cross-entropy,
   hinge, bce) keeps the network's own targets, which say which class each sample is;
-- the learning rate, the loss, the activations and everything else: the network's own.
+- the learning rate, the loss, the activations and everything else: the network's own; the
+  seed (which draws nothing, every number being given) is the class's.
 
 A draw that breaks a rule of pleasant.py (a saturated sigmoid, an answer that rounds to zero,
 …) is thrown away and the next one from the same stream taken, so the redraws are as
@@ -111,6 +112,7 @@ def _draw(base: NetSpec, rng: np.random.Generator, index: int, precision: int) -
         weights=weights,
         biases=biases,
         precision=precision,
+        seed=seed,  # the class's: what the header's "seed" then says
     )
 
 

@@ -28,7 +28,8 @@ class Blank(Equation):
 
     def result_text(self, mode: str) -> str:
         if mode == "latex":
-            return rf"{LINE_LATEX}\ \ \text{{\small\texttt{{{latex_text(self.key)}}}}}"
+            # \mathtt, not \texttt: the Markdown's math is drawn by MathJax or KaTeX, whose text mode is poor
+            return rf"{LINE_LATEX}\quad\mathtt{{{latex_text(self.key)}}}"
         return f"{LINE_TEXT} [{self.key}]"
 
 
