@@ -17,6 +17,7 @@ from visualizer.render.explain.document import PHASES
 from visualizer.render.video.beats import PICTURE_SCENES, SCENES, is_picture
 from visualizer.style import count
 
+from .check import check as check_command
 from .checking import stderr_console as _stderr_console
 from .checking import verified as _verified
 from .data_sample import attach, sample_options
@@ -77,8 +78,13 @@ from .worksheet import worksheet
 )
 @click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
 @click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
+@click.option(
+    "--quiz",
+    is_flag=True,
+    help="Predict, then reveal: type each result before its line is shown (an empty line skips one).",
+)
 def explain(
-    spec, sample, steps, show, phase, precision, samples, format_, fragment, output, width, no_color, no_verify
+    spec, sample, steps, show, phase, precision, samples, format_, fragment, output, width, no_color, no_verify, quiz
 ):
     """Write out one training step of a small network, every formula followed by its numbers,
     then check every number against torch autograd and finite differences.
@@ -96,6 +102,9 @@ def explain(
 
     if fragment and format_ != "latex":
         raise click.UsageError("--fragment goes with --format latex")
+    if quiz and (format_ != "text" or output or show != "first"):
+        what = f"--format {format_}" if format_ != "text" else "-o" if output else f"--show {show}"
+        raise click.UsageError(f"--quiz asks in the terminal for the first step's numbers; leave out {what}")
     if output == "-":  # standard output: as without -o
         output = None
     if output:
@@ -117,7 +126,8 @@ def explain(
         document = build_document(
             trace, Options(precision=precision or spec.precision, phase=phase, show=show, samples=samples)
         )
-        text = _render(document, format_, verify, output, width, color=color, fragment=fragment)
+        asker = _quiz(trace, precision or spec.precision) if quiz else None
+        text = _render(document, format_, verify, output, width, color=color, fragment=fragment, quiz=asker)
     if output:
         write_text_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
@@ -125,6 +135,13 @@ def explain(
         click.echo(text, nl=False)
     if verdicts and not verdicts[-1].passed:
         sys.exit(1)  # a number that does not match torch is a bug: fail, not just say so
+
+
+def _quiz(trace, precision: int):
+    """explain --quiz: the quiz on this trace, for the console it will ask in."""
+    from .quiz import Quiz
+
+    return lambda console: Quiz(trace, precision, console)
 
 
 def _sample_count(value: str) -> int | None:
@@ -136,7 +153,7 @@ def _sample_count(value: str) -> int | None:
     return int(value)
 
 
-def _render(document, format_, verify, output, width, *, color: bool, fragment: bool) -> str:
+def _render(document, format_, verify, output, width, *, color: bool, fragment: bool, quiz=None) -> str:
     """The document in its format. On a terminal, text and markdown are printed at once and the
     verdict follows when torch has checked the numbers; the rest is returned as one string."""
     import io
@@ -155,7 +172,10 @@ def _render(document, format_, verify, output, width, *, color: bool, fragment: 
         return f"\n**{verdict}**\n" if verdict else ""
     buffer = io.StringIO() if output else None
     console = make_console(buffer, width=width or (100 if output else None), color=color)
-    print_document(console, document)
+    if quiz:
+        quiz(console).run(document)
+    else:
+        print_document(console, document)
     verdict = verify()
     if verdict:
         console.print()
@@ -310,6 +330,7 @@ backprop.add_command(render)
 backprop.add_command(explore)
 backprop.add_command(train)
 backprop.add_command(worksheet)
+backprop.add_command(check_command)
 
 
 def _run(command, prog_name: str) -> None:

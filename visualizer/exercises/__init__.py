@@ -8,6 +8,6 @@ so this package sits above the renderers (it reads explain's document) and below
 """
 
 from .answers import Answers, answers_template, read_answers, solution
-from .quantities import Quantity, quantities
+from .quantities import Quantity, equations, quantities
 
-__all__ = ["Answers", "Quantity", "answers_template", "quantities", "read_answers", "solution"]
+__all__ = ["Answers", "Quantity", "answers_template", "equations", "quantities", "read_answers", "solution"]

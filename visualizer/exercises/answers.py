@@ -20,13 +20,14 @@ A blank is `""` (TOML has no empty value); a number may also be written as a str
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from visualizer.errors import UsageError, unknown_name
+from visualizer.errors import UsageError
 from visualizer.network.trace import Trace
 from visualizer.render.explain import PHASES
 from visualizer.style import DEFAULT_DIGITS
@@ -77,11 +78,12 @@ def _write(trace: Trace, ask: tuple[str, ...], precision: int, *, filled: bool) 
 
 class Answers(dict):
     """A student's answers, key → number (blanks left out), with what the file says the
-    worksheet asked (`precision`, `ask`: None where it does not say) and each key's line."""
+    worksheet asked (`precision`, `ask`, the `network`'s name: None where it does not say) and
+    each key's line."""
 
-    def __init__(self, values: dict, precision: int | None, ask: tuple[str, ...] | None, lines: dict):
+    def __init__(self, values: dict, precision: int | None, ask: tuple[str, ...] | None, lines: dict, network=None):
         super().__init__(values)
-        self.precision, self.ask, self.lines = precision, ask, lines
+        self.precision, self.ask, self.lines, self.network = precision, ask, lines, network
 
 
 def read_answers(path, known: Iterable[str] | None = None) -> Answers:
@@ -113,7 +115,12 @@ def read_answers(path, known: Iterable[str] | None = None) -> Answers:
         if isinstance(value, dict):
             raise UsageError(f"{where}: [{key}] is a table; answers are lines key = number above [{TABLE}]")
         if known is not None and key not in known:
-            raise UsageError(f"{where}: {unknown_name('answer key', key, known)}")
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise UsageError(
+                f"{where}: unknown answer key {key!r}; {hint}the keys are the {len(known)} of the worksheet's "
+                f"answers.toml, {known[0]} … {known[-1]} (<name><layer>_<neuron>[_<input>][_s<sample>])"
+            )
         number = _number(value)
         if number is _BAD:
             raise UsageError(
@@ -122,10 +129,18 @@ def read_answers(path, known: Iterable[str] | None = None) -> Answers:
         lines[key] = line
         if number is not None:
             values[key] = number
-    return Answers(values, _precision(sheet, path, text), _ask(sheet, path, text), lines)
+    network = sheet.get("network")
+    network = network if isinstance(network, str) else None
+    return Answers(values, _precision(sheet, path, text), _ask(sheet, path, text), lines, network)
 
 
 _BAD = object()
+
+
+def parse_number(text: str) -> float | None:
+    """A number as a student types it ("0.5933", "−0.25", "1,5"), or None if it is not one."""
+    number = _number(text)
+    return None if number is _BAD else number
 
 
 def _number(value) -> float | None | object:

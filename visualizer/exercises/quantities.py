@@ -69,20 +69,29 @@ def quantities(trace: Trace, ask: Iterable[str] = PHASES, precision: int = DEFAU
     """The quantities of the trace's first step in the phases `ask`, in the order explain writes
     them: the forward pass layer by layer, the loss, the backward pass from the output down
     (∂E/∂a, δ, then the layer's gradients), the update layer by layer."""
+    return [q for q, _ in _derived(trace, ask, precision)]
+
+
+def equations(trace: Trace, ask: Iterable[str] = PHASES, precision: int = DEFAULT_DIGITS) -> dict[str, Equation]:
+    """Explain's equation that derives each quantity, by key: its working, with the Trace's numbers."""
+    return {q.key: eq for q, eq in _derived(trace, ask, precision)}
+
+
+def _derived(trace: Trace, ask: Iterable[str], precision: int) -> list[tuple[Quantity, Equation]]:
     ask = tuple(ask)
     unknown = [p for p in ask if p not in PHASES]
     if unknown:
         raise ValueError(f"unknown phase {unknown[0]!r}; phases are {', '.join(PHASES)}")
     document = build_document(trace, Options(precision=precision, samples=None, layout=EVERY))
     batch = len(trace.rows(trace.steps[0]))
-    found: dict[str, Quantity] = {}
+    found: dict[str, tuple[Quantity, Equation]] = {}
     for section in document:
         if section.phase not in ask:
             continue
         for item in section.items:
             q = of_equation(item, section.phase, batch, precision) if isinstance(item, Equation) else None
             if q is not None and q.key not in found:
-                found[q.key] = q
+                found[q.key] = (q, item)
     return list(found.values())
 
 

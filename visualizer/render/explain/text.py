@@ -51,7 +51,9 @@ def make_console(file=None, *, width: int | None = None, color: bool = True) -> 
     )
 
 
-def print_document(console: Console, sections: list[Section]) -> None:
+def print_document(console: Console, sections: list[Section], before=None) -> None:
+    """Print the document; `before(section, item)`, where given, runs before each item is printed
+    (explain --quiz asks for a result there, before its line shows it)."""
     for section in sections:
         style = section.phase if section.phase in THEME.styles else "header"
         console.print()
@@ -60,6 +62,8 @@ def print_document(console: Console, sections: list[Section]) -> None:
         else:
             console.print(Text(section.title, style=f"bold {style}"))
         for item in section.items:
+            if before is not None:
+                before(section, item)
             console.print(_renderable(item, style, console.width))
 
 
