@@ -401,20 +401,6 @@ ROWS = [
       id="explore-diverges"),
     P("explore", ["-o", "{tmp}/read-only/x.html"], "no permission to write in", id="explore-read-only",
       marks=ROOT_SKIP),
-    # ---- worksheet ------------------------------------------------------------------------------
-    P("worksheet", ["--net", "784-16-10", "-o", "{tmp}/w"], "a worksheet is one step by hand",
-      id="worksheet-large-net"),
-    P("worksheet", ["--net", "perceptron", "-o", "{tmp}/w"], "a worksheet is one plain backpropagation step",
-      id="worksheet-perceptron"),
-    P("worksheet", ["--ask", "forward,sideways", "-o", "{tmp}/w"], "'sideways' is not a phase",
-      id="worksheet-ask-typo"),
-    P("worksheet", ["--students", "0", "-o", "{tmp}/w"], "--students", id="worksheet-no-students"),
-    P("worksheet", ["--names", "{tmp}/no-such.txt", "-o", "{tmp}/w"], "no names file", id="worksheet-names-missing"),
-    P("worksheet", ["--names", "{tmp}/empty.csv", "-o", "{tmp}/w"], "has no names", id="worksheet-names-empty"),
-    P("worksheet", ["--names", "{tmp}/two-rows.csv", "--students", "5", "-o", "{tmp}/w"],
-      "lists 3 names but --students is 5", id="worksheet-names-count"),
-    P("worksheet", ["-o", "{tmp}/idx-missing"], "already has files", id="worksheet-folder-not-empty"),
-    P("worksheet", ["-o", "{tmp}/a-file.txt"], "it is a file", id="worksheet-folder-is-file"),
 ]
 # fmt: on
 
@@ -426,7 +412,6 @@ COMMAND = {
     "render": ["backprop", "render", "--quality", "low"],
     "train": ["backprop", "train"],
     "explore": ["backprop", "explore"],
-    "worksheet": ["backprop", "worksheet", "--no-pdf", "--no-verify"],
 }
 
 

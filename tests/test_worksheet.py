@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from visualizer.exercises import quantities, read_answers
+from visualizer.exercises.marking import Marker
 from visualizer.exercises.pleasant import problems
 from visualizer.exercises.variants import draw_variant
 from visualizer.exercises.worksheet import Sheet, student_files
@@ -95,6 +96,21 @@ def test_spec_and_solution_read_back(klass, tmp_path):
         assert f.texts["worksheet.md"].count("$") > 0 and "E = " not in sheet.split("## Given")[0]
 
 
+def test_check_accepts_every_solution_and_names_a_changed_number(klass, tmp_path):
+    """Every student's solution.toml passes `check`'s marking; over the class every answer is
+    changed once (student i changes answers i, i + 30, …), and check names it."""
+    _, _, variants, files = klass
+    for v, f in zip(variants, files):
+        (tmp_path / "solution.toml").write_text(f.texts["solution.toml"])
+        marker = Marker(v.trace, 4)
+        answers = dict(read_answers(tmp_path / "solution.toml", [q.key for q in marker.every]))
+        assert marker.mark(answers, marker.every).passed
+        for key in list(answers)[v.index - 1 :: STUDENTS]:
+            changed = answers[key] * 1.1 if answers[key] else 1.0
+            wrong = marker.mark({**answers, key: changed}, marker.every).wrong
+            assert wrong and wrong[0].quantity.key == key, (v.index, key)
+
+
 def test_the_worksheet_gives_no_answer(klass):
     """No computed number of the step is on the worksheet (the given ones are)."""
     _, _, variants, files = klass
@@ -115,31 +131,22 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_the_command_writes_the_same_bytes_and_never_damages_a_folder(tmp_path):
-    args = ["--net", "mazur", "--students", "3", "--seed", "7", "--no-pdf", "--no-verify"]
+    """Two runs give the same bytes; the names go on the sheets; a folder with files is refused
+    without --force (test_bad_input_worksheet.py), and with it only the worksheets' files change."""
+    (tmp_path / "class.txt").write_text("Nguyễn Văn An\n\nTrần Thị Bình\nLê Văn Cường\n")
+    args = ["--net", "mazur", "--names", "class.txt", "--seed", "7", "--no-pdf", "--no-verify"]
     assert _worksheet(*args, "-o", "a", cwd=tmp_path).returncode == 0
     assert _worksheet(*args, "-o", "b/c", cwd=tmp_path).returncode == 0
     a, b = _files(tmp_path / "a"), _files(tmp_path / "b" / "c")
     assert a == b
     assert {"class.csv", "class.md", "class.tex", "student-03/spec.toml", "student-01/key.tex"} <= set(a)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]  # no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "class.txt"]  # no staging folder left
+    assert "Trần Thị Bình" in a["student-02/worksheet.md"].decode() and "Lê Văn Cường" in a["class.md"].decode()
     (tmp_path / "a" / "mine.txt").write_text("the lecturer's own\n")
     (tmp_path / "a" / "student-01" / "key.md").write_text("edited\n")
-    refused = _worksheet(*args, "-o", "a", cwd=tmp_path)
-    assert refused.returncode == 2 and "already has files" in refused.stderr
-    assert (tmp_path / "a" / "student-01" / "key.md").read_text() == "edited\n"
     forced = _worksheet(*args, "--force", "-o", "a", cwd=tmp_path)
     assert forced.returncode == 0, forced.stderr
-    assert (tmp_path / "a" / "mine.txt").read_text() == "the lecturer's own\n"
     assert _files(tmp_path / "a") == a | {"mine.txt": b"the lecturer's own\n"}
-
-
-def test_names_go_on_the_sheets(tmp_path):
-    (tmp_path / "class.txt").write_text("Nguyễn Văn An\n\nTrần Thị Bình\n")
-    done = _worksheet("--net", "2-2-1", "--names", "class.txt", "--no-pdf", "--no-verify", "-o", "w", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in (tmp_path / "w").glob("student-*")) == ["student-01", "student-02"]
-    assert "Trần Thị Bình" in (tmp_path / "w" / "student-02" / "worksheet.md").read_text()
-    assert "Nguyễn Văn An" in (tmp_path / "w" / "class.md").read_text()
 
 
 LATEX = pytest.mark.skipif(

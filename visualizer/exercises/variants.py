@@ -76,7 +76,7 @@ def draw_variant(base: NetSpec, seed: int, index: int, ask: tuple[str, ...], pre
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
     seen: dict[str, list[str]] = {}  # each kind of problem, the lines that said it
     for draws in range(1, MAX_DRAWS + 1):
-        spec = _draw(base, rng, index, precision)
+        spec = _draw(base, rng, seed, index, precision)
         trace = run(spec)
         found = problems(trace, quantities(trace, ask, precision), precision)
         if not found:
@@ -91,7 +91,7 @@ def draw_variant(base: NetSpec, seed: int, index: int, ask: tuple[str, ...], pre
     )
 
 
-def _draw(base: NetSpec, rng: np.random.Generator, index: int, precision: int) -> NetSpec:
+def _draw(base: NetSpec, rng: np.random.Generator, seed: int, index: int, precision: int) -> NetSpec:
     x, y = base.data()
     given_w, given_b = base.parameters()
     positive = base.weights is not None and all(np.all(w > 0) for w in base.weights)

@@ -20,7 +20,7 @@ from visualizer.core.expr import Style, Sym
 from visualizer.functions.dropout import keep_scale
 from visualizer.network.trace import Trace
 from visualizer.render.layout import LABELLED_EDGES, symmetric_limit
-from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, signed_color, text_color
+from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, signed_color, signed_colors, text_color
 from visualizer.texify import latex_text
 
 from .network import KINDS
@@ -123,8 +123,9 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
 
     colors = [f"\\definecolor{{bp{name.title()}}}{{HTML}}{{{PHASE_COLORS[name][1:].upper()}}}" for name in PHASE_COLORS]
     back, lines, nodes, notes, texts = [], [], [], [], []
+    edge_colors = signed_colors(edge_values, limit)  # the map looked up once (style.signed_colors)
     for i, (u, v, d) in enumerate(edges):
-        colors.append(_define(f"bpEdge{i}", signed_color(d[edge_key], limit)))
+        colors.append(_define(f"bpEdge{i}", edge_colors[i]))
         width = 0.5 + 2.5 * abs(d[edge_key]) / limit
         # a thin grey line under each edge keeps the wiring visible where a value is near zero
         back.append(f"\\draw[black!22, line width=0.4pt] ({names[u]}) -- ({names[v]});")
@@ -282,9 +283,9 @@ def _colour_bar(geo: Geometry, kind: str, limit: float) -> list[str]:
     x, bottom, height = geo.bar_x, geo.bar_bottom, geo.bar_height
     steps = 40
     out = []
+    shades = signed_colors([-limit + (i + 0.5) * 2 * limit / steps for i in range(steps)], limit)
     for i in range(steps):
-        value = -limit + (i + 0.5) * 2 * limit / steps
-        out.append(_define(f"bpBar{i}", signed_color(value, limit)))
+        out.append(_define(f"bpBar{i}", shades[i]))
         y0 = bottom + i * height / steps
         out.append(f"\\fill[bpBar{i}] ({x:.3f},{y0:.3f}) rectangle ({x + 0.3:.3f},{y0 + height / steps + 0.005:.3f});")
     out.append(
