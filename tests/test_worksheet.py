@@ -180,3 +180,5 @@ def test_one_student_as_pdf(tmp_path):
     ink = np.asarray(page) < 128
     assert 0.01 < ink.mean() < 0.2  # text and the picture, not a blank or black page
     assert (tmp_path / "w" / "class.pdf").read_bytes().startswith(b"%PDF")
+    pdf = (student / "key.pdf").read_bytes()
+    assert b"/CreationDate" not in pdf and b"/ID [" not in pdf  # the same bytes each run

@@ -2,7 +2,8 @@
 
 Each document is compiled in a folder of its own that is deleted afterwards, so nothing of a run
 (.aux, .log) is left beside the PDF and nothing of one run is reused by the next; documents are
-independent, so several compile at once (one per core).
+independent, so several compile at once (one per core). A PDF carries no date and no random ID:
+the same document compiles to the same bytes.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def compile_pdf(tex: str, pdf: Path, inputs: tuple[Path, ...] = (), *, passes: i
         for path in inputs:
             shutil.copyfile(path, folder / path.name)
         (folder / "document.tex").write_text(tex, encoding="utf-8")
-        command = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "document.tex"]
+        # no date and no random file ID: the same document gives the same bytes
+        same = r"\pdfinfoomitdate=1 \pdftrailerid{} \input{document.tex}"
+        command = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", same]
         for _ in range(passes):  # a long table sets its column widths on a second pass
             try:
                 done = subprocess.run(command, cwd=folder, capture_output=True, timeout=TIMEOUT)
