@@ -5,6 +5,7 @@ real PDF looked at."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -147,6 +148,16 @@ def test_the_command_writes_the_same_bytes_and_never_damages_a_folder(tmp_path):
     forced = _worksheet(*args, "--force", "-o", "a", cwd=tmp_path)
     assert forced.returncode == 0, forced.stderr
     assert _files(tmp_path / "a") == a | {"mine.txt": b"the lecturer's own\n"}
+
+
+def test_without_latex_it_says_so_in_one_line(tmp_path):
+    env = {**os.environ, "PATH": str(BIN)}  # the venv's programs, no pdflatex
+    done = subprocess.run(
+        [str(BIN / "backprop"), "worksheet", "-o", "w"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "pdflatex is not installed" in done.stderr and "--no-pdf" in done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 LATEX = pytest.mark.skipif(
