@@ -9,10 +9,11 @@ PY := $(VENV)/bin/python
 # Debian packages: pango and cairo headers to build ManimPango and pycairo from source,
 # LaTeX for manim's MathTex and for the LaTeX/TikZ outputs (standalone.cls is in -extra);
 # Chromium for the tests that play the slide deck and the explorer page in a browser (driven by Playwright from PyPI,
-# whose own browser download cannot work offline).
+# whose own browser download cannot work offline); poppler-utils' pdftoppm draws a worksheet's picture as the PNG its
+# Markdown shows.
 APT_PACKAGES := pkg-config libpango1.0-dev libcairo2-dev \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra \
-	texlive-fonts-recommended dvisvgm chromium
+	texlive-fonts-recommended dvisvgm chromium poppler-utils
 # The CPU wheel on this machine's disk; an unpinned torch pulls a multi-GB CUDA build.
 TORCH := torch==2.13.0
 # reveal.js for `backprop render --slides`, inlined into one offline HTML file (the version

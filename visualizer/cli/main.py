@@ -25,6 +25,7 @@ from .diagram import diagram
 from .explore import explore
 from .options import Command, Group, OutputPath, WholeNumber, net_options, precision_option
 from .train import train
+from .worksheet import worksheet
 
 
 @click.command("explain", cls=Command)
@@ -328,6 +329,7 @@ backprop.add_command(diagram)
 backprop.add_command(render)
 backprop.add_command(explore)
 backprop.add_command(train)
+backprop.add_command(worksheet)
 backprop.add_command(check_command)
 
 

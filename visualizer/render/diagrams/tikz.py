@@ -20,7 +20,7 @@ from visualizer.core.expr import Style, Sym
 from visualizer.functions.dropout import keep_scale
 from visualizer.network.trace import Trace
 from visualizer.render.layout import LABELLED_EDGES, symmetric_limit
-from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, signed_color, text_color
+from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, signed_color, signed_colors, text_color
 from visualizer.texify import latex_text
 
 from .network import KINDS
@@ -36,22 +36,28 @@ ARROW = "-{{Stealth[length={size:.1f}mm, width={width:.1f}mm, round, color=black
 SIZE7, SIZE8, SIZE9, SIZE10 = (f"\\fontsize{{{pt}}}{{{round(pt * 1.2, 1)}}}\\selectfont" for pt in (7, 8, 9, 10))
 CROWDED = 20  # edges between two layers above which their arrowheads become one arrow under the layers
 NEWLINE = "\\\\"  # between the lines of a node's text
-SUBTITLES = {  # the matplotlib subtitles (network.KINDS), in LaTeX
+SUBTITLES = {  # the matplotlib subtitles (network.KINDS), in LaTeX; "given" is the worksheet's picture
     "forward": r"forward pass: $a = f(\sum w\,a_{\mathrm{prev}} + b)$",
     "backward": r"backward pass: $\delta = \partial E/\partial z$, $\partial E/\partial w = \delta\,a_{\mathrm{prev}}$",
     "update": r"update: $w \leftarrow w - \eta\,\partial E/\partial w$",
+    "given": r"weights $w$ on the edges, biases $b$ in the neurons, input $x$ and target $y$",
 }
 BAR_LABELS = {
     "forward": r"weight $w$",
     "backward": r"$\partial E/\partial z$ (neurons) and $\partial E/\partial w$ (edges)",
     "update": r"$\Delta w = w_{\mathrm{new}} - w$",
+    "given": r"weight $w$",
 }
+# what each kind writes on the edges and in the neurons (network.KINDS); "given": the numbers a
+# worksheet gives, nothing computed (the inputs in their neurons, each other neuron's bias)
+KEYS = {kind: keys[:2] for kind, keys in KINDS.items()} | {"given": ("w", None)}
 
 
 def tikz_network(
     trace: Trace, kind: str, *, step: int = 0, precision: int | None = None, fragment: bool = False
 ) -> str:
-    """The `kind` picture of step `step` at `precision` significant figures, as a standalone
+    """The `kind` picture (forward, backward, update, or given: the network with only the
+    numbers a worksheet gives) of step `step` at `precision` significant figures, as a standalone
     document or, with `fragment`, the tikzpicture alone. The command line passes the spec's
     precision (or --precision); None is the default (4), as the Trace does not record the digits
     shown (a Trace that did, as `network.precision`, would be honoured)."""
@@ -79,7 +85,7 @@ def tikz_network(
 
 
 def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
-    edge_key, node_key, _ = KINDS[kind]
+    edge_key, node_key = KEYS[kind]
     G = network_graph(trace, step)
     style = Style("latex", digits)
     number = style.number  # a given number (x, w, b, y), as typed
@@ -99,14 +105,12 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
         (u, v): _edge_text(kind, d, number, computed) for u, v, d in edges if per_layer[d["layer"]] <= LABELLED_EDGES
     }
     inside = {  # the lines of math written in each neuron: its value; in the update, its bias old → new
-        node: [(number if node[0] == 0 else computed)(d[node_key])]
-        if node_key
-        else [number(d["b"]), f"\\to {computed(d['b_new'], d['b'])}"]
+        node: _inside(kind, node, d, node_key, number, computed)
         for node, d in G.nodes(data=True)
-        if (node_key in d if node_key else "b" in d) and not (d.get("dropped") and node_key)
+        if (node_key in d if node_key else "b" in d or kind == "given") and not (d.get("dropped") and node_key)
     }
     targets = [number(d["target"]) for _, d in G.nodes(data=True) if d["kind"] == "output"]
-    beside = max((text_width(f"y = {t}") for t in targets), default=0.0) + 0.2 if kind == "forward" else 0.0
+    beside = max((text_width(f"y = {t}") for t in targets), default=0.0) + 0.2 if kind in TARGETS else 0.0
     view = sample_view(trace, step)
     sample = None
     if view is not None:  # the image left of the inputs; the class names (and bars) in the targets' place
@@ -119,8 +123,9 @@ def _picture(trace: Trace, kind: str, step: int, digits: int) -> str:
 
     colors = [f"\\definecolor{{bp{name.title()}}}{{HTML}}{{{PHASE_COLORS[name][1:].upper()}}}" for name in PHASE_COLORS]
     back, lines, nodes, notes, texts = [], [], [], [], []
+    edge_colors = signed_colors(edge_values, limit)  # the map looked up once (style.signed_colors)
     for i, (u, v, d) in enumerate(edges):
-        colors.append(_define(f"bpEdge{i}", signed_color(d[edge_key], limit)))
+        colors.append(_define(f"bpEdge{i}", edge_colors[i]))
         width = 0.5 + 2.5 * abs(d[edge_key]) / limit
         # a thin grey line under each edge keeps the wiring visible where a value is near zero
         back.append(f"\\draw[black!22, line width=0.4pt] ({names[u]}) -- ({names[v]});")
@@ -207,6 +212,17 @@ def _styles(geo: Geometry) -> str:
     )
 
 
+TARGETS = ("forward", "given")  # the kinds that write each output's target beside it
+
+
+def _inside(kind: str, node, d: dict, node_key, number, computed) -> list[str]:
+    if kind == "given":  # an input's value, a neuron's bias
+        return [number(d["a"])] if node[0] == 0 else [f"b = {number(d['b'])}"]
+    if node_key:
+        return [(number if node[0] == 0 else computed)(d[node_key])]
+    return [number(d["b"]), f"\\to {computed(d['b_new'], d['b'])}"]
+
+
 def _edge_text(kind: str, d: dict, number, computed) -> str:
     if kind == "update":
         return f"{number(d['w'])} \\to {computed(d['w_new'], d['w'])}"
@@ -226,7 +242,7 @@ def _neuron_notes(node, d: dict, name: str, kind: str, number, named: bool = Fal
     else:
         symbol = Sym("a", (j + 1,), l)
     notes = [f"\\node[symbol] at ({name}.north) {{${symbol.latex()}$}};"]
-    if d["kind"] == "output" and kind == "forward" and not named:  # named outputs: their classes say it
+    if d["kind"] == "output" and kind in TARGETS and not named:  # named outputs: their classes say it
         notes.append(
             f"\\node[anchor=west, font={SIZE7}, text=bpLoss] at ({name}.east) {{$y = {number(d['target'])}$}};"
         )
@@ -245,7 +261,8 @@ def _titles(trace: Trace, G, kind: str, geo: Geometry, number, computed) -> list
     after = f" \\to {computed(G.graph['loss_after'])}" if kind == "update" else ""
     batch = len(trace.rows(trace.steps[G.graph["step"] - 1]))
     sample = f" $\\cdot$ sample 1 of {batch}" if batch > 1 and kind != "update" else ""
-    title = f"{latex_text(trace.network.name)} $\\cdot$ step {G.graph['step']} $\\cdot$ $E = {loss}{after}$" + sample
+    found = "" if kind == "given" else f" $\\cdot$ step {G.graph['step']} $\\cdot$ $E = {loss}{after}$"
+    title = latex_text(trace.network.name) + found + sample
     subtitle = SUBTITLES[kind]
     p = trace.network.dropout
     if p > 0 and kind != "update":
@@ -253,8 +270,9 @@ def _titles(trace: Trace, G, kind: str, geo: Geometry, number, computed) -> list
             f" $\\cdot$ dropout $p = {number(p)}$: crossed out this step, kept ones $\\times{number(keep_scale(p))}$"
         )
     x, top = geo.middle, geo.top
+    ink = "black" if kind == "given" else f"bp{kind.title()}"  # a phase's colour; the given numbers have none
     return [
-        f"\\node[anchor=south, font={SIZE9}, text=bp{kind.title()}] (subtitle) at ({x:.3f},{top:.3f}) {{{subtitle}}};",
+        f"\\node[anchor=south, font={SIZE9}, text={ink}] (subtitle) at ({x:.3f},{top:.3f}) {{{subtitle}}};",
         f"\\node[anchor=south, font={SIZE10}\\bfseries] at (subtitle.north) {{{title}}};",
     ]
 
@@ -265,9 +283,9 @@ def _colour_bar(geo: Geometry, kind: str, limit: float) -> list[str]:
     x, bottom, height = geo.bar_x, geo.bar_bottom, geo.bar_height
     steps = 40
     out = []
+    shades = signed_colors([-limit + (i + 0.5) * 2 * limit / steps for i in range(steps)], limit)
     for i in range(steps):
-        value = -limit + (i + 0.5) * 2 * limit / steps
-        out.append(_define(f"bpBar{i}", signed_color(value, limit)))
+        out.append(_define(f"bpBar{i}", shades[i]))
         y0 = bottom + i * height / steps
         out.append(f"\\fill[bpBar{i}] ({x:.3f},{y0:.3f}) rectangle ({x + 0.3:.3f},{y0 + height / steps + 0.005:.3f});")
     out.append(

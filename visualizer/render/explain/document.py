@@ -76,6 +76,7 @@ class Table:
 class Note:
     text: str
     latex: str | None = None  # where the text has math LaTeX cannot take as it is
+    result: bool = False  # it states results of the step (a worksheet, which asks for them, leaves it out)
 
 
 @dataclass

@@ -68,7 +68,8 @@ def prediction(c: Context) -> list:
         items.append(
             Note(
                 f"predicted: {names[predicted]} ({a_(c.L, predicted + 1).text()} = {c.num(a[s, predicted])}, the "
-                f"largest output); actual: {names[actual]}; {verdict}"
+                f"largest output); actual: {names[actual]}; {verdict}",
+                result=True,
             )
         )
     return items

@@ -38,7 +38,8 @@ def sections(c: Context) -> list[Section]:
     sections[-1].items.append(
         Note(
             f"loss on the same batch: E = {c.num(c.step.loss)} → {c.num(c.step.loss_after)} "
-            f"(change {c.num(c.step.loss_change)})"
+            f"(change {c.num(c.step.loss_change)})",
+            result=True,
         )
     )
     return sections
