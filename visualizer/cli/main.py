@@ -79,12 +79,32 @@ from .worksheet import worksheet
 @click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
 @click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
 @click.option(
+    "--expr",
+    metavar="PROGRAM|FILE",
+    help='A scalar expression program instead of a network: "a = -4; b = 2; c = a * b" or a file of '
+    "assignments; each node's value and gradient written out (docs/expressions.md).",
+)
+@click.option(
     "--quiz",
     is_flag=True,
     help="Predict, then reveal: type each result before its line is shown (an empty line skips one).",
 )
 def explain(
-    spec, sample, steps, show, phase, precision, samples, format_, fragment, output, width, no_color, no_verify, quiz
+    spec,
+    sample,
+    steps,
+    show,
+    phase,
+    precision,
+    samples,
+    format_,
+    fragment,
+    output,
+    width,
+    no_color,
+    no_verify,
+    expr,
+    quiz,
 ):
     """Write out one training step of a small network, every formula followed by its numbers,
     then check every number against torch autograd and finite differences.
@@ -95,6 +115,7 @@ def explain(
       explain --net mazur
       explain --net xor --steps 100
       explain --net 2-3-1 --format latex -o step.tex
+      explain --expr "a = -4; b = 2; c = a * b + b**3"
     """
     from visualizer.files import writable_path, write_text_atomic
     from visualizer.network.mlp import run
@@ -109,25 +130,33 @@ def explain(
         output = None
     if output:
         writable_path(output)
-    trace = attach(run(spec, steps), sample)
-    verdicts = []  # filled by verify(), so the exit status can say whether the numbers held
-
-    def verify():
-        if no_verify:
-            return None
-        verdicts.append(_verified(trace).verification)
-        return verification_line(verdicts[-1])
-
     color = not no_color and "NO_COLOR" not in os.environ and not output
-    if format_ == "json":
-        verify()
-        text = (trace.with_verification(verdicts[-1]) if verdicts else trace).to_json() + "\n"
+    if expr is not None:
+        from .expression import expression_text
+
+        if quiz:
+            raise click.UsageError("--quiz asks a network step's numbers; leave it out with --expr")
+        options = dict(format_=format_, precision=precision, output=output, width=width, color=color)
+        text, verdicts = expression_text(expr, _render, **options, fragment=fragment, no_verify=no_verify)
     else:
-        document = build_document(
-            trace, Options(precision=precision or spec.precision, phase=phase, show=show, samples=samples)
-        )
-        asker = _quiz(trace, precision or spec.precision) if quiz else None
-        text = _render(document, format_, verify, output, width, color=color, fragment=fragment, quiz=asker)
+        trace = attach(run(spec, steps), sample)
+        verdicts = []  # filled by verify(), so the exit status can say whether the numbers held
+
+        def verify():
+            if no_verify:
+                return None
+            verdicts.append(_verified(trace).verification)
+            return verification_line(verdicts[-1])
+
+        if format_ == "json":
+            verify()
+            text = (trace.with_verification(verdicts[-1]) if verdicts else trace).to_json() + "\n"
+        else:
+            document = build_document(
+                trace, Options(precision=precision or spec.precision, phase=phase, show=show, samples=samples)
+            )
+            asker = _quiz(trace, precision or spec.precision) if quiz else None
+            text = _render(document, format_, verify, output, width, color=color, fragment=fragment, quiz=asker)
     if output:
         write_text_atomic(output, text)
         click.echo(f"wrote {output}", err=True)

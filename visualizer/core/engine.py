@@ -363,3 +363,20 @@ def rowwise(x: Node, f: Callable[[Array], Array], vjp: Callable[[Array, Array, A
 
     out._backward = backward
     return out
+
+
+def maximum(a: Node, b: Node) -> Node:
+    """y = max(a, b): the gradient is routed to the larger input (∂E/∂a = ∂E/∂y if a > b, else 0).
+
+    At a tie each input gets half, as torch.maximum does: the average of the two one-sided slopes.
+    """
+    a, b = lift(a), lift(b)
+    out = Node(np.maximum(a.value, b.value), (a, b), "max")
+
+    def backward():
+        share = np.where(a.value > b.value, 1.0, np.where(a.value == b.value, 0.5, 0.0))
+        a.grad += _unbroadcast(out.grad * share, a.shape)
+        b.grad += _unbroadcast(out.grad * (1.0 - share), b.shape)
+
+    out._backward = backward
+    return out
