@@ -118,3 +118,17 @@ def test_command_line(tmp_path):
     assert "g′ = g + t₁₅ = 24.5 + 0.204082 = 24.7041" in result.output
     bad = CliRunner().invoke(explain, ["--expr", "a = 1; b = z"], standalone_mode=False)
     assert isinstance(bad.exception, UsageError)
+
+
+def test_diagram_draws_values_and_gradients(tmp_path):
+    from click.testing import CliRunner
+
+    from visualizer.cli.diagram import diagram
+
+    out = tmp_path / "g.svg"
+    result = CliRunner().invoke(diagram, ["--expr", MICROGRAD, "--kind", "graph", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    svg = out.read_text()
+    assert "∂g′: 645.6" in svg and "∂g′: 138.8" in svg and "×2" in svg and "10÷" in svg
+    wrong = CliRunner().invoke(diagram, ["--expr", MICROGRAD, "--kind", "forward"], standalone_mode=False)
+    assert isinstance(wrong.exception, UsageError) and "--kind graph" in str(wrong.exception)

@@ -45,7 +45,12 @@ from .options import Command, OutputPath, WholeNumber, net_options, precision_op
     help="TikZ only: write the tikzpicture alone, for \\input into a document or beamer frame whose preamble "
     "has \\usepackage{tikz} and \\usetikzlibrary{arrows.meta} [default: a document pdflatex compiles as it is].",
 )
-def diagram(spec, sample, steps, kind, output, format_, dpi, precision, fragment):
+@click.option(
+    "--expr",
+    metavar="PROGRAM|FILE",
+    help="With --kind graph: the computation graph of a scalar expression program (as explain --expr).",
+)
+def diagram(spec, sample, steps, kind, output, format_, dpi, precision, fragment, expr):
     """Draw a training step as a picture for slides: the forward pass, the backward pass, the update,
     the computation graph, or the loss over --steps (100 when --steps is not given).
 
@@ -54,6 +59,7 @@ def diagram(spec, sample, steps, kind, output, format_, dpi, precision, fragment
       backprop diagram --net 2-3-1 --kind backward -o renders/backward.png
       backprop diagram --net mazur --kind all -o renders/mazur/
       backprop diagram --net xor --kind loss --steps 500 -o renders/xor-loss.svg
+      backprop diagram --expr program.txt --kind graph -o renders/program.svg
     """
     from pathlib import Path
 
@@ -61,6 +67,9 @@ def diagram(spec, sample, steps, kind, output, format_, dpi, precision, fragment
     from visualizer.network.mlp import run
     from visualizer.render.diagrams import FORMATS, KINDS
 
+    if expr is not None and kind != "graph":
+        raise UsageError(f"--expr draws the computation graph of the program; give --kind graph, not {kind}")
+    name = "expr" if expr is not None else spec.name
     kinds = KINDS if kind == "all" else (kind,)
     # TikZ draws the network pictures: --kind all writes those and says which it skipped
     skipped = [k for k in kinds if k not in TIKZ_KINDS] if kind == "all" and format_ == "tikz" else []
@@ -68,13 +77,13 @@ def diagram(spec, sample, steps, kind, output, format_, dpi, precision, fragment
     extension = {"png": ".png", "svg": ".svg", "pdf": ".pdf", "tikz": ".tex"}[format_ or "png"]
     # every check first, and folders made only after the run: bad input or a run that fails leaves nothing
     if kind == "all":
-        folder = Path(output or Path("renders") / spec.name)
+        folder = Path(output or Path("renders") / name)
         if folder.suffix.lower() in FORMATS:
             raise UsageError(f"--kind all writes one file per kind into a folder; give a folder, not {folder}")
         writable_folder(folder)
-        targets = [folder / f"{spec.name}-{k}{extension}" for k in kinds]
+        targets = [folder / f"{name}-{k}{extension}" for k in kinds]
     else:
-        targets = [Path(output or Path("renders") / f"{spec.name}-{kind}{extension}")]
+        targets = [Path(output or Path("renders") / f"{name}-{kind}{extension}")]
         folder = targets[0].parent
         if output:
             writable_path(targets[0])
@@ -96,7 +105,12 @@ def diagram(spec, sample, steps, kind, output, format_, dpi, precision, fragment
                 f"not writing a {fmt.upper()} to the terminal; redirect it (> x.{fmt}), give a file "
                 f"(-o x.{fmt}), or use --format svg or tikz, which are text"
             )
-    trained = attach(run(spec, steps if steps > 1 or "loss" not in kinds else 100), sample)
+    if expr is not None:
+        from visualizer.network.expression import parse, read_program
+
+        trained = parse(read_program(expr))
+    else:
+        trained = attach(run(spec, steps if steps > 1 or "loss" not in kinds else 100), sample)
     folder.mkdir(parents=True, exist_ok=True)
     for k, path, fmt in zip(kinds, targets, formats):
         _draw_one(trained, k, path, fmt, dpi, precision or spec.precision, fragment)
@@ -137,5 +151,10 @@ def _draw_one(trace, kind, path, fmt, dpi, precision, fragment=False) -> None:
         from visualizer.render.diagrams.tikz import tikz_network
 
         write_text_atomic(path, tikz_network(trace, kind, precision=precision, fragment=fragment))
+        return
+    if not hasattr(trace, "steps"):  # an expression program's record
+        from visualizer.render.diagrams.graph import draw_expression_graph
+
+        save(draw_expression_graph(trace, precision=precision), path, dpi=dpi, format=fmt)
         return
     save(draw(trace, kind, precision=precision), path, dpi=dpi, format=fmt)

@@ -8,7 +8,8 @@ graph (`G.graph["collapsed"]`) so every renderer draws the same thing. `max_outp
 output layer show more (a network naming its classes shows them all), its rows drawn closer
 so that the column is no taller than a collapsed one.
 
-The **computation graph** is the engine's op graph of the first step: value nodes (with value
+The **computation graph** is the engine's op graph of the first step (or of an expression
+program): value nodes (with value
 and gradient) and op nodes between them, laid out left to right in topological generations.
 """
 
@@ -17,7 +18,8 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from visualizer.network.trace import Trace
+from visualizer.network.expr_trace import ExprTrace
+from visualizer.network.trace import GraphNode, Trace
 from visualizer.style import pick
 
 MAX_NEURONS = 8
@@ -102,8 +104,34 @@ def computation_graph(trace: Trace) -> nx.DiGraph:
     layer). Columns are topological generations, except that inputs and parameters sit in the
     column just before their first use rather than all at the far left.
     """
-    G = nx.DiGraph(network=trace.network.name)
-    nodes = trace.graph
+    return op_graph(trace.graph, trace.network.name)
+
+
+def expression_graph(expr: ExprTrace) -> nx.DiGraph:
+    """An expression program's graph (`explain --expr`): a box per named node, an op circle
+    between; a constant operand is not a box of its own but written in its op (×2, +1), kept
+    as the op node's `constants` ((operand position, number), …)."""
+    index = {n.name: i for i, n in enumerate(expr.nodes)}
+    nodes = [
+        GraphNode(
+            n.name,
+            "" if n.op == "input" else n.op,
+            tuple(index[o] for o in n.operands if isinstance(o, str)),
+            np.array(n.value),
+            np.array(n.grad),
+        )
+        for n in expr.nodes
+    ]
+    G = op_graph(nodes, expr.output)
+    for i, n in enumerate(expr.nodes):
+        if ("op", i) in G:
+            G.nodes[("op", i)]["constants"] = tuple((k, o) for k, o in enumerate(n.operands) if not isinstance(o, str))
+    return G
+
+
+def op_graph(nodes, name: str) -> nx.DiGraph:
+    """Value nodes and op nodes of a graph of `GraphNode`s, with positions."""
+    G = nx.DiGraph(network=name)
     skipped = {i for i, n in enumerate(nodes) if n.op == "transpose"}
 
     def source(i):  # a transpose stands for its operand

@@ -16,9 +16,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
+from visualizer.core.expr import SUP
 from visualizer.functions.activations import ACTIVATIONS
+from visualizer.network.expr_trace import ExprTrace
 from visualizer.network.trace import Trace
-from visualizer.render.layout import computation_graph
+from visualizer.render.layout import computation_graph, expression_graph
 from visualizer.style import DEFAULT_DIGITS, PHASE_COLORS, format_display
 
 from .canvas import page, text_size
@@ -39,6 +41,8 @@ OP_SYMBOLS = {
     "pow2": "x²",
     "matmulᵀ": "@ᵀ",
     "pow0.5": "√",
+    "max": "max",
+    "pow": "xⁿ",
     **{name: activation.symbol for name, activation in ACTIVATIONS.items()},
 }
 SCALE = 0.95  # inches per unit
@@ -60,8 +64,21 @@ def _summary(array, digits: int) -> str:
     return "×".join(map(str, array.shape)) + " array"
 
 
-def _texts(d, digits: int) -> tuple[str, str, str]:
-    return d["name"], _summary(d["value"], digits), "∂E: " + _summary(d["grad"], digits)
+def _texts(d, digits: int, of: str = "E") -> tuple[str, str, str]:
+    return d["name"], _summary(d["value"], digits), f"∂{of}: " + _summary(d["grad"], digits)
+
+
+def _op_label(d, digits: int) -> str:
+    """The op's symbol, with the constant it takes written in (×2, +1, 10÷, x³)."""
+    symbol = OP_SYMBOLS.get(d["op"], d["op"])
+    constants = d.get("constants", ())
+    if not constants:
+        return symbol
+    (position, c), *_ = constants
+    shown = format_display(c, digits)
+    if d["op"] == "pow":
+        return "x" + (shown.translate(SUP) if float(c).is_integer() and c >= 0 else "^" + shown)
+    return f"{shown}{symbol}" if position == 0 else f"{symbol}{shown}"
 
 
 class _Layout:
@@ -267,8 +284,23 @@ def _gid(node) -> str:
 
 def draw_graph(trace: Trace, *, precision: int | None = None) -> Figure:
     digits = precision or DEFAULT_DIGITS
-    G = computation_graph(trace)
-    texts = {n: _texts(d, digits) for n, d in G.nodes(data=True) if d["kind"] == "value"}
+    title = (
+        f"{trace.network.name} · computation graph of step 1 · "
+        f"E = {format_display(trace.steps[0].loss, digits, zeros=True)}"
+    )
+    return _draw(computation_graph(trace), title, "E", digits)
+
+
+def draw_expression_graph(expr: ExprTrace, *, precision: int | None = None) -> Figure:
+    """An expression program's graph (`diagram --expr`), each box with its value and ∂out/∂value."""
+    digits = precision or DEFAULT_DIGITS
+    output = expr.node(expr.output)
+    title = f"computation graph · {expr.output} = {format_display(output.value, digits, zeros=True)}"
+    return _draw(expression_graph(expr), title, expr.output, digits)
+
+
+def _draw(G, title: str, of: str, digits: int) -> Figure:
+    texts = {n: _texts(d, digits, of) for n, d in G.nodes(data=True) if d["kind"] == "value"}
     widest = max(
         max(text_size(name, **NAME)[0], text_size(value, **NUMBERS)[0], text_size(grad, **NUMBERS)[0])
         for name, value, grad in texts.values()
@@ -290,9 +322,8 @@ def draw_graph(trace: Trace, *, precision: int | None = None) -> Figure:
         xlim,
         ylim,
         SCALE,
-        title=f"{trace.network.name} · computation graph of step 1 · "
-        f"E = {format_display(trace.steps[0].loss, digits, zeros=True)}",
-        subtitle="each box: its value (blue) and ∂E/∂value (green)",
+        title=title,
+        subtitle=f"each box: its value (blue) and ∂{of}/∂value (green)",
     )
     for (u, v), route in routes.items():
         ax.add_patch(
@@ -312,7 +343,7 @@ def draw_graph(trace: Trace, *, precision: int | None = None) -> Figure:
         x, y = L.xy(node)
         if d["kind"] == "op":
             ax.add_patch(Circle((x, y), OP_R, facecolor="0.93", edgecolor="0.4", zorder=2, gid=_gid(node)))
-            ax.text(x, y, OP_SYMBOLS.get(d["op"], d["op"]), ha="center", va="center", fontsize=9, zorder=3)
+            ax.text(x, y, _op_label(d, digits), ha="center", va="center", fontsize=9, zorder=3)
             continue
         ax.add_patch(
             FancyBboxPatch(
