@@ -29,7 +29,7 @@ RULES = {
     "neg": "neg flips the sign",
     "mul": "mul swaps",
     "div": "div: 1/b to the top, −a/b² to the bottom",
-    "pow": "pow: n·xⁿ⁻¹",
+    "pow": "pow: n·x^(n−1)",
     "exp": "exp: eˣ",
     "log": "log: 1/x",
     "tanh": "tanh: 1 − tanh²",
