@@ -98,6 +98,7 @@ def test_json_has_every_value_and_gradient():
         ("a = 1; b = a ** a", "exponent of ** must be a number"),
         ("a = 1; b = a", "only copies a value"),
         ("a = 1; a", "is not an assignment"),
+        ("a = 1000; b = exp(a)", "too large for float64"),
     ],
 )
 def test_bad_programs_are_one_line(program, message):
@@ -132,3 +133,24 @@ def test_diagram_draws_values_and_gradients(tmp_path):
     assert "∂g′: 645.6" in svg and "∂g′: 138.8" in svg and "×2" in svg and "10÷" in svg
     wrong = CliRunner().invoke(diagram, ["--expr", MICROGRAD, "--kind", "forward"], standalone_mode=False)
     assert isinstance(wrong.exception, UsageError) and "--kind graph" in str(wrong.exception)
+
+
+def test_checks_catch_a_wrong_gradient():
+    # the negative control: a gradient off by a little fails both witnesses
+    import dataclasses
+
+    t = parse("x = 3; y = -4; p = x * y; f = p * p")
+    x = t.node("x")
+    wrong = dataclasses.replace(t, nodes=(dataclasses.replace(x, grad=x.grad + 1e-3), *t.nodes[1:]))
+    v = verify_expression(wrong)
+    assert not v.torch.passed and not v.finite_difference.passed
+    assert "∂f/∂x" in v.torch.worst
+
+
+def test_engine_maximum_reused_node():
+    from visualizer.core.engine import Node, maximum
+
+    a = Node(2.0)
+    m = maximum(a, a * 0.5) * 3  # a is both inputs' source: 3·(1·1 + 0·0.5)
+    m.backward()
+    assert float(a.grad) == 3.0

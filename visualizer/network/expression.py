@@ -122,6 +122,8 @@ class _Builder:
     def make(self, op: str, operands: tuple, node: Node):
         """Record an op's node, unnamed until an assignment names it (else a t₁, t₂, … at the end)."""
         labels = tuple(next(m for m in self.made if m.node is o) if isinstance(o, Node) else float(o) for o in operands)
+        if not np.isfinite(node.value):
+            raise self.fail(f"{op} gives {float(node.value)}: the number is too large for float64")
         self.made.append(_Made("", op, labels, node, self.line))
         return node
 
@@ -232,8 +234,9 @@ def parse(program: str) -> ExprTrace:
     if not module.body:
         raise UsageError("--expr: the program is empty; write assignments such as a = 2; b = a * 3")
     builder = _Builder()
-    for stmt in module.body:
-        builder.statement(stmt, ast.get_source_segment(program, stmt) or "")
+    with np.errstate(all="ignore"):  # an overflow is reported as the line's error, not a warning
+        for stmt in module.body:
+            builder.statement(stmt, ast.get_source_segment(program, stmt) or "")
     output = builder.current[_last_name(module.body[-1])]
     output.node.backward()
     temps = [m for m in builder.made if not m.name]
