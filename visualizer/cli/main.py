@@ -79,12 +79,32 @@ from .worksheet import worksheet
 @click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
 @click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
 @click.option(
+    "--terms",
+    is_flag=True,
+    help="Also write out the terms inside two sums: each product w·a of z, and each next-layer term w·δ of a "
+    "hidden ∂E/∂a.",
+)
+@click.option(
     "--quiz",
     is_flag=True,
     help="Predict, then reveal: type each result before its line is shown (an empty line skips one).",
 )
 def explain(
-    spec, sample, steps, show, phase, precision, samples, format_, fragment, output, width, no_color, no_verify, quiz
+    spec,
+    sample,
+    steps,
+    show,
+    phase,
+    precision,
+    samples,
+    format_,
+    fragment,
+    output,
+    width,
+    no_color,
+    no_verify,
+    terms,
+    quiz,
 ):
     """Write out one training step of a small network, every formula followed by its numbers,
     then check every number against torch autograd and finite differences.
@@ -93,6 +113,7 @@ def explain(
     Examples:
       explain --net 2-3-1
       explain --net mazur
+      explain --net mazur --terms
       explain --net xor --steps 100
       explain --net 2-3-1 --format latex -o step.tex
     """
@@ -124,7 +145,7 @@ def explain(
         text = (trace.with_verification(verdicts[-1]) if verdicts else trace).to_json() + "\n"
     else:
         document = build_document(
-            trace, Options(precision=precision or spec.precision, phase=phase, show=show, samples=samples)
+            trace, Options(precision=precision or spec.precision, phase=phase, show=show, samples=samples, terms=terms)
         )
         asker = _quiz(trace, precision or spec.precision) if quiz else None
         text = _render(document, format_, verify, output, width, color=color, fragment=fragment, quiz=asker)
