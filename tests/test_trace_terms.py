@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from test_explain import assert_honest, small_networks
 
 from visualizer.network.mlp import run
 from visualizer.network.sources import load_spec
@@ -129,3 +131,25 @@ def test_mazur_terms_against_torch(mazur):
     for i in range(2):
         (grad,) = torch.autograd.grad((0.5 * (target[:, i] - out[:, i]) ** 2).sum(), hidden, retain_graph=True)
         np.testing.assert_allclose(terms[:, i, :], grad.numpy(), rtol=1e-12)
+
+
+def test_terms_lines_add_up_for_the_presets():
+    """Rounding honesty: each product and term line, redone from its printed numbers, rounds to its result."""
+    for net, precision in (("mazur", 9), ("mazur", 3), ("2-8-8-3", 4), ("classifier", 4)):
+        document = build_document(run(load_spec(net), 2), Options(precision=precision, terms=True, show="all"))
+        assert assert_honest(document) > 20
+
+
+@settings(max_examples=15)
+@given(small_networks())
+def test_terms_over_random_networks(net):
+    spec, precision = net
+    trace = run(spec, 2)
+    assert assert_honest(build_document(trace, Options(precision=precision, show="all", terms=True))) > 0
+    for step in trace.steps:
+        for l, layer in enumerate(step.layers, 1):
+            np.testing.assert_allclose(trace.products(step, l).sum(axis=2) + layer.b, layer.z, rtol=1e-12, atol=1e-12)
+            if l < len(step.layers) and trace.network.rule == "backprop":
+                np.testing.assert_allclose(
+                    trace.grad_a_terms(step, l).sum(axis=1), layer.grad_a, rtol=1e-12, atol=1e-12
+                )

@@ -43,7 +43,7 @@ def grad_a_terms(c: Context, l: int, s: int, j: int) -> list:
         return []
     after, n_next = c.step.layers[l], c.sizes[l + 1]
     values = c.trace.grad_a_terms(c.step, l)
-    per_output = l + 1 == c.L and c.activations[-1].vjp is None
+    per_output = _per_output(c, l)
     items = []
     for i in _shown(n_next):
         if i is None:
@@ -66,9 +66,17 @@ def per_output_note(c: Context, l: int) -> list[Note]:
         return []
     if c.sizes[l + 1] == 1:
         return [Note("the next layer has one neuron, so each ∂E/∂a below is its one term w·δ")]
-    if l + 1 != c.L or c.activations[-1].vjp is not None:
+    if not _per_output(c, l):
         return []
     return [Note("∂Eᵢ/∂aⱼ = wᵢⱼδᵢ: the part of ∂E/∂aⱼ that comes through output i (Eᵢ: output i's part of E)")]
+
+
+def _per_output(c: Context, l: int) -> bool:
+    """Whether wᵢⱼδᵢ in layer l is ∂Eᵢ/∂aⱼ, Eᵢ being output i's term of E: just below the output
+    layer, where δᵢ is output i's alone (an element-wise activation, and a loss whose term i
+    reads output i alone, not the whole row)."""
+    element_wise = c.activations[-1].vjp is None and c.loss.row_term is None and not c.loss.logits
+    return l + 1 == c.L and element_wise
 
 
 def _mark(j: int, l: int) -> str:
