@@ -8,6 +8,7 @@ import pytest
 from visualizer.errors import UsageError
 from visualizer.network.mlp import run
 from visualizer.network.sources import load_spec
+from visualizer.network.terms import TERM_FIELDS
 from visualizer.network.trace import ARRAY_FIELDS, SCHEMA, STATE_FIELDS, Trace
 from visualizer.network.verify import verify
 
@@ -66,7 +67,7 @@ def test_json_has_the_documented_fields(trace):
         "optimizer_state",
     }
     assert np.shape(step["loss_terms"]) == (4, 1)
-    assert set(step["layers"][0]) == set(ARRAY_FIELDS + STATE_FIELDS)
+    assert set(step["layers"][0]) == set(ARRAY_FIELDS + STATE_FIELDS + TERM_FIELDS)
     assert np.shape(step["layers"][0]["W"]) == (2, 2) and np.shape(step["layers"][0]["delta"]) == (4, 2)
     assert len(data["loss_history"]) == 4
     assert data["verification"]["torch"]["passed"] is True

@@ -79,6 +79,12 @@ from .worksheet import worksheet
 @click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
 @click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
 @click.option(
+    "--terms",
+    is_flag=True,
+    help="Also write out the terms inside two sums: each product w·a of z, and each next-layer term w·δ of a "
+    "hidden ∂E/∂a.",
+)
+@click.option(
     "--expr",
     metavar="PROGRAM|FILE",
     help='A scalar expression program instead of a network: "a = -4; b = 2; c = a * b" or a file of '
@@ -103,6 +109,7 @@ def explain(
     width,
     no_color,
     no_verify,
+    terms,
     expr,
     quiz,
 ):
@@ -113,6 +120,7 @@ def explain(
     Examples:
       explain --net 2-3-1
       explain --net mazur
+      explain --net mazur --terms
       explain --net xor --steps 100
       explain --net 2-3-1 --format latex -o step.tex
       explain --expr "a = -4; b = 2; c = a * b + b**3"
@@ -153,7 +161,8 @@ def explain(
             text = (trace.with_verification(verdicts[-1]) if verdicts else trace).to_json() + "\n"
         else:
             document = build_document(
-                trace, Options(precision=precision or spec.precision, phase=phase, show=show, samples=samples)
+                trace,
+                Options(precision=precision or spec.precision, phase=phase, show=show, samples=samples, terms=terms),
             )
             asker = _quiz(trace, precision or spec.precision) if quiz else None
             text = _render(document, format_, verify, output, width, color=color, fragment=fragment, quiz=asker)

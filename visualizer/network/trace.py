@@ -4,7 +4,8 @@ For each step it keeps, per layer, the weights W and biases b the step started f
 weighted sums z = a_prev @ Wᵀ + b, the activations a, the error signals δ = ∂E/∂z, the
 gradients ∂E/∂W and ∂E/∂b, and the new W and b; the loss before and after the step; the
 optimizer's state; and how the numbers were verified. Renderers never recompute math: a
-number they need becomes a field here. Arrays are read-only and the records are frozen.
+number they need becomes a field here (or, where it is one product of recorded numbers, a
+method: terms.py). Arrays are read-only and the records are frozen.
 
 It round-trips through JSON (schema `backprop-trace/1`, see docs/trace-format.md) with full
 float64 precision: Python writes the shortest text that reads back as the same float.
@@ -22,6 +23,7 @@ from visualizer.errors import UsageError
 from visualizer.functions.classes import one_hot, predicted_class
 
 from .display import Displays
+from .terms import Terms
 
 SCHEMA = "backprop-trace/1"
 
@@ -226,7 +228,7 @@ class SampleInfo:
 
 
 @dataclass(frozen=True, repr=False)  # Displays gives a short repr; a notebook shows the explorer
-class Trace(Displays):
+class Trace(Displays, Terms):  # Terms: the products and per-output terms (terms.py)
     network: NetworkInfo
     input: np.ndarray  # batch × inputs
     target: np.ndarray  # batch × outputs, or batch × 1 class indices (sparse cross-entropy)
@@ -298,8 +300,9 @@ class Trace(Displays):
                         {
                             **{name: getattr(layer, name).tolist() for name in ARRAY_FIELDS},
                             **{name: {k: v.tolist() for k, v in getattr(layer, name).items()} for name in STATE_FIELDS},
+                            **self.terms_dict(s, l),  # derived (terms.py): read back by recomputing
                         }
-                        for layer in s.layers
+                        for l, layer in enumerate(s.layers, 1)
                     ],
                     "optimizer_state": s.optimizer_state,
                 }

@@ -30,6 +30,8 @@ class Options:
     # layout collapses a layer), every weight between them, and every optimizer line, so each one
     # it draws has its equations; None: explain's own shortening
     layout: int | None = None
+    # --terms: each product wⱼₖaₖ after its z, each per-output term wᵢⱼδᵢ after a hidden ∂E/∂a
+    terms: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from visualizer.functions import dropout
 
 from ..document import Equation, Note, Section
 from ..notation import a_, d_, m_, shown_sum, w_, y_, z_
+from . import terms
 from .context import Context
 from .gradients import gradients
 
@@ -23,8 +24,10 @@ def sections(c: Context) -> list[Section]:
 def _layer(c: Context, l: int) -> Section:
     kind = "output" if l == c.L else "hidden"
     section = Section(f"Backward pass, layer {l} ({kind})", "backward", 2)
-    section.items += _notes(c, l)
-    section.items += c.per_neuron(l, lambda s, j: [_grad_a(c, l, s, j), _delta(c, l, s, j)])
+    section.items += _notes(c, l) + terms.per_output_note(c, l)
+    section.items += c.per_neuron(
+        l, lambda s, j: [_grad_a(c, l, s, j), *terms.grad_a_terms(c, l, s, j), _delta(c, l, s, j)]
+    )
     section.items += gradients(c, l)
     return section
 

@@ -11,7 +11,7 @@ from visualizer.functions import dropout
 
 from ..document import Equation, Note, Section
 from ..notation import a_, b_, m_, shown_sum, w_, z_
-from . import sample
+from . import sample, terms
 from .context import Context
 
 
@@ -29,9 +29,11 @@ def _layer(c: Context, l: int) -> Section:
     if c.drops(l):
         section.items.append(_mask_note(c, l))
     if f.row_formula is None:
-        section.items += c.per_neuron(l, lambda s, j: [_weighted_sum(c, l, s, j), _activation(c, l, s, j)])
+        section.items += c.per_neuron(
+            l, lambda s, j: [_weighted_sum(c, l, s, j), *terms.products(c, l, s, j), _activation(c, l, s, j)]
+        )
     else:
-        section.items += c.per_neuron(l, lambda s, j: [_weighted_sum(c, l, s, j)])
+        section.items += c.per_neuron(l, lambda s, j: [_weighted_sum(c, l, s, j), *terms.products(c, l, s, j)])
         section.items.append(Note(f"{f.text}: each output needs the whole layer's z"))
         section.items += c.per_neuron(l, lambda s, j: [_row_activation(c, l, s, j)])
     return section
