@@ -69,6 +69,6 @@ def fit_loss(table: dict, rng: np.random.Generator) -> dict:
         table["target"] = np.round(rng.uniform(0, 1, (batch, n)), 2).tolist()
     elif loss == "hinge":
         table["target"] = rng.choice([-1.0, 1.0], (batch, n)).tolist()
-    elif loss == "mape":  # away from 0, where it divides
+    elif loss in ("mape", "mape_percent"):  # away from 0, where it divides
         table["target"] = (rng.choice([-1.0, 1.0], (batch, n)) * np.round(rng.uniform(0.1, 1, (batch, n)), 2)).tolist()
     return table

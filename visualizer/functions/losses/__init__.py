@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..registry import lookup
 from .base import Loss
 from .classification import BCE, BCE_LOGITS, CROSS_ENTROPY, HINGE, MULTI_HINGE, SPARSE_CROSS_ENTROPY
-from .regression import HALF_SSE, MAE, MAPE, MSE, SSE
+from .regression import HALF_SSE, MAE, MAPE, MAPE_PERCENT, MSE, SSE
 
 LOSSES: dict[str, Loss] = {
     loss.name: loss
@@ -20,6 +20,7 @@ LOSSES: dict[str, Loss] = {
         HALF_SSE,
         MAE,
         MAPE,
+        MAPE_PERCENT,
         BCE,
         BCE_LOGITS,
         HINGE,
@@ -40,6 +41,7 @@ ALIASES = {
     "sparse_ce": "sparse_cross_entropy",
     "binary_cross_entropy": "bce",
     "binary_crossentropy": "bce",
+    "mean_absolute_percentage_error": "mape_percent",
 }
 
 __all__ = ["ALIASES", "LOSSES", "Loss", "get_loss"]
