@@ -8,8 +8,17 @@ names people use for them.
 from __future__ import annotations
 
 from ..registry import lookup
-from .base import Loss
-from .classification import BCE, BCE_LOGITS, CROSS_ENTROPY, HINGE, MULTI_HINGE, SPARSE_CROSS_ENTROPY
+from .base import BATCH_REDUCTIONS, Loss
+from .classification import (
+    BCE,
+    BCE_LOGITS,
+    CROSS_ENTROPY,
+    HINGE,
+    MULTI_HINGE,
+    MULTI_HINGE_SUM,
+    SPARSE_CROSS_ENTROPY,
+    SQUARED_HINGE,
+)
 from .regression import HALF_SSE, MAE, MAPE, MAPE_PERCENT, MSE, SSE
 
 LOSSES: dict[str, Loss] = {
@@ -24,7 +33,9 @@ LOSSES: dict[str, Loss] = {
         BCE,
         BCE_LOGITS,
         HINGE,
+        SQUARED_HINGE,
         MULTI_HINGE,
+        MULTI_HINGE_SUM,
         CROSS_ENTROPY,
         SPARSE_CROSS_ENTROPY,
     )
@@ -42,9 +53,11 @@ ALIASES = {
     "binary_cross_entropy": "bce",
     "binary_crossentropy": "bce",
     "mean_absolute_percentage_error": "mape_percent",
+    "svm": "multi_hinge_sum",
+    "multiclass_svm": "multi_hinge_sum",
 }
 
-__all__ = ["ALIASES", "LOSSES", "Loss", "get_loss"]
+__all__ = ["ALIASES", "BATCH_REDUCTIONS", "LOSSES", "Loss", "get_loss"]
 
 
 def get_loss(name: str) -> Loss:
