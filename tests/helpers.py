@@ -52,7 +52,7 @@ def fit_loss(table: dict, rng: np.random.Generator) -> dict:
         table["activation"] = "sigmoid"
     loss = table["loss"]
     batch, n = np.shape(table["target"])
-    if loss == "multi_hinge":
+    if loss in ("multi_hinge", "multi_hinge_sum"):
         n = table["sizes"][-1] = max(n, 2)
         table["target"] = rng.integers(0, n, (batch, 1)).astype(float).tolist()
         if get_activation(table["output_activation"]).output_only and n < 2:
@@ -67,8 +67,8 @@ def fit_loss(table: dict, rng: np.random.Generator) -> dict:
     if loss in ("bce", "bce_logits"):
         table["output_activation"] = "sigmoid" if loss == "bce" else "identity"
         table["target"] = np.round(rng.uniform(0, 1, (batch, n)), 2).tolist()
-    elif loss == "hinge":
+    elif loss in ("hinge", "squared_hinge"):
         table["target"] = rng.choice([-1.0, 1.0], (batch, n)).tolist()
-    elif loss == "mape":  # away from 0, where it divides
+    elif loss in ("mape", "mape_percent"):  # away from 0, where it divides
         table["target"] = (rng.choice([-1.0, 1.0], (batch, n)) * np.round(rng.uniform(0.1, 1, (batch, n)), 2)).tolist()
     return table

@@ -80,7 +80,7 @@ def test_state_round_trips_through_json():
     [
         ({"name": "momentum", "momentum": 1.5}, "momentum of momentum must be in [0, 1)"),
         ({"name": "nesterov", "momentum": 0}, "momentum of nesterov must be in (0, 1)"),
-        ({"name": "adam", "eps": 0}, "eps of adam must be in (0, inf)"),
+        ({"name": "adam", "eps": -1}, "eps of adam must be in [0, inf)"),
         ({"name": "rmsprop", "beta1": 0.9}, "optimizer 'rmsprop' has no setting 'beta1'"),
         ({"name": "adam", "lr": -1}, "learning rate must be a positive number"),
         ({"name": "nesterov", "momentum": "high"}, "momentum must be a number"),

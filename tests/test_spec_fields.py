@@ -27,6 +27,8 @@ CHANGED = {
     "activation": {"activation": "tanh"},
     "output_activation": {"output_activation": "identity"},
     "loss": {"loss": "mae"},
+    "reduction": {"reduction": "sum"},
+    "margin": {"margin": 2.0, "loss": "multi_hinge", "sizes": [2, 3, 2], "target": [1.0]},
     "seed": {"seed": 7},
     "init": {"init": "he"},
     "train_biases": {"train_biases": False},
@@ -46,7 +48,7 @@ CHANGED = {
 }
 # the TOML keys no command-line option overrides: a new field either gets an option or is listed here
 FILE_ONLY = {"name", "description", "sizes", "init", "train_biases", "weights", "biases", "precision", "rule", "classes",
-    "input_scaling"}  # fmt: skip
+    "input_scaling", "margin"}  # fmt: skip
 # a value on the command line for each option that overrides the spec
 ON_THE_COMMAND_LINE = {
     "seed": "7",
@@ -55,6 +57,7 @@ ON_THE_COMMAND_LINE = {
     "activation": "tanh",
     "output_activation": "identity",
     "loss": "mae",
+    "reduction": "sum",
     "optimizer": "momentum",
     "lr": "0.1",
     "l2": "0.02",

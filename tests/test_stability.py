@@ -28,7 +28,7 @@ def extreme_spec(output: str, loss: str):
         "biases": [[0.0, 0.0, 0.0]],
     }
     table = fit_loss(table, rng)
-    if loss == "mape":
+    if loss in ("mape", "mape_percent"):
         table["target"] = [[0.2, -0.3, 0.5]]
     return spec_from_table(table)
 

@@ -50,6 +50,8 @@ def test_json_has_the_documented_fields(trace):
         "drawn",
         "classes",
         "input_scaling",
+        "reduction",
+        "margin",
     }
     assert data["sample"] is None  # the input is no data set's sample
     assert data["network"]["activations"] == ["sigmoid", "sigmoid"]

@@ -59,7 +59,7 @@ def test_every_node_of_a_float32_step_is_float32(loss):
     definition, rng = LOSSES[loss], np.random.default_rng(0)
     for activation in sorted(name for name, a in ACTIVATIONS.items() if not a.output_only):
         table = {"sizes": [6, 5, 4], "activation": activation, "loss": loss, "l1": 1e-4, "l2": 1e-3}
-        if loss == "hinge":  # a spec's own target must be −1 or +1
+        if loss in ("hinge", "squared_hinge"):  # a spec's own target must be −1 or +1
             table["target"] = [[1.0] * 4]
         spec = spec_from_table({**table, "output_activation": (definition.output or ("identity",))[0]})
         defs = Definitions.from_info(network_info(spec))
@@ -67,7 +67,7 @@ def test_every_node_of_a_float32_step_is_float32(loss):
         if definition.draw_target:
             y = definition.draw_target(rng, 3, 4)
         else:  # float64, as data sets give them
-            y = np.sign(rng.normal(size=(3, 4))) if loss == "hinge" else rng.uniform(0, 1, (3, 4))
+            y = np.sign(rng.normal(size=(3, 4))) if "hinge" in loss else rng.uniform(0, 1, (3, 4))
         masks = [np.full((3, 5), 2, np.float32), np.ones((3, 4), np.float32)]
         x = rng.normal(size=(3, 6)).astype(np.float32)
         f = forward(defs, weights, biases, x, y, masks=masks)

@@ -171,6 +171,11 @@ def override_options() -> dict:
             help=f"Optimizer: gd (= sgd on the full batch), {', '.join(OPTIMIZERS)} "
             "(PyTorch's conventions; other settings in a TOML spec).",
         ),
+        "reduction": click.option(
+            "--reduction",
+            type=click.Choice(["mean", "sum"]),
+            help="E over the batch: the mean of the samples' losses (default) or their sum (torch's reduction='sum').",
+        ),
         "lr": click.option("--lr", type=FiniteFloat("0.5"), metavar="η", help="Learning rate η."),
         "l2": click.option(
             "--l2",

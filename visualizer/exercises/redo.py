@@ -147,11 +147,12 @@ class StudentStep:
         from their own sample losses)."""
         samples = self._sample_losses(out)
         own = use(("E", "samples"), samples)
-        data = use(("E_data", None), np.mean(own), np.mean(samples))
+        reduce = np.sum if self.defs.loss.batch_reduction == "sum" else np.mean  # the spec's reduction
+        data = use(("E_data", None), reduce(own), reduce(samples))
         if self.defs.penalties:
-            use(("E", None), data + self.penalty, np.mean(samples) + self.penalty)
+            use(("E", None), data + self.penalty, reduce(samples) + self.penalty)
         else:
-            use(("E", None), np.mean(own), np.mean(samples))
+            use(("E", None), reduce(own), reduce(samples))
 
     def _sample_losses(self, out: np.ndarray) -> np.ndarray:
         loss, y = self.defs.loss, self.trace.target_of(self.step)

@@ -22,7 +22,7 @@ import numpy as np
 from visualizer.core.expr import ONE, Add, Const, Deriv, Div, Expr, Power, Sqrt, Square, Sub, Sym, add, mul
 from visualizer.errors import UsageError
 
-from .parts import in_parts
+from .adam import _adam, _adam_in_place, _finite, _keras_adam, _keras_rmsprop, _slot, torch_keras
 from .registry import lookup
 
 Array = np.ndarray
@@ -43,7 +43,7 @@ RANGES = {
     "alpha": (0, 1, True, False),
     "beta1": (0, 1, True, False),
     "beta2": (0, 1, True, False),
-    "eps": (0, math.inf, False, False),
+    "eps": (0, math.inf, True, False),  # 0 too, while no denominator is 0 (_finite)
     "weight_decay": (0, math.inf, True, False),
 }
 
@@ -114,10 +114,6 @@ class Optimizer:
         return Sym(text, w.indices, w.layer, latex_base=latex)
 
 
-def _slot(state: dict, name: str, params: list[Array]) -> list[Array]:
-    return state.get(name) or [np.zeros_like(p) for p in params]
-
-
 def _sgd(params, grads, state, hyper):
     return [w - hyper["lr"] * g for w, g in zip(params, grads)], {"t": state.get("t", 0) + 1}
 
@@ -135,92 +131,17 @@ def _momentum(nesterov: bool):
 
 def _adagrad(params, grads, state, hyper):
     s = [s_old + g * g for s_old, g in zip(_slot(state, "s", params), grads)]
-    new = [w - hyper["lr"] * g / (np.sqrt(s_new) + hyper["eps"]) for w, g, s_new in zip(params, grads, s)]
+    eps = hyper["eps"]
+    new = [w - hyper["lr"] * g / _finite(np.sqrt(s_new) + eps, eps) for w, g, s_new in zip(params, grads, s)]
     return new, {"t": state.get("t", 0) + 1, "s": s}
 
 
 def _rmsprop(params, grads, state, hyper):
     alpha = hyper["alpha"]
     s = [alpha * s_old + (1 - alpha) * g * g for s_old, g in zip(_slot(state, "s", params), grads)]
-    new = [w - hyper["lr"] * g / (np.sqrt(s_new) + hyper["eps"]) for w, g, s_new in zip(params, grads, s)]
+    eps = hyper["eps"]
+    new = [w - hyper["lr"] * g / _finite(np.sqrt(s_new) + eps, eps) for w, g, s_new in zip(params, grads, s)]
     return new, {"t": state.get("t", 0) + 1, "s": s}
-
-
-def _adam_step(w: Array, g: Array, m: Array, v: Array, t: int, hyper: dict, decoupled: bool, scratch) -> None:
-    """Adam's step t on one parameter, in place: m, v, then w become their new values. `scratch`
-    is two arrays shaped like w for what the step works out on the way (m̂ and the step, v̂).
-
-    The one place Adam's arithmetic is written: the update that returns new arrays runs it on
-    copies, training runs it on its own arrays. No temporaries: on a wide layer the cost is
-    memory traffic (a fresh array per operation), not arithmetic. Every operation is the one
-    torch's order of the formulas asks for, so both ways round alike, bit for bit."""
-    b1, b2, lr, eps = hyper["beta1"], hyper["beta2"], hyper["lr"], hyper["eps"]
-    one, two = scratch
-    # m ← β₁m + (1 − β₁)g as torch.lerp computes it (Adam's running mean in torch): equal in exact
-    # arithmetic to the formula, but with β₁ near 0 or 1 rounding tells the two forms apart
-    weight = 1 - b1
-    np.subtract(g, m, out=one)
-    if weight < 0.5:
-        one *= weight
-        m += one
-    else:
-        one *= 1 - weight
-        np.subtract(g, one, out=m)
-    # v ← β₂v + (1 − β₂)g²
-    np.multiply(g, 1 - b2, out=one)
-    one *= g
-    v *= b2
-    v += one
-    # m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), then w ← w − η·(m̂/(√v̂ + ε) + λw)
-    np.divide(m, 1 - b1**t, out=one)
-    np.divide(v, 1 - b2**t, out=two)
-    np.sqrt(two, out=two)
-    two += eps
-    np.divide(one, two, out=one)
-    if decoupled:  # AdamW's decay (Adam has none)
-        np.multiply(w, hyper["weight_decay"], out=two)
-        one += two
-    one *= lr
-    w -= one
-
-
-def _adam(decoupled: bool):
-    def update(params, grads, state, hyper):
-        t = state.get("t", 0) + 1
-        m = [x.copy() for x in _slot(state, "m", params)]
-        v = [x.copy() for x in _slot(state, "v", params)]
-        new = [w.copy() for w in params]
-        for w, g, m_w, v_w in zip(new, grads, m, v):
-            _adam_step(w, g, m_w, v_w, t, hyper, decoupled, (np.empty_like(w), np.empty_like(w)))
-        # m̂ and v̂ again for the record, by the same operations as the step's
-        m_hat = [x / (1 - hyper["beta1"] ** t) for x in m]
-        v_hat = [x / (1 - hyper["beta2"] ** t) for x in v]
-        return new, {"t": t, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
-
-    return update
-
-
-def _adam_pass(t: int, hyper: dict, decoupled: bool):
-    """_adam_step with its arrays given one by one, as `in_parts` calls it (a part per core)."""
-
-    def run(w, g, m, v, one, two):
-        _adam_step(w, g, m, v, t, hyper, decoupled, (one, two))
-
-    return run
-
-
-def _adam_in_place(decoupled: bool):
-    def update_in_place(params, grads, state, hyper):
-        t = state.get("t", 0) + 1
-        m, v = _slot(state, "m", params), _slot(state, "v", params)
-        largest = max(w.size for w in params)  # one scratch pair for every parameter
-        scratch = np.empty(largest, params[0].dtype), np.empty(largest, params[0].dtype)
-        for w, g, m_w, v_w in zip(params, grads, m, v):
-            one, two = (s[: w.size].reshape(w.shape) for s in scratch)
-            in_parts(_adam_pass(t, hyper, decoupled), [w, g, m_w, v_w, one, two])
-        return {"t": t, "m": m, "v": v}
-
-    return update_in_place
 
 
 def _torch_adam(torch, params, hyper):
@@ -377,7 +298,54 @@ ADAMW = Optimizer(
     torch_name="torch.optim.AdamW",
 )
 
-OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM, ADAMW)}
+_RMS_LINE = Line("s", lambda q: add(mul(q("alpha"), q("s")), mul(Sub(ONE, q("alpha")), Square(q("g")))))
+
+RMSPROP_KERAS = Optimizer(
+    name="rmsprop_keras",
+    description="RMSprop as Keras writes it: ε inside the square root (torch adds it after); Keras's ε",
+    defaults={"lr": 0.01, "alpha": 0.9, "eps": 1e-7},
+    update=_keras_rmsprop,
+    lines=(_RMS_LINE, Line("w", lambda q: Sub(q("w"), mul(q("lr"), Div(q("g"), Sqrt(add(q("s"), q("eps")))))))),
+    latex=r"s \leftarrow \alpha s + (1 - \alpha)\left(\frac{\partial E}{\partial w}\right)^2,\quad "
+    r"w \leftarrow w - \eta \frac{\partial E/\partial w}{\sqrt{s + \varepsilon}}",
+    text="s ← α·s + (1 − α)·(∂E/∂w)², w ← w − η·(∂E/∂w)/√(s + ε)",
+    torch=torch_keras("rmsprop"),
+    torch_state={"s": "s"},
+    slots={"s": ("s", "s")},
+    torch_name="written from torch ops (Keras's RMSprop)",
+)
+
+ADAM_KERAS = Optimizer(
+    name="adam_keras",
+    description="Adam as Keras writes it: the bias corrections in the step size and ε added to √v (Kingma "
+    "and Ba's ε̂), where torch adds ε to √v̂: the same step for Keras's ε = torch's ε·√(1 − β₂ᵗ); Keras's ε",
+    defaults={"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-7},
+    update=_keras_adam,
+    lines=(
+        *_adam_lines(decoupled=False)[:2],
+        Line(
+            "w",
+            lambda q: Sub(
+                q("w"),
+                mul(
+                    q("lr"),
+                    Div(Sqrt(Sub(ONE, Power(q("beta2"), q("t")))), Sub(ONE, Power(q("beta1"), q("t")))),
+                    Div(q("m"), add(Sqrt(q("v")), q("eps"))),
+                ),
+            ),
+        ),
+    ),
+    latex=r"w \leftarrow w - \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t} \frac{m}{\sqrt{v} + \hat\varepsilon}",
+    text="m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², w ← w − η·√(1 − β₂ᵗ)/(1 − β₁ᵗ)·m/(√v + ε)",
+    torch=torch_keras("adam"),
+    torch_state={"m": "m", "v": "v"},
+    slots={"m": ("m", "m"), "v": ("v", "v")},
+    torch_name="written from torch ops (Keras's Adam)",
+)
+
+OPTIMIZERS: dict[str, Optimizer] = {
+    o.name: o for o in (SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, RMSPROP_KERAS, ADAM, ADAM_KERAS, ADAMW)
+}
 
 
 # Gradient descent is sgd on the whole batch (no --batch-size): the same update, another name.

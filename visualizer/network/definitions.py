@@ -6,6 +6,7 @@ their formulas: one lookup for all.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from visualizer.functions.activations import Activation, get_activation
@@ -14,6 +15,14 @@ from visualizer.functions.optimizers import Optimizer, get_optimizer
 from visualizer.functions.regularization import strengths
 
 from .trace import NetworkInfo
+
+
+def _loss(info: NetworkInfo) -> Loss:
+    """The spec's loss with its settings: the reduction over the batch, a hinge's margin Δ."""
+    loss = get_loss(info.loss)
+    if info.margin is not None and loss.with_margin:
+        loss = loss.with_margin(info.margin)
+    return dataclasses.replace(loss, batch_reduction=info.reduction)
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,7 @@ class Definitions:
         hyper = {k: v for k, v in info.optimizer.items() if k != "name"}
         return cls(
             activations=tuple(get_activation(a, info.rule) for a in info.activations),
-            loss=get_loss(info.loss),
+            loss=_loss(info),
             optimizer=get_optimizer(info.optimizer["name"]),
             hyper=hyper,
             train_biases=info.train_biases,

@@ -116,7 +116,7 @@ def output_gradient(loss: Loss, a: np.ndarray, y: np.ndarray) -> np.ndarray:
     cross-entropy); where a underflowed to 0 under a target above 0 it is −inf, as it is."""
     probabilities = Node(a, name="a")
     with np.errstate(divide="ignore", invalid="ignore"):
-        loss.on_probabilities(probabilities, Node(loss.dense_target(y, a.shape[-1]))).backward()
+        loss.loss_on_probabilities(probabilities, Node(loss.dense_target(y, a.shape[-1]))).backward()
     return probabilities.grad
 
 
@@ -190,9 +190,9 @@ def train_step(defs: Definitions, weights, biases, x, y, state: dict, index: int
     # ∂Eₛ/∂W = B·δₛ ⊗ a_prevₛ (the batch's ∂E/∂W is their mean, plus the penalties' slopes).
     # Kept for batches small enough to write out (B copies of every weight: 784-16-10 on a
     # batch of 64 would add 800,000 numbers a step); a batch of one has only ∂E/∂W itself.
-    B = len(x)
+    B = len(x) if defs.loss.batch_reduction == "mean" else 1  # a sum: ∂Eₛ/∂zₛ = δₛ
     inputs = [x] + [node.value for node in f.a[:-1]]
-    if 1 < B and B * sum(W.size for W in weights) <= PER_SAMPLE_LIMIT:
+    if 1 < len(x) and len(x) * sum(W.size for W in weights) <= PER_SAMPLE_LIMIT:
         per_sample_W = [np.einsum("so,si->soi", B * z.grad, a_prev) for z, a_prev in zip(f.z, inputs)]
         per_sample_b = [B * z.grad for z in f.z]
     else:

@@ -29,7 +29,7 @@ import numpy as np
 from visualizer.errors import UsageError, unknown_name
 from visualizer.functions.activations import RULES, get_activation
 from visualizer.functions.initializers import check_init, draw_data, initialize
-from visualizer.functions.losses import get_loss
+from visualizer.functions.losses import BATCH_REDUCTIONS, get_loss
 from visualizer.functions.optimizers import get_optimizer
 from visualizer.style import DEFAULT_DIGITS, count
 
@@ -70,6 +70,9 @@ class NetSpec:
     # one per non-input layer, the last is the output's; TOML gives the hidden layers' and the output's apart
     activations: tuple[str, ...] = described(toml={"activation": None, "output_activation": "sigmoid"}, model=REQUIRED)
     loss: str = described("mse", text="mse", model=REQUIRED)
+    # how the samples' losses make E: their "mean" (the textbook's 1/B), or their "sum" (torch's reduction='sum')
+    reduction: str = described("mean", text="mean", model=OPTIONAL)
+    margin: float | None = described(None, model=OPTIONAL)  # a multi-class hinge's Δ; None: its own (1)
     seed: int = described(0, model=REQUIRED)
     init: str = described("xavier", text="xavier")
     train_biases: bool = described(True, model=REQUIRED)
@@ -255,6 +258,9 @@ def _check(spec: NetSpec) -> None:
         raise UsageError(f"need {len(sizes) - 1} activations (one per non-input layer); got {len(spec.activations)}")
     _set(spec, "activations", tuple(get_activation(a).name for a in spec.activations))
     _set(spec, "loss", get_loss(spec.loss).name)
+    _check_margin(spec)
+    if spec.reduction not in BATCH_REDUCTIONS:
+        raise UsageError(f'reduction (how E reduces the samples\' losses) is "mean" or "sum"; got {spec.reduction!r}')
     check_init(spec.init)
     if isinstance(spec.seed, bool) or not isinstance(spec.seed, int) or spec.seed < 0:
         raise UsageError(f"seed must be a whole number ≥ 0; got {spec.seed!r}")
@@ -289,6 +295,19 @@ def _check(spec: NetSpec) -> None:
     _check_outputs(spec)
     _check_data(spec)
     _check_parameters(spec)
+
+
+def _check_margin(spec: NetSpec) -> None:
+    margin = spec.margin
+    if margin is None:
+        return
+    if not get_loss(spec.loss).with_margin:
+        raise UsageError(
+            f"margin is the Δ of multi_hinge and multi_hinge_sum, and loss {spec.loss} has none; leave it out"
+        )
+    if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not np.isfinite(margin) or margin <= 0:
+        raise UsageError(f"margin (the hinge's Δ) must be a number > 0, e.g. 1; got {margin!r}")
+    _set(spec, "margin", float(margin))
 
 
 def _check_outputs(spec: NetSpec) -> None:

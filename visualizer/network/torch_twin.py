@@ -40,7 +40,7 @@ def torch_forward(
         f_zs.append(f_z)
         activations.append(a)
     out = zs[-1] if defs.loss.logits else a  # a loss of logits reads z
-    loss = defs.loss.torch(torch, out, y)
+    loss = defs.loss.torch_loss(torch, out, y)
     if penalties and defs.penalties:
         loss = loss + torch_penalty(torch, weights, defs.penalties)
     return TorchForward(zs, f_zs, activations, loss, defs.loss.torch_terms(torch, out, y))

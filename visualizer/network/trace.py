@@ -106,7 +106,7 @@ class Step:
     layers: tuple[LayerStep, ...]
     optimizer_state: dict  # after this step's update: {"t": steps taken}; the slots are in the layers
     loss_terms: np.ndarray  # batch × outputs: each output's term of E, before the reduction
-    sample_losses: np.ndarray  # batch: each sample's loss; E is their mean (plus the penalties)
+    sample_losses: np.ndarray  # batch: each sample's loss; E is their mean or sum (plus the penalties)
     # regularization, by name ("l2", "l1"): each penalty's value at the weights the step started
     # from; E = mean of sample_losses + their sum (empty: no regularization)
     penalties: dict = field(default_factory=dict)
@@ -116,8 +116,8 @@ class Step:
 
     @property
     def data_loss(self) -> float:
-        """E without the penalties: the mean of the sample losses (the same float the loss computed)."""
-        return float(np.mean(self.sample_losses)) if self.penalties else self.loss
+        """E without the penalties: the mean (or sum) of the sample losses."""
+        return self.loss - sum(self.penalties.values()) if self.penalties else self.loss
 
     @property
     def loss_change(self) -> float:
@@ -171,6 +171,8 @@ class NetworkInfo:
     drawn: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()  # what each output means (a model trained on a data set names them)
     input_scaling: dict | None = None  # how raw samples became inputs: x = (raw − shift) / scale
+    reduction: str = "mean"  # E over the batch: the mean of the samples' losses, or their "sum"
+    margin: float | None = None  # a multi-class hinge's Δ; None: its own (1)
 
     def __post_init__(self):  # JSON's lists as tuples, and the record's own dicts
         for name in ("sizes", "activations", "drawn", "classes"):

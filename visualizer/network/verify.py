@@ -147,7 +147,7 @@ def torch_replay(trace: Trace) -> list[dict]:
     def output_gradient(a, y):
         """∂E/∂a of a loss of logits: torch's gradient of the loss written on a."""
         a = a.detach().clone().requires_grad_(True)
-        defs.loss.torch_on_probabilities(torch, a, y).backward()
+        defs.loss.torch_loss(torch, a, y, on_probabilities=True).backward()
         return a.grad
 
     steps, previous = [], [(layer.W, layer.b) for layer in trace.steps[0].layers]

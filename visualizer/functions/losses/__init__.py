@@ -8,9 +8,18 @@ names people use for them.
 from __future__ import annotations
 
 from ..registry import lookup
-from .base import Loss
-from .classification import BCE, BCE_LOGITS, CROSS_ENTROPY, HINGE, MULTI_HINGE, SPARSE_CROSS_ENTROPY
-from .regression import HALF_SSE, MAE, MAPE, MSE, SSE
+from .base import BATCH_REDUCTIONS, Loss
+from .classification import (
+    BCE,
+    BCE_LOGITS,
+    CROSS_ENTROPY,
+    HINGE,
+    MULTI_HINGE,
+    MULTI_HINGE_SUM,
+    SPARSE_CROSS_ENTROPY,
+    SQUARED_HINGE,
+)
+from .regression import HALF_SSE, MAE, MAPE, MAPE_PERCENT, MSE, SSE
 
 LOSSES: dict[str, Loss] = {
     loss.name: loss
@@ -20,10 +29,13 @@ LOSSES: dict[str, Loss] = {
         HALF_SSE,
         MAE,
         MAPE,
+        MAPE_PERCENT,
         BCE,
         BCE_LOGITS,
         HINGE,
+        SQUARED_HINGE,
         MULTI_HINGE,
+        MULTI_HINGE_SUM,
         CROSS_ENTROPY,
         SPARSE_CROSS_ENTROPY,
     )
@@ -40,9 +52,12 @@ ALIASES = {
     "sparse_ce": "sparse_cross_entropy",
     "binary_cross_entropy": "bce",
     "binary_crossentropy": "bce",
+    "mean_absolute_percentage_error": "mape_percent",
+    "svm": "multi_hinge_sum",
+    "multiclass_svm": "multi_hinge_sum",
 }
 
-__all__ = ["ALIASES", "LOSSES", "Loss", "get_loss"]
+__all__ = ["ALIASES", "BATCH_REDUCTIONS", "LOSSES", "Loss", "get_loss"]
 
 
 def get_loss(name: str) -> Loss:

@@ -19,6 +19,9 @@ from visualizer.core.engine import Node
 from visualizer.core.expr import Expr, Neg, fraction, mul
 from visualizer.functions.classes import one_hot
 
+# how E reduces the samples' losses (a network's `reduction`): their mean (the textbook's), or their sum
+BATCH_REDUCTIONS = ("mean", "sum")
+
 
 @dataclass(frozen=True)
 class Loss:
@@ -65,6 +68,12 @@ class Loss:
     # what explain says about δ at the output, where this loss meets its output activation, for a
     # batch of that many samples (whose mean divides δ): batch -> (text, LaTeX)
     delta_note: Callable[[int], tuple[str, str]] | None = None
+    # over the batch: the samples' losses averaged ("mean", the textbook's) or added ("sum", torch's
+    # reduction='sum'); a network's setting (spec `reduction`), put in by Definitions
+    batch_reduction: str = "mean"
+    # a loss with a margin Δ (the multi-class hinges): its Δ, and the same loss with another (spec `margin`)
+    margin: float | None = None
+    with_margin: Callable[[float], Loss] | None = None
 
     def target_width(self, n: int) -> int:
         """Values per sample in a target, for n outputs."""
@@ -91,12 +100,24 @@ class Loss:
         target = self.dense_target(y.value, a.shape[-1]).astype(a.value.dtype, copy=False)
         terms = self.term(a, Node(target, name=y.name)).named("loss.terms")
         per_sample = (terms.sum(axis=1) if self.reduction == "sum" else terms.mean(axis=1)).named("loss.samples")
-        return terms, per_sample, per_sample.mean().named("loss")
+        total = per_sample.sum() if self.batch_reduction == "sum" else per_sample.mean()
+        return terms, per_sample, total.named("loss")
+
+    def loss_on_probabilities(self, a: Node, y: Node) -> Node:
+        """A loss of logits written on a (for ∂E/∂a), with this batch reduction (its own is the mean)."""
+        value = self.on_probabilities(a, y)
+        return value * float(a.shape[0]) if self.batch_reduction == "sum" else value
+
+    def torch_loss(self, torch, a, y, on_probabilities: bool = False):
+        """The torch counterpart of E with this batch reduction (torch's own is the mean)."""
+        value = (self.torch_on_probabilities if on_probabilities else self.torch)(torch, a, y)
+        return value * a.shape[0] if self.batch_reduction == "sum" else value
 
     def gradient_formula(self, a: Expr, y: Expr, n: int, batch: int, row=None) -> Expr:
         """∂E/∂aᵢ with the numbers in it, e.g. 2/3·(a − y); the engine's value is what is shown.
         `row = (i, c, a(k))` for a loss whose terms mix the outputs (the multi-class hinge)."""
-        factor = self.grad_factor / (batch * (n if self.reduction == "mean" else 1))
+        per_batch = batch if self.batch_reduction == "mean" else 1
+        factor = self.grad_factor / (per_batch * (n if self.reduction == "mean" else 1))
         gradient = self.row_gradient(*row, n) if self.row_gradient else self.term_gradient(a, y)
         if factor == 1:
             return gradient

@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 
 from visualizer.core.engine import Node, elementwise, rowwise
-from visualizer.core.expr import ONE, AtMost1, Call, Div, Expr, Max0, Neg, Positive, Sub, add, mul
+from visualizer.core.expr import ONE, AtMost1, Call, Const, Div, Expr, Max0, Neg, Positive, Square, Sub, add, mul
 from visualizer.functions.activations import SIGMOID
 from visualizer.functions.classes import one_hot
 
@@ -109,11 +109,14 @@ BCE_LOGITS = Loss(
 )
 
 
-def _plus_minus_1(y: np.ndarray, n: int) -> str | None:
-    if np.isin(y, (-1.0, 1.0)).all():
-        return None
-    bad = y[~np.isin(y, (-1.0, 1.0))][0]
-    return f"hinge needs targets −1 or +1, got {bad:g}; give them with --target (for 0/1 targets, use bce)"
+def _plus_minus_1(name: str):
+    def problem(y: np.ndarray, n: int) -> str | None:
+        if np.isin(y, (-1.0, 1.0)).all():
+            return None
+        bad = y[~np.isin(y, (-1.0, 1.0))][0]
+        return f"{name} needs targets −1 or +1, got {bad:g}; give them with --target (for 0/1 targets, use bce)"
+
+    return problem
 
 
 HINGE = Loss(
@@ -130,7 +133,25 @@ HINGE = Loss(
     torch=lambda torch, a, y: torch.clamp(1 - y * a, min=0).mean(),
     torch_terms=lambda torch, a, y: torch.clamp(1 - y * a, min=0),
     torch_name="torch.clamp",
-    target_problem=_plus_minus_1,
+    target_problem=_plus_minus_1("hinge"),
+)
+
+SQUARED_HINGE = Loss(
+    name="squared_hinge",
+    description="the squared hinge (Keras's squared_hinge: a margin of 1, squared) for targets −1 or +1, the mean "
+    "over the outputs, then over the batch",
+    term=lambda a, y: _max0(1.0 - y * a, slope_at_0=0.0) ** 2,  # its slope is 0 at the margin either way
+    term_formula=lambda a, y: Square(Max0(Sub(ONE, mul(y, a)))),
+    reduction="mean",
+    grad_factor=Fraction(2),
+    term_gradient=lambda a, y: Neg(mul(y, Max0(Sub(ONE, mul(y, a))))),
+    latex=r"E = \frac{1}{n}\sum_{i=1}^{n} \max(0, 1 - y_i a_i)^2",
+    text="E = (1/n) Σᵢ max(0, 1 − yᵢ·aᵢ)²",
+    # torch has no squared hinge: written from torch ops
+    torch=lambda torch, a, y: (torch.clamp(1 - y * a, min=0) ** 2).mean(),
+    torch_terms=lambda torch, a, y: torch.clamp(1 - y * a, min=0) ** 2,
+    torch_name="torch.clamp",
+    target_problem=_plus_minus_1("squared_hinge"),
 )
 
 
@@ -138,22 +159,33 @@ def _torch_one_hot(torch, y, n):
     return torch.nn.functional.one_hot(y[:, 0].long(), n).to(torch.float64)
 
 
-def _multi_hinge_terms(a: Node, y: Node) -> Node:
-    """max(0, 1 − a_c + aᵢ) for every wrong class i (y one-hot at the right class c; 0 at i = c);
-    slope 0 at the margin, as torch's multi_margin_loss has it."""
-    right = (a * y).sum(axis=1, keepdims=True)
-    return _max0(1.0 - right + a, slope_at_0=0.0) * (1.0 - y.value)
+def _multi_hinge_terms(delta: float):
+    def terms(a: Node, y: Node) -> Node:
+        """max(0, Δ − a_c + aᵢ) for every wrong class i (y one-hot at the right class c; 0 at i = c);
+        slope 0 at the margin, as torch's multi_margin_loss has it."""
+        right = (a * y).sum(axis=1, keepdims=True)
+        return _max0(delta - right + a, slope_at_0=0.0) * (1.0 - y.value)
+
+    return terms
 
 
-def _margin(i, c, a) -> Expr:
-    return add(Sub(ONE, a(c)), a(i))
+def _delta(delta: float) -> Expr:
+    """The margin Δ as explain writes it: 1, 2, 0.5."""
+    return ONE if delta == 1 else Const(f"{delta:g}", f"{delta:g}", float(delta))
 
 
-def _multi_hinge_gradient(i, c, a, n) -> Expr:
-    # a wrong class's score: +1 where its margin is violated; the right one's: −1 for each violation
-    if i != c:
-        return Positive(_margin(i, c, a))
-    return Neg(add(*(Positive(_margin(k, c, a)) for k in range(n) if k != c)))
+def _margin(delta: float):
+    return lambda i, c, a: add(Sub(_delta(delta), a(c)), a(i))
+
+
+def _multi_hinge_gradient(delta: float):
+    def gradient(i, c, a, n) -> Expr:
+        # a wrong class's score: +1 where its margin is violated; the right one's: −1 for each violation
+        if i != c:
+            return Positive(_margin(delta)(i, c, a))
+        return Neg(add(*(Positive(_margin(delta)(k, c, a)) for k in range(n) if k != c)))
+
+    return gradient
 
 
 def _classes_to_compare(y: np.ndarray, n: int) -> str | None:
@@ -165,31 +197,56 @@ def _classes_to_compare(y: np.ndarray, n: int) -> str | None:
     )
 
 
-MULTI_HINGE = Loss(
-    name="multi_hinge",
-    description="the multi-class hinge (a margin of 1, as torch's multi_margin_loss): each wrong class i pays "
-    "max(0, 1 − a_c + aᵢ) where c is the right class (a class index, 0 for the first output), the mean "
-    "over the outputs, then over the batch",
-    term=_multi_hinge_terms,
-    term_formula=None,  # a term reads two outputs: row_term writes it
-    reduction="mean",
-    grad_factor=Fraction(1),
-    term_gradient=None,  # row_gradient
-    latex=r"E = \frac{1}{n}\sum_{i \ne c} \max(0, 1 - a_c + a_i)",
-    text="E = (1/n) Σ_{i≠c} max(0, 1 − a_c + aᵢ)",
-    torch=lambda torch, a, y: torch.nn.functional.multi_margin_loss(a, y[:, 0].long()),
-    torch_terms=lambda torch, a, y: (
-        torch.clamp(1 - (a * _torch_one_hot(torch, y, a.shape[1])).sum(1, keepdim=True) + a, min=0)
-        * (1 - _torch_one_hot(torch, y, a.shape[1]))
-    ),
-    torch_name="torch.nn.functional.multi_margin_loss",
-    class_indices=True,
-    draw_target=draw_class,
-    target_problem=_classes_to_compare,
-    row_term=lambda i, c, a: Max0(_margin(i, c, a)),
-    row_gradient=_multi_hinge_gradient,
-    slope_text="[1 − a_c + aᵢ > 0] for a wrong class i; −Σ_{k≠c} [1 − a_c + a_k > 0] for the right one",
-)
+def multi_hinge(over: str = "mean", margin: float = 1.0) -> Loss:
+    """The multi-class hinge with margin Δ: torch's multi_margin_loss (the mean over the n outputs),
+    or CS231n's SVM loss (over = "sum": Σ_{i≠c} max(0, s_i − s_c + Δ))."""
+    d = f"{margin:g}"
+    mean = over == "mean"
+    return Loss(
+        name="multi_hinge" if mean else "multi_hinge_sum",
+        description=(
+            f"the multi-class hinge (a margin Δ = {d}, as torch's multi_margin_loss): each wrong class i pays "
+            f"max(0, {d} − a_c + aᵢ) where c is the right class (a class index, 0 for the first output), the mean "
+            "over the outputs, then over the batch"
+            if mean
+            else f"CS231n's multiclass SVM loss (a margin Δ = {d}): each wrong class i pays max(0, {d} − a_c + aᵢ) "
+            "where c is the right class (a class index, 0 for the first output), summed over the wrong classes, "
+            "then averaged over the batch"
+        ),
+        term=_multi_hinge_terms(margin),
+        term_formula=None,  # a term reads two outputs: row_term writes it
+        reduction=over,
+        grad_factor=Fraction(1),
+        term_gradient=None,  # row_gradient
+        latex=(r"E = \frac{1}{n}" if mean else "E = ") + rf"\sum_{{i \ne c}} \max(0, {d} - a_c + a_i)",
+        text=("E = (1/n) " if mean else "E = ") + f"Σ_{{i≠c}} max(0, {d} − a_c + aᵢ)",
+        torch=_torch_multi_margin(margin, over),
+        torch_terms=lambda torch, a, y: (
+            torch.clamp(margin - (a * _torch_one_hot(torch, y, a.shape[1])).sum(1, keepdim=True) + a, min=0)
+            * (1 - _torch_one_hot(torch, y, a.shape[1]))
+        ),
+        torch_name="torch.nn.functional.multi_margin_loss",
+        class_indices=True,
+        draw_target=draw_class,
+        target_problem=_classes_to_compare,
+        row_term=lambda i, c, a: Max0(_margin(margin)(i, c, a)),
+        row_gradient=_multi_hinge_gradient(margin),
+        slope_text=f"[{d} − a_c + aᵢ > 0] for a wrong class i; −Σ_{{k≠c}} [{d} − a_c + a_k > 0] for the right one",
+        margin=margin,
+        with_margin=lambda delta: multi_hinge(over, delta),
+    )
+
+
+def _torch_multi_margin(margin: float, over: str):
+    def loss(torch, a, y):
+        value = torch.nn.functional.multi_margin_loss(a, y[:, 0].long(), margin=margin)
+        return value * a.shape[1] if over == "sum" else value  # torch's mean divides by the n classes
+
+    return loss
+
+
+MULTI_HINGE = multi_hinge("mean")
+MULTI_HINGE_SUM = multi_hinge("sum")
 
 
 def _log_softmax(z: Node) -> Node:

@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 
 from visualizer.core.engine import Node
-from visualizer.core.expr import HALF, Abs, Div, Square, Sub, mul, sign
+from visualizer.core.expr import HALF, Abs, Const, Div, Square, Sub, mul, sign
 
 from .base import Loss
 
@@ -74,15 +74,18 @@ MAE = Loss(
 )
 
 
-def _no_zero_target(y: np.ndarray, n: int) -> str | None:
-    zeros = np.argwhere(y == 0)
-    if not len(zeros):
-        return None
-    s, i = zeros[0] + 1
-    return (
-        f"mape divides by the target, and target {i} of sample {s} is 0 (the error would be infinite); use "
-        f"mae, or give targets that are not 0 with --target"
-    )
+def _no_zero_target(name: str):
+    def problem(y: np.ndarray, n: int) -> str | None:
+        zeros = np.argwhere(y == 0)
+        if not len(zeros):
+            return None
+        s, i = zeros[0] + 1
+        return (
+            f"{name} divides by the target, and target {i} of sample {s} is 0 (the error would be infinite); use "
+            f"mae, or give targets that are not 0 with --target"
+        )
+
+    return problem
 
 
 MAPE = Loss(
@@ -99,5 +102,26 @@ MAPE = Loss(
     torch=lambda torch, a, y: (torch.abs(a - y) / torch.abs(y)).mean(),
     torch_terms=lambda torch, a, y: torch.abs(a - y) / torch.abs(y),
     torch_name="torch.abs",
-    target_problem=_no_zero_target,
+    target_problem=_no_zero_target("mape"),
+)
+
+
+# the lecture's "100 %" as a factor that prints as written (its value is 100)
+PERCENT = Const("100 %", r"100\,\%", 100.0)
+
+MAPE_PERCENT = Loss(
+    name="mape_percent",
+    description="MAPE in percent, as the lecture writes it (100 %/N Σ |y − ŷ|/ŷ, ŷ the target) and Keras "
+    "computes it: 100 times mape (5 means 5 %), its slope too; a target of 0 is refused",
+    term=lambda a, y: (a - y).abs() * Node(100.0 / np.abs(y.value)),
+    term_formula=lambda a, y: mul(PERCENT, Div(Abs(Sub(a, y)), Abs(y))),
+    reduction="mean",
+    grad_factor=Fraction(100),
+    term_gradient=lambda a, y: Div(sign(Sub(a, y)), Abs(y)),
+    latex=r"E = \frac{100\,\%}{n}\sum_{i=1}^{n} \frac{\left|a_i - y_i\right|}{\left|y_i\right|}",
+    text="E = (100 %/n) Σᵢ |aᵢ − yᵢ| / |yᵢ|",
+    torch=lambda torch, a, y: 100.0 * (torch.abs(a - y) / torch.abs(y)).mean(),
+    torch_terms=lambda torch, a, y: 100.0 * torch.abs(a - y) / torch.abs(y),
+    torch_name="torch.abs",
+    target_problem=_no_zero_target("mape_percent"),
 )

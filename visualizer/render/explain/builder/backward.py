@@ -43,7 +43,7 @@ def _notes(c: Context, l: int) -> list[Note]:
             )
         ]
         if c.loss.delta_note:  # what the loss makes of that sum (under cross-entropy, a − y)
-            text, latex = c.loss.delta_note(c.batch)
+            text, latex = c.loss.delta_note(c.divisor)
             notes.append(Note(text, latex=latex))
     elif l == c.L:
         notes = [Note("δ = ∂E/∂z = ∂E/∂a · f'(z): how the loss changes with each weighted sum")]
@@ -91,8 +91,8 @@ def _row_delta(c: Context, l: int, s: int, j: int) -> Equation:
     if c.loss.logits:
         symbolic = Sub(a_(l, j + 1), y_(j + 1))
         numeric = Sub(Num(layer.a[s, j]), Num(c.targets()[s, j]))
-        if c.batch > 1:
-            mean = fraction(Fraction(1, c.batch))
+        if c.divisor > 1:
+            mean = fraction(Fraction(1, c.divisor))
             symbolic, numeric = mul(mean, symbolic), mul(mean, numeric)
     else:
         k = Sym("a", ("k",), l)

@@ -39,6 +39,8 @@ class Context:
         self.hyper, self.penalties = defs.hyper, defs.penalties  # penalties: (Penalty, λ) in use
         self.rows = trace.rows(step)  # the data rows of the step's batch
         self.batch = len(self.rows)
+        # what E divides the samples' losses by: B for their mean, 1 for their sum (reduction = "sum")
+        self.divisor = self.batch if self.loss.batch_reduction == "mean" else 1
         self.neurons = options.layout or NEURONS  # neurons per layer written out (style.pick)
 
     # ----- the items of a section ----------------------------------------------------------------

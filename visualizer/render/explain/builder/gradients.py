@@ -63,13 +63,18 @@ def _per_sample(c: Context, l: int) -> list:
     layer, B = c.step.layers[l - 1], c.batch
     a_prev = c.activations_of(l - 1)
     w = w_(l, 1, 1)
+    mean = (
+        f"{B}·δₛ·aₛ (δ carries the 1/{B} of the batch's mean), then their average"
+        if c.divisor > 1
+        else "δₛ·aₛ (E is the sum of the samples' losses), then their sum"
+    )
     items = [
         Note(
-            f"each sample's own gradient ∂Eₛ/∂w = {B}·δₛ·aₛ (δ carries the 1/{B} of the batch's mean), "
-            f"then their average, the one gradient the update uses; the other weights sum δₛ·aₛ directly"
+            f"each sample's own gradient ∂Eₛ/∂w = {mean}, the one gradient the update uses; the other "
+            "weights sum δₛ·aₛ directly"
         )
     ]
-    count = fraction(B)
+    count = (fraction(c.divisor),) if c.divisor > 1 else ()  # no 1· where E is a sum
     for s in c.samples():
         if s is None:
             items.append(c.left_out_samples("the gradients of "))
@@ -77,16 +82,16 @@ def _per_sample(c: Context, l: int) -> list:
         items.append(
             c.equation(
                 Deriv(w, of=Sym("E", (s + 1,))),
-                [mul(count, d_(l, 1), a_(l - 1, 1))],
-                [mul(count, Num(layer.delta[s, 0]), Num(a_prev[s, 0]))],
+                [mul(*count, d_(l, 1), a_(l - 1, 1))],
+                [mul(*count, Num(layer.delta[s, 0]), Num(a_prev[s, 0]))],
                 layer.grad_W_samples[s, 0, 0],
                 about=("edge", l, 0, 0),
                 sample=s,
             )
         )
-    mean = fraction(Fraction(1, B))
-    symbolic = mul(mean, shown_sum(B, lambda s: Deriv(w, of=Sym("E", (s + 1,)))))
-    numeric = mul(mean, shown_sum(B, lambda s: Num(layer.grad_W_samples[s, 0, 0])))
+    mean = (fraction(Fraction(1, c.divisor)),) if c.divisor > 1 else ()
+    symbolic = mul(*mean, shown_sum(B, lambda s: Deriv(w, of=Sym("E", (s + 1,)))))
+    numeric = mul(*mean, shown_sum(B, lambda s: Num(layer.grad_W_samples[s, 0, 0])))
     forms = _with_penalties(c, symbolic, numeric, w, layer.W[0, 0])
     items.append(c.equation(Deriv(w), *forms, layer.grad_W[0, 0], about=("edge", l, 0, 0)))
     return items

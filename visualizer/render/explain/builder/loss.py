@@ -1,5 +1,5 @@
 """The loss: each sample's loss term by term (a class index first shown as its one-hot target),
-their mean over the batch, and any penalty on the weights added to it."""
+their mean over the batch (or their sum, with the spec's reduction = "sum"), and any penalty on the weights added to it."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ def sections(c: Context) -> list[Section]:
     section.items.append(
         Note(f"{c.loss.text}: {c.loss.description}", latex=f"${c.loss.latex}$: {latex_text(c.loss.description)}")
     )
+    if c.loss.batch_reduction == "sum":
+        section.items.append(Note('reduction = "sum": E is the sum of the samples\' losses Σₛ Eₛ, not their mean'))
     n = c.sizes[-1]
     if c.loss.target_width(n) != n:
         section.items.append(_one_hot_note(c))
@@ -70,11 +72,15 @@ def _reduced(c: Context, count: int, term) -> Expr:
 
 
 def _batch_mean(c: Context) -> Equation:
-    mean = fraction(Fraction(1, c.batch))
+    """E over the batch: 1/B·Σₛ Eₛ, or Σₛ Eₛ where the spec's reduction is "sum"."""
+
+    def reduced(total: Expr) -> Expr:
+        return total if c.loss.batch_reduction == "sum" else mul(fraction(Fraction(1, c.batch)), total)
+
     return c.equation(
         _data_symbol(c),
-        [mul(mean, shown_sum(c.batch, lambda s: Sym("E", (s + 1,))))],
-        [mul(mean, shown_sum(c.batch, lambda s: Num(c.step.sample_losses[s])))],
+        [reduced(shown_sum(c.batch, lambda s: Sym("E", (s + 1,))))],
+        [reduced(shown_sum(c.batch, lambda s: Num(c.step.sample_losses[s])))],
         c.step.data_loss,
         about=("loss",),
     )
