@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from refusal import assert_refused
 
 BIN = Path(sys.executable).parent
 ANSWERS = {
@@ -49,10 +50,5 @@ def test_bad_input(tmp_path, program, args, phrase):
         (tmp_path / name).write_text(text)
     command = [str(BIN / "backprop"), "check", "--net", "2-2-1"] if program == "check" else [str(BIN / "explain")]
     argv = [*command, *(a.replace("{tmp}", str(tmp_path)) for a in args), "--no-verify"]
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=tmp_path, stdin=subprocess.DEVNULL)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    shown = f"\nargv: {argv[1:]}\nexit {result.returncode}\nstderr:\n{result.stderr[-3000:]}"
-    assert result.returncode == 2 and "Traceback" not in result.stderr, shown
-    assert len(lines) == 1 and lines[0].startswith(f"{Path(command[0]).name}: error: "), shown
-    assert phrase in result.stderr, shown
+    assert_refused(argv, tmp_path, phrase, stdin=subprocess.DEVNULL)
     assert not (tmp_path / "x.txt").exists()

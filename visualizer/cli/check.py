@@ -17,22 +17,9 @@ from visualizer.errors import UsageError
 from visualizer.render.explain.document import PHASES
 from visualizer.style import count
 
-from .options import Command, net_options, precision_option
+from .options import Command, net_options, no_verify_option, phase_list, precision_option
 
 SHOWN = 8  # keys listed in a line of blanks or further wrong answers; the rest counted
-
-
-def phases(value: str | None) -> tuple[str, ...] | None:
-    """--ask forward,loss: the phases asked, in the order of a step."""
-    if value is None:
-        return None
-    words = [w.strip() for w in value.split(",") if w.strip()]
-    unknown = [w for w in words if w not in (*PHASES, "all")]
-    if unknown or not words:
-        raise click.BadParameter(
-            f"{unknown[0] if unknown else value!r} is not a phase; give some of {', '.join(PHASES)}, e.g. --ask forward,loss"
-        )
-    return PHASES if "all" in words else tuple(p for p in PHASES if p in words)
 
 
 @click.command("check", cls=Command)
@@ -47,13 +34,11 @@ def phases(value: str | None) -> tuple[str, ...] | None:
 @click.option(
     "--ask",
     metavar="PHASES",
-    callback=lambda ctx, param, value: phases(value),
+    callback=phase_list,
     help=f"Phases to check, some of {','.join(PHASES)} [default: what the answers file says it asks, or all].",
 )
 @precision_option("the answers are given in", " [default: what the answers file says]")
-@click.option(
-    "--no-verify", is_flag=True, help="Skip the check of the step against torch autograd and finite differences."
-)
+@no_verify_option("the check of the step")
 def check(spec, answers_path, ask, precision, no_verify):
     """Check your hand calculation of one training step: every number in your answers file is
     compared with the step at the worksheet's precision; later answers are judged from your own

@@ -15,7 +15,7 @@ from visualizer.style import count
 
 from .checking import checked_run, working
 from .data_sample import sample_options
-from .options import Command, OutputPath, WholeNumber, net_options, precision_option
+from .options import Command, OutputPath, WholeNumber, net_options, no_verify_option, precision_option
 
 STEPS = 50  # steps a page holds when --steps is not given: enough to see the loss fall
 
@@ -51,7 +51,7 @@ STEPS = 50  # steps a page holds when --steps is not given: enough to see the lo
     metavar="P",
     help="With --serve: the port [default: a free one, printed with the address].",
 )
-@click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
+@no_verify_option()
 def explore(spec, sample, steps, precision, output, serve, port, no_verify):
     """Write the explorer: one HTML page that works offline, where you step through training
     (forward, loss, backward, update) and click any neuron, weight or the loss to see its

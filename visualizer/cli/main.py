@@ -23,7 +23,7 @@ from .checking import verified as _verified
 from .data_sample import attach, sample_options
 from .diagram import diagram
 from .explore import explore
-from .options import Command, Group, OutputPath, WholeNumber, net_options, precision_option
+from .options import Command, Group, OutputPath, WholeNumber, net_options, no_verify_option, precision_option
 from .train import train
 from .worksheet import worksheet
 
@@ -77,7 +77,7 @@ from .worksheet import worksheet
     help="Text width (default: the terminal's, or 100 in a file).",
 )
 @click.option("--no-color", is_flag=True, help="Plain text without colours (NO_COLOR is honoured too).")
-@click.option("--no-verify", is_flag=True, help="Skip the check against torch autograd and finite differences.")
+@no_verify_option()
 @click.option(
     "--terms",
     is_flag=True,

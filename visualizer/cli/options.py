@@ -260,3 +260,23 @@ def precision_option(what: str, more: str = ""):
         metavar="K",
         help=f"Significant digits {what} (default 4, or the spec's){more}.",
     )
+
+
+def no_verify_option(what: str = "the check"):
+    """--no-verify, the same flag for every command that verifies what it shows."""
+    return click.option("--no-verify", is_flag=True, help=f"Skip {what} against torch autograd and finite differences.")
+
+
+def phase_list(ctx, param, value: str | None) -> tuple[str, ...] | None:
+    """--ask forward,loss: the phases of a step named, in the step's order ("all": every one)."""
+    from visualizer.render.explain.document import PHASES
+
+    if value is None:
+        return None
+    words = [w.strip() for w in value.split(",") if w.strip()]
+    unknown = [w for w in words if w not in (*PHASES, "all")]
+    if unknown:
+        raise click.BadParameter(f"{unknown[0]!r} is not a phase; give some of {','.join(PHASES)}, e.g. forward,loss")
+    if not words:
+        raise click.BadParameter(f"give at least one phase of {','.join(PHASES)}")
+    return PHASES if "all" in words else tuple(p for p in PHASES if p in words)

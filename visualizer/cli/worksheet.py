@@ -13,19 +13,9 @@ import click
 from visualizer.errors import UsageError
 from visualizer.render.explain.document import PHASES
 
-from .options import Command, OutputPath, WholeNumber, net_options
+from .options import Command, OutputPath, WholeNumber, net_options, no_verify_option, phase_list
 
 MAX_STUDENTS = 500
-
-
-def _phases(ctx, param, value: str) -> tuple[str, ...]:
-    asked = [p.strip() for p in value.split(",") if p.strip()]
-    for phase in asked:
-        if phase not in PHASES:
-            raise click.BadParameter(f"{phase!r} is not a phase; give some of {','.join(PHASES)}, e.g. forward,loss")
-    if not asked:
-        raise click.BadParameter(f"give at least one phase of {','.join(PHASES)}")
-    return tuple(p for p in PHASES if p in asked)
 
 
 @click.command("worksheet", cls=Command)
@@ -49,7 +39,7 @@ def _phases(ctx, param, value: str) -> tuple[str, ...]:
     "--ask",
     default=",".join(PHASES),
     show_default=True,
-    callback=_phases,
+    callback=phase_list,
     metavar="PHASES",
     help="The phases whose numbers the worksheet asks for, separated by commas.",
 )
@@ -74,7 +64,7 @@ def _phases(ctx, param, value: str) -> tuple[str, ...]:
     is_flag=True,
     help="Write the LaTeX sources (.tex) instead of the PDFs: quick, and no LaTeX needed.",
 )
-@click.option("--no-verify", is_flag=True, help="Skip checking each key against torch autograd and finite differences.")
+@no_verify_option("checking each key")
 @click.option(
     "-o",
     "--output",
