@@ -18,6 +18,7 @@ from visualizer.render.video.beats import PICTURE_SCENES, SCENES, is_picture
 from visualizer.style import count
 
 from .check import check as check_command
+from .checking import checked_run
 from .checking import stderr_console as _stderr_console
 from .checking import verified as _verified
 from .data_sample import attach, sample_options
@@ -298,7 +299,6 @@ def render(spec, sample, steps, scenes, quality, output, slides, precision):
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from visualizer.files import writable_folder
-    from visualizer.network.mlp import run
     from visualizer.render.video.render import TRAINING_STEPS, check_tools, render_scenes
 
     check_tools()
@@ -317,7 +317,7 @@ def render(spec, sample, steps, scenes, quality, output, slides, precision):
         raise UsageError("--slides makes slides of the lecture; add --scene lecture")
     if steps == 1 and {"lecture", "training", "all"} & set(names + list(scenes)):
         steps = TRAINING_STEPS
-    trace = _verified(attach(run(spec, steps), sample))
+    trace = checked_run(spec, sample, steps)
     if not trace.verification.passed:
         raise UsageError("the numbers do not match torch; `backprop verify` says where (not rendering a wrong video)")
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
